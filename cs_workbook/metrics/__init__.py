@@ -1,0 +1,37 @@
+"""The pure metric engine: every DOMAIN.md rule once, on scalars and on pandas/numpy columns.
+
+Imports no I/O library (no openpyxl, xlwings, jinja2, weasyprint, calamine).
+"""
+
+from .colours import colour, points
+from .dates import days_between, months_between
+from .health import health_colour, health_drivers, health_score, weighted_score
+from .licenses import (STAGES, account_license_utilization, adoption_complete, first_value_date,
+                       license_health, license_utilization, lifecycle_stage, overage_seats)
+from .measures import (emergency_health, meeting_cadence_health, persona_health,
+                       sentiment_status, success_plan_health, support_health)
+from .retention import grr, nrr, reason_shares, retention_from_components
+from .services import (below_target, ps_rate, ps_standard_rate, rate_table, sow_cost,
+                       sow_margin, sow_markup, sow_price)
+from .trend import drop_alert, trend
+from .ttv import (time_to_engage, time_to_first_value, time_to_onboard, time_to_utilization,
+                  ttv_goal, ttv_status)
+from .usecases import (cd_health, cd_score, ci_health, platform_adoption, product_score,
+                       scm_health, security_health, security_score, user_engagement_health)
+
+__all__ = [
+    "colour", "points", "days_between", "months_between",
+    "health_colour", "health_drivers", "health_score", "weighted_score",
+    "STAGES", "account_license_utilization", "adoption_complete", "first_value_date",
+    "license_health", "license_utilization", "lifecycle_stage", "overage_seats",
+    "emergency_health", "meeting_cadence_health", "persona_health", "sentiment_status",
+    "success_plan_health", "support_health",
+    "grr", "nrr", "reason_shares", "retention_from_components",
+    "below_target", "ps_rate", "ps_standard_rate", "rate_table", "sow_cost", "sow_margin",
+    "sow_markup", "sow_price",
+    "drop_alert", "trend",
+    "time_to_engage", "time_to_first_value", "time_to_onboard", "time_to_utilization",
+    "ttv_goal", "ttv_status",
+    "cd_health", "cd_score", "ci_health", "platform_adoption", "product_score", "scm_health",
+    "security_health", "security_score", "user_engagement_health",
+]

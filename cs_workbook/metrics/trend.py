@@ -1,0 +1,82 @@
+"""Trend arrows, score-drop alerts and early-warning signals [DOMAIN §1.6]."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import DEFAULT, Config
+from ._vector import output, shape_of
+from .colours import GREEN, NA, RED, YELLOW, as_points, colour_codes
+
+__all__ = ["trend", "trend_codes", "drop_alert", "drop_codes", "SIGNALS", "signal_flags"]
+
+
+def trend_codes(prev: np.ndarray, cur: np.ndarray, eps: float) -> np.ndarray:
+    out = np.where(cur - prev > eps, "Up", np.where(prev - cur > eps, "Down", "Same")).astype(object)
+    return np.where(np.isnan(prev) | np.isnan(cur), None, out)
+
+
+def trend(previous, current, *, config: Config = DEFAULT):
+    """Trend arrow of a score or colour: ``Up``, ``Down`` or ``Same`` (dead-band ε, default 0).
+
+    Examples
+    --------
+    >>> trend(60, 70), trend("Green", "Yellow"), trend(70, 70)
+    ('Up', 'Down', 'Same')
+    >>> trend(None, 70) is None
+    True
+    """
+    shape = shape_of(previous, current)
+    p = as_points(shape, previous, config, "previous")
+    c = as_points(shape, current, config, "current")
+    return output(shape, trend_codes(p, c, config.trend_epsilon), "object", name="trend")
+
+
+def drop_codes(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
+    """True on Green→Yellow, Green→Red, Yellow→Red; False otherwise (incl. NA)."""
+    return ((prev == GREEN) & ((cur == YELLOW) | (cur == RED))) | ((prev == YELLOW) & (cur == RED))
+
+
+def drop_alert(previous_colour, current_colour, *, config: Config = DEFAULT):
+    """Score-drop alert (the UCA "Product Health Score Drop" CTA).
+
+    TRUE on Green→Yellow, Green→Red or Yellow→Red; FALSE otherwise, including when either
+    colour is NA (no alert fires without data).
+
+    Examples
+    --------
+    >>> drop_alert("Green", "Yellow"), drop_alert("Yellow", "Red"), drop_alert("Red", "Green")
+    (True, True, False)
+    >>> drop_alert("Yellow", "Yellow"), drop_alert("Green", None)
+    (False, False)
+    """
+    shape = shape_of(previous_colour, current_colour)
+    p = colour_codes(shape, previous_colour, config, "previous_colour")
+    c = colour_codes(shape, current_colour, config, "current_colour")
+    return output(shape, drop_codes(p, c).astype(object), "bool", name="drop_alert")
+
+
+#: early-warning signal names, in display order
+SIGNALS = ("Seat expansion", "Seat reduction", "Downtier risk", "Churn risk")
+
+
+def signal_flags(*, utilization, engagement, onboarding, declining_users, tier_eligible,
+                 security, sentiment, days_since_touch, cfg: Config = DEFAULT) -> dict:
+    """Early-warning signals as boolean arrays [DOMAIN §1.6, CHS "Appetite and ability to expand"].
+
+    * Seat expansion: utilization ≥ 90 % or user engagement (UMAU) > 80 %.
+    * Seat reduction: utilization < 75 % (onboarding accounts excluded), or billable users
+      falling month over month.
+    * Downtier risk: an Ultimate account not using Ultimate features (Security not Green).
+    * Churn risk: CSM sentiment Red, or the customer gone dark (no touch for
+      ``gone_dark_days``).
+
+    All inputs are aligned arrays (colours as codes, NaN for NA); NA never raises a signal.
+    """
+    u, e = utilization, engagement
+    with np.errstate(invalid="ignore"):
+        expansion = (u >= cfg.expansion_lu) | (e > cfg.expansion_engagement)
+        reduction = ((u < cfg.reduction_lu) & ~onboarding) | declining_users
+        downtier = tier_eligible & (security != GREEN) & (security != NA)
+        churn = (sentiment == RED) | (days_since_touch > cfg.gone_dark_days)
+    return dict(zip(SIGNALS, (expansion, reduction, downtier, churn)))

@@ -1,0 +1,140 @@
+"""Time-to-value KPIs, goals and statuses [DOMAIN §4].
+
+Calendar days ``end − start`` (no inclusive +1). Time to Engage is clamped at 0 (a first call
+before the start counts as 0); Time to First Value and Time to Onboard are not clamped.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+
+from ..config import DEFAULT, Config
+from ._vector import dates, floats, output, shape_of
+from .dates import day_diff
+from .licenses import first_value_dates, utilization
+
+__all__ = ["time_to_engage", "time_to_first_value", "time_to_onboard", "ttv_goal",
+           "ttv_status", "ttv_status_codes", "time_to_utilization", "KPIS", "STATUSES"]
+
+KPIS = ("engage", "first_value", "onboard")
+STATUSES = ("Met", "Missed", "Open", "Overdue")
+
+
+def _days(start, end, clamp: bool):
+    shape = shape_of(start, end)
+    d = day_diff(dates(shape, start, "start"), dates(shape, end, "end"))
+    return shape, (np.maximum(d, 0) if clamp else d)
+
+
+def time_to_engage(onboarding_start, first_meeting, *, config: Config = DEFAULT):
+    """Days from onboarding start to the first call/meeting, clamped at 0; NA if none yet.
+
+    Examples
+    --------
+    >>> time_to_engage("2020-01-01", "2020-01-12"), time_to_engage("2020-01-01", "2020-01-01")
+    (11, 0)
+    >>> time_to_engage("2020-01-10", "2020-01-01")
+    0
+    >>> time_to_engage("2020-01-10", None) is None
+    True
+    """
+    shape, d = _days(onboarding_start, first_meeting, clamp=True)
+    return output(shape, d, "int", name="time_to_engage")
+
+
+def time_to_first_value(contract_date, first_value_date, *, config: Config = DEFAULT):
+    """Days from the original contract date to first value (negative allowed).
+
+    >>> time_to_first_value("2021-03-01", "2021-03-20")
+    19
+    """
+    shape, d = _days(contract_date, first_value_date, clamp=False)
+    return output(shape, d, "int", name="time_to_first_value")
+
+
+def time_to_onboard(onboarding_start, onboarding_closed, *, config: Config = DEFAULT):
+    """Days from onboarding start to onboarding closed.
+
+    >>> time_to_onboard("2020-08-15", "2020-09-18")
+    34
+    """
+    shape, d = _days(onboarding_start, onboarding_closed, clamp=False)
+    return output(shape, d, "int", name="time_to_onboard")
+
+
+def ttv_goal(kpi, *, config: Config = DEFAULT) -> int:
+    """Goal in days for ``engage`` (14), ``first_value`` (30) or ``onboard`` (45).
+
+    >>> ttv_goal("engage"), ttv_goal("First Value"), ttv_goal("onboard")
+    (14, 30, 45)
+    """
+    return config.ttv_goal(kpi)
+
+
+def _is_engage(kpi) -> bool:
+    return str(kpi).strip().lower().replace(" ", "_").replace("-", "_") in (
+        "engage", "time_to_engage", "tte")
+
+
+def ttv_status_codes(value: np.ndarray, elapsed: np.ndarray, goal: float) -> np.ndarray:
+    """Met/Missed for known values, Open/Overdue by elapsed days otherwise (None = NA)."""
+    known = ~np.isnan(value)
+    status = np.where(known, np.where(value <= goal, "Met", "Missed"),
+                      np.where(elapsed > goal, "Overdue", "Open")).astype(object)
+    return np.where(~known & np.isnan(elapsed), None, status)
+
+
+def ttv_status(kpi, start, end, as_of=None, *, config: Config = DEFAULT):
+    """``Met``/``Missed`` when ``end`` is known (met = days ≤ goal); ``Open``/``Overdue`` when not,
+    by days elapsed from ``start`` to ``as_of``. NA without a start.
+
+    Examples
+    --------
+    >>> ttv_status("onboard", "2020-08-15", "2020-09-18")
+    'Met'
+    >>> ttv_status("engage", "2020-01-01", "2020-01-20")
+    'Missed'
+    >>> ttv_status("engage", "2020-01-01", None, "2020-01-10")
+    'Open'
+    >>> ttv_status("engage", "2020-01-01", None, "2020-01-20")
+    'Overdue'
+    """
+    goal = config.ttv_goal(kpi)
+    clamp = _is_engage(kpi)
+    shape = shape_of(start, end, as_of)
+    s = dates(shape, start, "start")
+    value = day_diff(s, dates(shape, end, "end"))
+    if clamp:
+        value = np.maximum(value, 0)
+    elapsed = day_diff(s, dates(shape, _dt.date.today() if as_of is None else as_of, "as_of"))
+    return output(shape, ttv_status_codes(value, elapsed, goal), "object", name="ttv_status")
+
+
+def time_to_utilization(snapshot_dates, billable_users, licensed_users, subscription_start,
+                        threshold, *, config: Config = DEFAULT):
+    """Instance TTV: days from subscription start to the first snapshot with utilization ≥
+    ``threshold`` (10 %, 50 %, 80 %); negative allowed; NA for subscriptions that started
+    before ``instance_ttv_since`` (February 2022) [DOMAIN §4.4].
+
+    >>> time_to_utilization(["2023-01-01", "2023-02-01"], [5, 60], 100, "2022-12-20", 0.5)
+    43
+    >>> time_to_utilization(["2021-01-01"], [60], 100, "2020-12-20", 0.5) is None
+    True
+    """
+    shape = shape_of(snapshot_dates, billable_users, licensed_users)
+    d = dates(shape, snapshot_dates, "snapshot_dates")
+    u = utilization(floats(shape, billable_users, "billable_users", minimum=0),
+                    floats(shape, licensed_users, "licensed_users", minimum=0))
+    start = dates(shape_of(subscription_start), subscription_start, "subscription_start")[0]
+    if np.isnat(start) or start < np.datetime64(config.instance_ttv_since, "D"):
+        return None
+    ok = ~np.isnat(d)
+    first = first_value_dates(np.zeros(ok.sum(), dtype=int), d[ok], u[ok], float(threshold))
+    if first.empty:
+        return None
+    return int((first.iloc[0].to_datetime64().astype("datetime64[D]") - start).astype(int))
+
+
+

@@ -1,0 +1,245 @@
+"""Use-case adoption health (SCM, CI, CD, Security, user engagement), platform adoption and the
+product score [DOMAIN §2, §2.3, §2.4].
+
+All ratios are L28D counters ÷ billable users. Zero denominators follow DBT's ``DIV0`` (ratio
+0 → Red) unless ``zero_denominator = "na"``; a blank numerator is NA.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import DEFAULT, PRODUCT_MEASURES, Config
+from ._vector import floats, output, shape_of, texts
+from .colours import GREEN, NA, as_points, band_codes, codes_of_scores, colour_codes, colour_output
+from .colours import points_of_codes
+from .health import weighted_mean
+
+__all__ = [
+    "ratio", "THRESHOLDS", "measure_codes", "use_case_score", "user_engagement_health",
+    "scm_health", "ci_health", "cd_health", "cd_score", "security_health", "security_score",
+    "platform_adoption", "product_score",
+]
+
+# measure: (red_below, red_inclusive, green_above, green_inclusive) per threshold set
+THRESHOLDS = {
+    "current": {
+        "scm": (0.10, True, 0.33, False),
+        "ci": (2, True, 40, False),
+        "cd_user_deployments": (0.05, False, 0.12, False),
+        "cd_deployments_per_user": (2, False, 7, False),
+        "cd_success_rate": (0.25, False, 0.80, False),
+        "security_scanner_users": (0.05, True, 0.20, True),
+        "security_scans_per_pipeline": (0.1, False, 0.5, False),
+        "security_scanner_types": (1, True, 3, True),
+        "user_engagement": (0.50, False, 0.80, True),
+    },
+}
+# 2023 set (UCA @05498ef8): SCM <25 / ≥25–<50 / ≥50 %; CI is CI-pipeline utilization
+# (pass pipeline users as the CI input) <25 / ≥25–<33 / ≥33 %.
+THRESHOLDS["2023"] = THRESHOLDS["current"] | {
+    "scm": (0.25, False, 0.50, True),
+    "ci": (0.25, False, 0.33, True),
+}
+
+
+def ratio(num: np.ndarray, den: np.ndarray, cfg: Config, always_na: bool = False) -> np.ndarray:
+    """num ÷ den with DBT's DIV0 semantics (0 when den is 0) or NA (config / always_na)."""
+    zero_na = always_na or cfg.zero_denominator == "na"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan if zero_na else 0.0)
+    return np.where(np.isnan(num) | np.isnan(den), np.nan, r)
+
+
+def measure_codes(measure: str, x: np.ndarray, cfg: Config) -> np.ndarray:
+    return band_codes(x, *THRESHOLDS[cfg.threshold_set][measure])
+
+
+def use_case_score(codes_list, cfg: Config) -> np.ndarray:
+    """Simple mean of the points of the non-NA measures (NaN if all NA) [DBT]."""
+    pts = np.column_stack([points_of_codes(c, cfg) for c in codes_list])
+    return weighted_mean(pts, np.ones(pts.shape[1]))
+
+
+def _ratio_health(measure, num, den, names, config):
+    shape = shape_of(num, den)
+    n = floats(shape, num, names[0], minimum=0)
+    d = floats(shape, den, names[1], minimum=0)
+    return shape, measure_codes(measure, ratio(n, d, config), config)
+
+
+def user_engagement_health(active_users, billable_users, *, config: Config = DEFAULT):
+    """User engagement: active users L28D ÷ billable: <50 % Red, <80 % Yellow, ≥80 % Green.
+
+    Examples
+    --------
+    >>> [user_engagement_health(a, 100) for a in (79, 80, 49)]
+    ['Yellow', 'Green', 'Red']
+    """
+    shape, codes = _ratio_health("user_engagement", active_users, billable_users,
+                                 ("active_users", "billable_users"), config)
+    return colour_output(shape, codes)
+
+
+def scm_health(git_operation_users, billable_users, *, config: Config = DEFAULT):
+    """SCM: git-operation users ÷ billable: ≤10 % Red, ≤33 % Yellow, >33 % Green.
+
+    Examples
+    --------
+    >>> scm_health(30, 100), scm_health(10, 100), scm_health(34, 100)
+    ('Yellow', 'Red', 'Green')
+    """
+    shape, codes = _ratio_health("scm", git_operation_users, billable_users,
+                                 ("git_operation_users", "billable_users"), config)
+    return colour_output(shape, codes)
+
+
+def ci_health(ci_builds, billable_users, *, config: Config = DEFAULT):
+    """CI: CI builds L28D per billable user: ≤2 Red, ≤40 Yellow, >40 Green.
+
+    Examples
+    --------
+    >>> ci_health(4100, 100), ci_health(4000, 100), ci_health(200, 100)
+    ('Green', 'Yellow', 'Red')
+    """
+    shape, codes = _ratio_health("ci", ci_builds, billable_users,
+                                 ("ci_builds", "billable_users"), config)
+    return colour_output(shape, codes)
+
+
+def _cd_codes(shape, deployment_users, deployments, successful, failed, billable, cfg):
+    du = floats(shape, deployment_users, "deployment_users", minimum=0)
+    dep = floats(shape, deployments, "deployments", minimum=0)
+    ok = floats(shape, successful, "successful", minimum=0)
+    bad = floats(shape, failed, "failed", minimum=0)
+    b = floats(shape, billable, "billable_users", minimum=0)
+    return [
+        measure_codes("cd_user_deployments", ratio(du, b, cfg), cfg),
+        measure_codes("cd_deployments_per_user", ratio(dep, b, cfg), cfg),
+        measure_codes("cd_success_rate", ratio(ok, ok + bad, cfg), cfg),
+    ]
+
+
+def cd_score(deployment_users, deployments, successful, failed, billable_users, *,
+             config: Config = DEFAULT):
+    """CD use-case score: mean points of its three measures (NA if all NA).
+
+    >>> round(cd_score(8, 800, 90, 10, 100), 2)  # Y (8 %), G (8/user), G (90 %)
+    79.17
+    """
+    shape = shape_of(deployment_users, deployments, successful, failed, billable_users)
+    codes = _cd_codes(shape, deployment_users, deployments, successful, failed,
+                      billable_users, config)
+    return output(shape, use_case_score(codes, config))
+
+
+def cd_health(deployment_users, deployments, successful, failed, billable_users, *,
+              config: Config = DEFAULT):
+    """CD colour: mean of user-deployment %, deployments per user and success rate.
+
+    Examples
+    --------
+    >>> cd_health(8, 800, 90, 10, 100)
+    'Green'
+    >>> cd_health(8, 500, 50, 50, 100)
+    'Yellow'
+    """
+    shape = shape_of(deployment_users, deployments, successful, failed, billable_users)
+    codes = _cd_codes(shape, deployment_users, deployments, successful, failed,
+                      billable_users, config)
+    return colour_output(shape, codes_of_scores(use_case_score(codes, config), config))
+
+
+def _security_codes(shape, scanner_users, billable, scans, pipelines, scanner_types, tier, cfg):
+    su = floats(shape, scanner_users, "scanner_users", minimum=0)
+    b = floats(shape, billable, "billable_users", minimum=0)
+    sc = floats(shape, scans, "scans", minimum=0)
+    pl = floats(shape, pipelines, "pipelines", minimum=0)
+    st = floats(shape, scanner_types, "scanner_types", minimum=0)
+    codes = [
+        measure_codes("security_scanner_users", ratio(su, b, cfg), cfg),
+        measure_codes("security_scans_per_pipeline", ratio(sc, pl, cfg, always_na=True), cfg),
+        measure_codes("security_scanner_types", st, cfg),
+    ]
+    if tier is not None:
+        tiers = {t.lower() for t in cfg.security_tiers}
+        eligible = np.array([(t or "").lower() in tiers for t in texts(shape, tier)])
+        codes = [np.where(eligible, c, NA).astype(np.int8) for c in codes]
+    return codes
+
+
+def security_score(scanner_users, billable_users, scans, pipelines, scanner_types, tier=None, *,
+                   config: Config = DEFAULT):
+    """Security use-case score: mean points of its three measures; NA unless Ultimate.
+
+    >>> security_score(25, 100, 60, 100, 3, "Ultimate")
+    87.5
+    >>> security_score(25, 100, 60, 100, 3, "Premium") is None
+    True
+    """
+    shape = shape_of(scanner_users, billable_users, scans, pipelines, scanner_types, tier)
+    codes = _security_codes(shape, scanner_users, billable_users, scans, pipelines,
+                            scanner_types, tier, config)
+    return output(shape, use_case_score(codes, config))
+
+
+def security_health(scanner_users, billable_users, scans, pipelines, scanner_types,
+                    tier=None, *, config: Config = DEFAULT):
+    """Security (DevSecOps) colour; NA unless the tier is Ultimate [DOMAIN §2.1].
+
+    Scans per pipeline is NA when there are no pipelines.
+
+    Examples
+    --------
+    >>> security_health(25, 100, 60, 100, 3, "Ultimate")
+    'Green'
+    >>> security_health(10, 100, 20, 100, 2, "Ultimate")
+    'Yellow'
+    >>> security_health(10, 100, 20, 100, 2, "Premium") is None
+    True
+    """
+    shape = shape_of(scanner_users, billable_users, scans, pipelines, scanner_types, tier)
+    codes = _security_codes(shape, scanner_users, billable_users, scans, pipelines,
+                            scanner_types, tier, config)
+    return colour_output(shape, codes_of_scores(use_case_score(codes, config), config))
+
+
+def platform_adoption(scm, ci, cd, security, *, config: Config = DEFAULT):
+    """Platform adoption score: number of Green use cases among SCM, CI, CD, Security (0–4).
+
+    NA use cases count as not adopted; all four NA → NA (no usage data) [DOMAIN §2.4].
+
+    Examples
+    --------
+    >>> platform_adoption("Green", "Green", "Yellow", None)
+    2
+    >>> platform_adoption(None, None, None, None) is None
+    True
+    """
+    shape = shape_of(scm, ci, cd, security)
+    codes = [colour_codes(shape, x, config, n) for x, n in
+             ((scm, "scm"), (ci, "ci"), (cd, "cd"), (security, "security"))]
+    stack = np.column_stack(codes)
+    count = (stack == GREEN).sum(axis=1).astype(float)
+    count = np.where((stack == NA).all(axis=1), np.nan, count)
+    return output(shape, count, "int", name="platform_adoption")
+
+
+def product_score(license, engagement, scm, ci, cd, security, *, config: Config = DEFAULT):
+    """Overall product score: weighted mean of the non-NA product measures [DOMAIN §2.3].
+
+    Weights LU 30, UE 10, SCM 15, CI 15, CD 15, Security 15 (renormalised over non-NA).
+    Inputs are colours or scores 0–100.
+
+    Examples
+    --------
+    >>> product_score("R", "Y", "G", "G", "G", "Y")
+    62.5
+    >>> product_score(None, None, None, None, None, None) is None
+    True
+    """
+    args = (license, engagement, scm, ci, cd, security)
+    shape = shape_of(*args)
+    m = np.column_stack([as_points(shape, a, config, n) for a, n in zip(args, PRODUCT_MEASURES)])
+    w = config.product_weights()
+    return output(shape, weighted_mean(m, [w[k] for k in PRODUCT_MEASURES]), name="product_score")
