@@ -32,8 +32,8 @@ ATTRS = {
 
 def _coerce(series: pd.Series, kind: str) -> pd.Series:
     if kind in ("id", "text", "category"):
-        s = series.astype(object)
-        return s.where(s.notna(), None).map(lambda v: v if v is None else str(v)).astype(object)
+        values = [None if v is None or v is pd.NA or v != v else str(v) for v in series.tolist()]
+        return pd.Series(values, dtype=object, index=series.index)
     if kind in ("date", "month"):
         s = pd.to_datetime(series, errors="raise").astype("datetime64[ns]")
         return s.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]") if kind == "month" else s

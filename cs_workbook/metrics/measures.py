@@ -16,7 +16,7 @@ from .dates import day_diff
 
 __all__ = [
     "meeting_cadence_codes", "meeting_cadence_health", "support_codes", "support_health",
-    "emergency_health", "success_plan_codes", "success_plan_health", "persona_codes",
+    "emergency_health", "emergency_codes", "success_plan_codes", "success_plan_health", "persona_codes",
     "persona_health", "sentiment_codes", "sentiment_status",
 ]
 
@@ -91,9 +91,12 @@ def emergency_health(emergency_open, emergency_closed_last_7_days, *, config: Co
     shape = shape_of(emergency_open, emergency_closed_last_7_days)
     o = floats(shape, emergency_open, "emergency_open", minimum=0)
     c = floats(shape, emergency_closed_last_7_days, "emergency_closed", minimum=0)
-    out = np.where(o >= 1, RED, np.where(c >= 1, YELLOW, GREEN))
-    out = np.where(np.isnan(o) & np.isnan(c), NA, out).astype(np.int8)
-    return colour_output(shape, out)
+    return colour_output(shape, emergency_codes(o, c))
+
+
+def emergency_codes(open_: np.ndarray, closed: np.ndarray) -> np.ndarray:
+    out = np.where(open_ >= 1, RED, np.where(closed >= 1, YELLOW, GREEN))
+    return np.where(np.isnan(open_) & np.isnan(closed), NA, out).astype(np.int8)
 
 
 _PLAN_STATUS = {"active": 2, "draft": 1, "none": 0, "no plan": 0, "": 0}

@@ -18,7 +18,7 @@ from .health import weighted_mean
 __all__ = [
     "ratio", "THRESHOLDS", "measure_codes", "use_case_score", "user_engagement_health",
     "scm_health", "ci_health", "cd_health", "cd_score", "security_health", "security_score",
-    "platform_adoption", "product_score",
+    "platform_adoption", "adoption_count", "product_score",
 ]
 
 # measure: (red_below, red_inclusive, green_above, green_inclusive) per threshold set
@@ -219,10 +219,14 @@ def platform_adoption(scm, ci, cd, security, *, config: Config = DEFAULT):
     shape = shape_of(scm, ci, cd, security)
     codes = [colour_codes(shape, x, config, n) for x, n in
              ((scm, "scm"), (ci, "ci"), (cd, "cd"), (security, "security"))]
-    stack = np.column_stack(codes)
+    return output(shape, adoption_count(codes), "int", name="platform_adoption")
+
+
+def adoption_count(codes_list) -> np.ndarray:
+    """Number of Green codes per row; NaN where every code is NA."""
+    stack = np.column_stack(codes_list)
     count = (stack == GREEN).sum(axis=1).astype(float)
-    count = np.where((stack == NA).all(axis=1), np.nan, count)
-    return output(shape, count, "int", name="platform_adoption")
+    return np.where((stack == NA).all(axis=1), np.nan, count)
 
 
 def product_score(license, engagement, scm, ci, cd, security, *, config: Config = DEFAULT):

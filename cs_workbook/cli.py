@@ -1,0 +1,199 @@
+"""The ``cs-workbook`` command line: demo, new, score (and the adapters' commands).
+
+Bad input prints one line naming file, sheet, row and column and exits with code 2; a
+traceback appears only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import DEFAULT, Config, load_toml
+from .errors import CSError
+
+__all__ = ["main", "build_parser"]
+
+
+def _date(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _config(args, workbook_config: dict | None = None) -> Config:
+    cfg = DEFAULT
+    if workbook_config:
+        try:
+            cfg = Config.from_mapping(workbook_config)
+        except CSError as exc:
+            raise CSError(f"{args.workbook}: sheet 'Config': {exc}") from None
+    if getattr(args, "config", None):
+        cfg = load_toml(args.config, base=cfg)
+    return cfg
+
+
+def cmd_score(args) -> int:
+    from .portfolio import portfolio_summary, score_accounts
+    from .workbook.output import write_scores
+    from .workbook.reader import read_workbook
+
+    data = read_workbook(args.workbook)
+    cfg = _config(args, data.config)
+    as_of = args.as_of or _dt.date.today()
+    scores = score_accounts(data, as_of, cfg)
+    summary = portfolio_summary(data, scores, as_of, cfg)
+    if args.output:
+        out = write_scores(scores, args.output, summary)
+        print(f"scored {len(scores)} accounts as of {as_of}: {out}")
+    else:
+        _print_table(scores, summary)
+    return 0
+
+
+def _print_table(scores, summary):
+    from .rounding import excel_round
+
+    cols = ["Account ID", "Account", "Lifecycle Stage", "Health Score", "Health Colour",
+            "Health Trend", "License Utilization"]
+    rows = [cols]
+    for rec in scores[cols].itertuples(index=False):
+        hs = excel_round(rec[3], 0)
+        lu = excel_round(rec[6] * 100 if rec[6] == rec[6] else None, 0)
+        rows.append([rec[0], str(rec[1])[:30], rec[2], "NA" if hs is None else f"{hs:.0f}",
+                     rec[4] or "NA", rec[5] or "", "NA" if lu is None else f"{lu:.0f} %"])
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(cols))]
+    for r in rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+    grr, nrr = summary["grr"], summary["nrr"]
+    print(f"\n{summary['accounts']} accounts; GRR {_pct(grr)}, NRR {_pct(nrr)} as of "
+          f"{summary['as_of']}")
+
+
+def _pct(v):
+    from .rounding import excel_round
+
+    return "NA" if v is None else f"{excel_round(v * 100, 1):.1f} %"
+
+
+def cmd_new(args) -> int:
+    from .data import CSData
+    from .workbook.sample import sample_portfolio
+    from .workbook.writer import write_workbook
+
+    if args.kind == "sow":
+        from .workbook.sow import write_sow_calculator  # issue 3
+
+        write_sow_calculator(args.output, sample=args.sample)
+        print(f"wrote SOW cost calculator: {args.output}")
+        return 0
+    data = sample_portfolio(args.as_of) if args.sample else CSData()
+    if args.kind == "journey":
+        if args.sample:
+            account = args.account or data.accounts["Account ID"].iloc[0]
+            if account not in set(data.accounts["Account ID"]):
+                raise CSError(f"--account: {account!r} is not in the sample portfolio "
+                              f"(ACC-001 … ACC-{len(data.accounts):03d})")
+            data = data.for_account(account)
+        elif args.account:
+            raise CSError("--account needs --sample (an empty journey workbook has no accounts)")
+    path = write_workbook(data, args.output)
+    what = "sample " if args.sample else "empty "
+    print(f"wrote {what}{args.kind} workbook ({len(data.accounts)} accounts): {path}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .portfolio import portfolio_summary, score_accounts
+    from .workbook.output import write_scores
+    from .workbook.sample import sample_portfolio
+    from .workbook.writer import write_workbook
+
+    out = Path(args.out)
+    as_of = args.as_of or _dt.date.today()
+    data = sample_portfolio(as_of)
+    wrote = [write_workbook(data, out / "sample-portfolio.xlsx")]
+    scores = score_accounts(data, as_of)
+    summary = portfolio_summary(data, scores, as_of)
+    wrote.append(write_scores(scores, out / "scores.xlsx", summary))
+    wrote.append(write_scores(scores, out / "scores.json", summary))
+    for extra in _DEMO_EXTRAS:
+        wrote.extend(extra(data, scores, out, as_of))
+    _print_table(scores, summary)
+    print("\nwrote:")
+    for p in wrote:
+        print(f"  {p}")
+    return 0
+
+
+#: Adapters (SOW calculator, EBR PDFs) register demo steps here as they land.
+_DEMO_EXTRAS: list = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="cs-workbook",
+        description="Customer Success metrics in your workbooks: score portfolios, write "
+                    "templates and sample data.")
+    p.add_argument("--version", action="version", version=f"cs-workbook {__version__}")
+    p.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    d = sub.add_parser("demo", help="build the sample portfolio and score it (the main job on "
+                                    "built-in data)")
+    d.add_argument("--out", default="demo-output", help="output folder (default: demo-output)")
+    d.add_argument("--as-of", type=_date, help="scoring date YYYY-MM-DD (default: today)")
+    d.set_defaults(func=cmd_demo)
+
+    n = sub.add_parser("new", help="write a workbook template, empty or with sample data")
+    n.add_argument("kind", choices=("portfolio", "journey", "sow"))
+    n.add_argument("output", type=Path, metavar="OUT.xlsx")
+    n.add_argument("--sample", action="store_true", help="fill with the built-in sample data")
+    n.add_argument("--account", help="journey: which sample account (default: the first)")
+    n.add_argument("--as-of", type=_date, help="sample data ends at this date (default: today)")
+    n.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("score", help="compute every metric for every account of a workbook")
+    s.add_argument("workbook", type=Path)
+    s.add_argument("-o", "--output", type=Path, metavar="OUT",
+                   help="write .xlsx, .csv or .json (default: print a table)")
+    s.add_argument("--as-of", type=_date, help="scoring date YYYY-MM-DD (default: today)")
+    s.add_argument("--config", type=Path, help="TOML file of configuration overrides")
+    s.set_defaults(func=cmd_score)
+    for register in _COMMANDS:
+        register(sub)
+    return p
+
+
+#: Adapter packages add their sub-commands (calc, functions, serve, ebr) here.
+_COMMANDS: list = []
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CSError as exc:
+        if args.debug:
+            raise
+        print(f"cs-workbook: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cs-workbook: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        if args.debug:
+            raise
+        name = exc.filename or ""
+        print(f"cs-workbook: error: {name}{': ' if name else ''}{exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

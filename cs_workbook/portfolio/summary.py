@@ -1,0 +1,53 @@
+"""Portfolio roll-ups: retention, churn/expansion reasons, ARR by adoption, health mix."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+import pandas as pd
+
+from ..config import DEFAULT, Config
+from ..data import CSData
+from ..metrics.retention import grr, nrr, reason_shares
+
+__all__ = ["portfolio_summary"]
+
+
+def portfolio_summary(data: CSData, scores: pd.DataFrame, as_of=None,
+                      config: Config = DEFAULT) -> dict:
+    """Portfolio-level figures from the per-account ``scores`` of :func:`score_accounts`.
+
+    Returns a dict with ``grr``/``nrr`` (per-customer netting, ΣC/ΣA and ΣB/ΣA),
+    ``reason_shares`` (MRR changes of the 12 months to ``as_of``, true-ups excluded),
+    ``arr_by_adoption`` (share of ARR by number of Green use cases: 0, 1, 2, 3+),
+    ``health_mix`` (accounts per health colour incl. NA) and ``stages`` (accounts per stage).
+    """
+    as_of = pd.Timestamp(as_of or _dt.date.today()).normalize()
+    a, b = scores["MRR Year Ago"], scores["MRR Now"]
+    changes = data.mrr_changes
+    window = changes[(changes["Month"] <= as_of)
+                     & (changes["Month"] > as_of - pd.DateOffset(months=12))]
+    buckets = scores["Platform Adoption"].map(
+        lambda v: None if v != v else ("3+" if v >= 3 else str(int(v))))
+    arr = scores["ARR"].fillna(0)
+    total = arr[buckets.notna()].sum()
+    by_bucket = {k: (float(arr[buckets == k].sum() / total) if total > 0 else None)
+                 for k in ("0", "1", "2", "3+")}
+    mix = scores["Health Colour"].fillna("NA").value_counts()
+    return {
+        "as_of": as_of.date(),
+        "accounts": int(len(scores)),
+        "arr": float(arr.sum()),
+        "grr": grr(a.to_numpy(dtype=float), b.to_numpy(dtype=float)),
+        "nrr": nrr(a.to_numpy(dtype=float), b.to_numpy(dtype=float)),
+        "grr_target": config.grr_target,
+        "nrr_target": config.nrr_target,
+        "reason_shares": reason_shares(window["Reason"].to_numpy(dtype=object),
+                                       window["Change"].to_numpy(dtype=float)),
+        "arr_by_adoption": by_bucket,
+        "health_mix": {k: int(mix.get(k, 0)) for k in ("Green", "Yellow", "Red", "NA")},
+        "stages": scores["Lifecycle Stage"].value_counts().to_dict(),
+        "mean_health_score": None if scores["Health Score"].isna().all()
+        else float(np.nanmean(scores["Health Score"].to_numpy(dtype=float))),
+    }
