@@ -140,6 +140,12 @@ def texts(shape: Shape, x) -> np.ndarray:
         v = None if _is_blank(x) else str(x).strip()
         return np.full(shape.n, v, dtype=object)
     arr = _array(x, shape.n)
+    if isinstance(x, pd.Series) and x.dtype == object:
+        s = pd.Series(arr, dtype=object)
+        blank = s.isna().to_numpy()
+        if not blank.all() and s[~blank].map(type).eq(str).all():
+            stripped = s.str.strip()
+            return stripped.where(~blank & (stripped != ""), None).to_numpy(dtype=object)
     return np.array([None if _is_blank(v) else str(v).strip() for v in arr], dtype=object)
 
 

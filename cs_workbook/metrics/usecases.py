@@ -8,6 +8,7 @@ All ratios are L28D counters ÷ billable users. Zero denominators follow DBT's `
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..config import DEFAULT, PRODUCT_MEASURES, Config
 from ._vector import floats, output, shape_of, texts
@@ -162,10 +163,16 @@ def _security_codes(shape, scanner_users, billable, scans, pipelines, scanner_ty
         measure_codes("security_scanner_types", st, cfg),
     ]
     if tier is not None:
-        tiers = {t.lower() for t in cfg.security_tiers}
-        eligible = np.array([(t or "").lower() in tiers for t in texts(shape, tier)])
+        eligible = tier if isinstance(tier, np.ndarray) and tier.dtype == bool \
+            else security_eligible(texts(shape, tier), cfg)
         codes = [np.where(eligible, c, NA).astype(np.int8) for c in codes]
     return codes
+
+
+def security_eligible(tiers: np.ndarray, cfg: Config) -> np.ndarray:
+    """True where the tier can use the Security measures (Ultimate by default)."""
+    wanted = {t.lower() for t in cfg.security_tiers}
+    return pd.Series(tiers, dtype=object).fillna("").str.lower().isin(wanted).to_numpy()
 
 
 def security_score(scanner_users, billable_users, scans, pipelines, scanner_types, tier=None, *,

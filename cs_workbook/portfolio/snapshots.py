@@ -1,81 +1,137 @@
-"""Per-account facts drawn from the monthly and event sheets as of a date (vectorised)."""
+"""Per-account facts drawn from the monthly and event sheets as of a date (vectorised).
+
+Each sheet is prepared once: account IDs become integer positions in the Accounts table and
+rows are sorted by (position, date). Every "latest row", "first date" or "count" per account is
+then a numpy reduction over that order, for any number of as-of dates.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["latest_by_account", "month_start", "month_end", "value_at_month", "timeline_facts",
-           "declining"]
+__all__ = ["SortedSheet", "month_start", "month_end_days", "timeline_facts"]
+
+NAT = np.datetime64("NaT", "D")
 
 
 def month_start(ts) -> pd.Timestamp:
     return pd.Timestamp(ts).to_period("M").to_timestamp()
 
 
-def month_end(months: pd.Series) -> pd.Series:
-    """Last day of each month in ``months``."""
-    return months + pd.offsets.MonthEnd(0)
+def month_end_days(months: np.ndarray) -> np.ndarray:
+    """Last day of each month of a ``datetime64`` array (NaT stays NaT)."""
+    m = months.astype("datetime64[M]")
+    return ((m + 1).astype("datetime64[D]") - 1).astype("datetime64[D]")
 
 
-def latest_by_account(df: pd.DataFrame, as_of: pd.Timestamp, offset: int = 0) -> pd.DataFrame:
-    """The row per account with the latest ``Month`` ≤ ``as_of`` (``offset`` = n rows earlier).
+class SortedSheet:
+    """A sheet's rows ordered by (account position, ``date_col``), for fast per-account lookups.
 
-    Indexed by Account ID. ``offset=1`` gives the snapshot before the latest one.
+    Rows whose account is not in the Accounts table are dropped (the reader rejects them).
     """
-    rows = df[df["Month"] <= as_of]
-    rows = rows.sort_values(["Account ID", "Month"], kind="stable")
-    if offset:
-        rank = rows.groupby("Account ID").cumcount(ascending=False)
-        rows = rows[rank == offset]
-    else:
-        rows = rows.drop_duplicates("Account ID", keep="last")
-    return rows.set_index("Account ID")
+
+    def __init__(self, df: pd.DataFrame, ids: pd.Index, date_col: str):
+        pos = ids.get_indexer(df["Account ID"])
+        dates = df[date_col].to_numpy().astype("datetime64[D]")
+        keep = (pos >= 0) & ~np.isnat(dates)
+        order = np.lexsort((dates[keep], pos[keep]))
+        self.n = len(ids)
+        self.rows = np.flatnonzero(keep)[order]
+        self.pos = pos[keep][order]
+        self.dates = dates[keep][order]
+        self.df = df
+
+    def column(self, name: str, dtype=float) -> np.ndarray:
+        """Column ``name`` in sorted order."""
+        return self.df[name].to_numpy(dtype=dtype)[self.rows] if dtype is float else \
+            self.df[name].to_numpy()[self.rows]
+
+    def last(self, mask: np.ndarray) -> np.ndarray:
+        """Sorted-row index of the last masked row per account (-1 where none)."""
+        idx = np.flatnonzero(mask)
+        p = self.pos[idx]
+        ends = np.r_[p[1:] != p[:-1], True] if len(p) else np.zeros(0, dtype=bool)
+        out = np.full(self.n, -1)
+        out[p[ends]] = idx[ends]
+        return out
+
+    def first(self, mask: np.ndarray) -> np.ndarray:
+        """Sorted-row index of the first masked row per account (-1 where none)."""
+        idx = np.flatnonzero(mask)
+        p = self.pos[idx]
+        starts = np.r_[True, p[1:] != p[:-1]] if len(p) else np.zeros(0, dtype=bool)
+        out = np.full(self.n, -1)
+        out[p[starts]] = idx[starts]
+        return out
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.pos[mask], minlength=self.n).astype(float)
+
+    def latest(self, as_of: np.datetime64) -> np.ndarray:
+        """Sorted-row index of the latest row dated ≤ ``as_of`` per account (-1 where none)."""
+        return self.last(self.dates <= as_of)
 
 
-def value_at_month(df: pd.DataFrame, month: pd.Timestamp, column: str) -> pd.Series:
-    """``column`` per account in exactly ``month`` (accounts without that row are absent)."""
-    rows = df[df["Month"] == month]
-    return rows.drop_duplicates("Account ID", keep="last").set_index("Account ID")[column]
+def take(values: np.ndarray, idx: np.ndarray, fill=np.nan) -> np.ndarray:
+    """``values[idx]`` with ``fill`` where ``idx`` is -1."""
+    if values.dtype.kind == "M":
+        fill = NAT
+    elif values.dtype.kind in "OUb":
+        values = values.astype(object)
+        fill = None
+    out = values[np.where(idx >= 0, idx, 0)] if len(values) else np.full(len(idx), fill)
+    return np.where(idx >= 0, out, fill) if len(values) else out
 
 
-def declining(usage: pd.DataFrame, as_of: pd.Timestamp, steps: int = 2) -> pd.Series:
+def declining(sheet: SortedSheet, latest: np.ndarray, billable: np.ndarray,
+              steps: int = 2) -> np.ndarray:
     """True where billable users fell in each of the last ``steps`` month-over-month changes."""
-    rows = usage[usage["Month"] <= as_of].sort_values(["Account ID", "Month"], kind="stable")
-    rows = rows.groupby("Account ID").tail(steps + 1)
-    diff = rows.groupby("Account ID")["Billable Users"].diff()
-    falls = (diff < 0).groupby(rows["Account ID"]).sum()
-    counts = rows.groupby("Account ID").size()
-    return (falls >= steps) & (counts == steps + 1)
-
-
-_MEETING_TYPES = {"Call", "Meeting", "EBR"}
-
-
-def timeline_facts(timeline: pd.DataFrame, as_of: pd.Timestamp, persona_months: int = 3
-                   ) -> pd.DataFrame:
-    """Per account: first meeting, last meeting, last touch, and persona evidence.
-
-    ``Dev Lead`` / ``Security Lead`` are True when a call, meeting or EBR in the last
-    ``persona_months`` lists that persona among its attendees.
-    """
-    t = timeline[timeline["Date"] <= as_of]
-    meetings = t[t["Type"].isin(_MEETING_TYPES)]
-    g = meetings.groupby("Account ID")["Date"]
-    since = as_of - pd.DateOffset(months=persona_months)
-    recent = meetings[meetings["Date"] > since]
-    att = recent["Attendees"].fillna("").astype(str).str.lower()
-    dev = att.str.contains("dev lead", regex=False).groupby(recent["Account ID"]).any()
-    sec = att.str.contains("security lead", regex=False).groupby(recent["Account ID"]).any()
-    out = pd.DataFrame({
-        "First Meeting": g.min(),
-        "Last Meeting": g.max(),
-        "Last Touch": t.groupby("Account ID")["Date"].max(),
-        "Meetings 12M": meetings[meetings["Date"] > as_of - pd.DateOffset(months=12)]
-        .groupby("Account ID").size(),
-        "Dev Lead": dev,
-        "Security Lead": sec,
-    })
-    out["Meetings 12M"] = out["Meetings 12M"].fillna(0)
+    ok = latest >= steps
+    out = np.zeros(len(latest), dtype=bool)
+    cur = np.where(ok, latest, 0)
+    result = ok.copy()
+    for k in range(steps):
+        a, b = cur - k, cur - k - 1
+        same = sheet.pos[np.maximum(b, 0)] == sheet.pos[a]
+        result &= same & (billable[a] < billable[b])
+    out[ok] = result[ok]
     return out
 
 
+_MEETING_TYPES = ("Call", "Meeting", "EBR")
+
+
+class TimelinePrep:
+    """The Timeline sheet prepared once: sorted, meeting mask, persona mentions."""
+
+    def __init__(self, timeline: pd.DataFrame, ids: pd.Index):
+        self.sheet = SortedSheet(timeline, ids, "Date")
+        kinds = self.sheet.column("Type", dtype=object)
+        self.meeting = pd.Series(kinds, dtype=object).isin(_MEETING_TYPES).to_numpy()
+        att = pd.Series(self.sheet.column("Attendees", dtype=object), dtype=object)
+        att = att.fillna("").astype(str).str.lower()
+        self.dev = att.str.contains("dev lead", regex=False).to_numpy(dtype=bool)
+        self.sec = att.str.contains("security lead", regex=False).to_numpy(dtype=bool)
+
+
+def timeline_facts(prep: TimelinePrep, as_of: pd.Timestamp, persona_months: int = 3) -> dict:
+    """Per account (aligned arrays): first/last meeting, last touch, meetings in 12 months, and
+    whether a Dev Lead / Security Lead attended a call, meeting or EBR in the last
+    ``persona_months`` (NaN where the account has no such meeting)."""
+    s = prep.sheet
+    day = np.datetime64(as_of.date(), "D")
+    upto = s.dates <= day
+    meet = upto & prep.meeting
+    since = np.datetime64((as_of - pd.DateOffset(months=persona_months)).date(), "D")
+    year = np.datetime64((as_of - pd.DateOffset(months=12)).date(), "D")
+    recent = meet & (s.dates > since)
+    has_recent = s.count(recent) > 0
+    return {
+        "First Meeting": take(s.dates, s.first(meet)),
+        "Last Meeting": take(s.dates, s.last(meet)),
+        "Last Touch": take(s.dates, s.last(upto)),
+        "Meetings 12M": s.count(meet & (s.dates > year)),
+        "Dev Lead": np.where(has_recent, s.count(recent & prep.dev) > 0, np.nan),
+        "Security Lead": np.where(has_recent, s.count(recent & prep.sec) > 0, np.nan),
+    }

@@ -1,12 +1,53 @@
-"""Fixed vocabularies for the built-in sample portfolio: fictional companies, CSMs, personas, notes.
+"""Fixed vocabularies and profiles for the built-in sample portfolio (see ``sample.py``).
 
 Every name here is invented. The lists are tuples so their order, and therefore the sample, never
-depends on hashing.
+depends on hashing; dicts are only looked up by key, never iterated.
 """
 
 from __future__ import annotations
 
-__all__ = ["COMPANIES", "CSMS", "PERSONAS", "OBJECTIVES", "NOTES"]
+__all__ = [
+    "COMPANIES",
+    "CSMS",
+    "PERSONAS",
+    "OBJECTIVES",
+    "NOTES",
+    "STAGE_CYCLE",
+    "SEGMENT_CYCLE",
+    "SEGMENT_PROFILES",
+]
+
+#: Lifecycle stage index (0 Onboarding, 1 Implementation, 2 Adoption, 3 Optimize & Grow) of
+#: account i is ``STAGE_CYCLE[i % 20]`` before shuffling: 3/3/7/7 accounts per 20.
+STAGE_CYCLE = (0, 1, 2, 3, 2, 3, 0, 2, 3, 1, 2, 3, 2, 3, 0, 1, 2, 3, 2, 3)
+#: Segment mix per 20 accounts: 4 Strategic, 6 Growth, 5 Scale, 5 Tech Touch.
+SEGMENT_CYCLE = (
+    "Strategic", "Growth", "Scale", "Tech Touch", "Growth", "Strategic", "Scale", "Tech Touch",
+    "Growth", "Scale", "Tech Touch", "Growth", "Strategic", "Scale", "Tech Touch", "Growth",
+    "Scale", "Strategic", "Growth", "Tech Touch",
+)
+
+#: Per segment: licensed seats (low, high, rounding step); probabilities of tier
+#: (Free, Premium, Ultimate), deployment (SaaS, Self-Managed, Dedicated), CSM priority
+#: ((values), (p)) and success plan status (Active, Draft, None); monthly ticket rate range.
+SEGMENT_PROFILES = {
+    "Strategic": {
+        "seats": (1000, 5000, 50), "tier_p": (0, .25, .75), "deployment_p": (.35, .4, .25),
+        "priority_p": ((1, 2), (.8, .2)), "tickets": (4, 12), "plan_p": (.7, .2, .1),
+    },
+    "Growth": {
+        "seats": (250, 1200, 25), "tier_p": (0, .55, .45), "deployment_p": (.5, .4, .1),
+        "priority_p": ((1, 2), (.25, .75)), "tickets": (2, 8), "plan_p": (.7, .2, .1),
+    },
+    "Scale": {
+        "seats": (75, 400, 5), "tier_p": (0, .8, .2), "deployment_p": (.6, .4, 0),
+        "priority_p": ((3, None), (.6, .4)), "tickets": (1, 5), "plan_p": (.25, .25, .5),
+    },
+    "Tech Touch": {
+        "seats": (25, 120, 5), "tier_p": (0, 1, 0), "deployment_p": (.8, .2, 0),
+        "priority_p": ((3, None), (.3, .7)), "tickets": (.2, 2), "plan_p": (.05, .15, .8),
+    },
+}
 
 COMPANIES = (
     "Northwind Logistics",

@@ -1,0 +1,309 @@
+"""Write a :class:`~cs_workbook.data.CSData` as a real Excel CS workbook (SPEC.md §5.1, §5.3).
+
+Each schema sheet becomes an Excel table (ListObject) with number formats, column widths, a frozen
+header, drop-downs on categorical columns and Red/Yellow/Green colours on CSM Sentiment. Text is
+always stored as text: a value such as ``=HYPERLINK(...)`` never becomes a formula. Files are
+written to a temporary file in the target directory and renamed into place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import math
+import os
+import pathlib
+import re
+import tempfile
+import warnings
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+from ..data import CSData
+from ..errors import InvalidInput, WorkbookError
+from ..schema import SHEETS, Column, Sheet
+
+__all__ = ["write_workbook", "write_frames", "NUMBER_FORMATS", "SPARE_ROWS", "TABLE_STYLE"]
+
+#: number format by column kind; kinds not listed stay "General"
+NUMBER_FORMATS = {
+    "date": "yyyy-mm-dd",
+    "month": "mmm yyyy",
+    "int": "#,##0",
+    "money": "$#,##0.00",
+}
+#: formats for particular (sheet, column) pairs, overriding the kind's format
+COLUMN_FORMATS = {("MRR Changes", "Change"): "$#,##0.00;[Red]-$#,##0.00"}
+TABLE_STYLE = "TableStyleMedium2"
+#: drop-downs and sentiment colours also cover this many rows below the table, for new rows
+SPARE_ROWS = 500
+#: (fill, font) colours: Excel's built-in "light red / yellow / green fill with dark text"
+SENTIMENT_COLOURS = (("Red", "FFC7CE", "9C0006"), ("Yellow", "FFEB9C", "9C5700"),
+                     ("Green", "C6EFCE", "006100"))
+# Spreadsheets treat text starting with these as a formula (CSV/DDE injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+# Config values keep their type (numbers stay numbers) instead of being written as text.
+_CONFIG = next(s for s in SHEETS if s.name == "Config")
+_CONFIG = dataclasses.replace(_CONFIG, columns=tuple(
+    dataclasses.replace(c, kind="any") if c.name == "Value" else c for c in _CONFIG.columns))
+#: pandas.api.types.infer_dtype result -> column kind, for write_frames
+_INFERRED_KINDS = {"datetime64": "date", "datetime": "date", "date": "date", "boolean": "bool",
+                   "integer": "int", "floating": "number", "mixed-integer-float": "number",
+                   "string": "text", "empty": "text"}
+
+
+def write_workbook(data: CSData, path, *, config_rows: dict | None = None) -> pathlib.Path:
+    """Write ``data`` as a CS workbook at ``path`` (atomically) and return the path.
+
+    Parameters
+    ----------
+    data : CSData
+        The workbook data; it is not modified.
+    path : str or os.PathLike
+        Target ``.xlsx`` file; replaced if it exists.
+    config_rows : dict, optional
+        ``{key: value}`` rows of the ``Config`` sheet; defaults to ``data.config``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    WorkbookError
+        The file cannot be written. Missing parent directories are created.
+    """
+    config = data.config if config_rows is None else config_rows
+    frames = dict(data.sheets())
+    frames["Config"] = pd.DataFrame({"Key": list(config.keys()), "Value": list(config.values())},
+                                    dtype=object)
+    return _save(path, [(_CONFIG if s.name == "Config" else s, frames[s.name]) for s in SHEETS])
+
+
+def write_frames(path, frames: dict[str, pd.DataFrame]) -> pathlib.Path:
+    """Write ``{sheet name: DataFrame}`` as formatted Excel tables (e.g. score output).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Target ``.xlsx`` file, written atomically.
+    frames : dict of str to pandas.DataFrame
+        One sheet per item, in order; the index is not written. Column kinds (date, int,
+        bool…) are inferred from the values; a frame named like a schema sheet with exactly its
+        headers is written with that schema.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    InvalidInput
+        A sheet name Excel cannot use, or a frame without distinct column names.
+    WorkbookError
+        The file cannot be written. Missing parent directories are created.
+    """
+    specs, tables = [], []
+    for name, df in frames.items():
+        _check_sheet_name(name, [s.name for s, _ in specs])
+        df = df.set_axis([str(c) for c in df.columns], axis=1)
+        if not len(df.columns) or df.columns.str.casefold().duplicated().any():
+            raise InvalidInput(f"sheet {name!r} needs distinct column names")
+        schema = next((s for s in SHEETS if s.name == name), None)
+        if schema is None or list(df.columns) != schema.headers:
+            cols = tuple(Column(str(c), _infer_kind(df[c]), width=max(10, min(48, len(str(c)) + 4)))
+                         for c in df.columns)
+            schema = Sheet(name, _table_name(name, tables), cols)
+        tables.append(schema.table)
+        specs.append((schema, df))
+    return _save(path, specs)
+
+
+def _save(path, specs: list[tuple[Sheet, pd.DataFrame]]) -> pathlib.Path:
+    path = pathlib.Path(path)
+    with _atomic_target(path) as tmp:
+        wb = Workbook(write_only=True)
+        wb.properties.creator = "cs-workbook"
+        for sheet, df in specs:
+            _write_sheet(wb, sheet, df)
+        wb.save(tmp)
+    return path
+
+
+@contextlib.contextmanager
+def _atomic_target(path: pathlib.Path):
+    """Yield a temporary file name next to ``path``; rename it into place if all went well."""
+    directory = path.parent if str(path.parent) else pathlib.Path(".")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        mode = os.stat(path).st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        os.close(fd)
+    except OSError as exc:
+        raise WorkbookError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
+    try:
+        yield tmp
+        os.chmod(tmp, mode)  # mkstemp creates 0600; give the file the usual permissions
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise WorkbookError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_sheet(wb: Workbook, sheet: Sheet, df: pd.DataFrame) -> None:
+    ws = wb.create_sheet(sheet.name)
+    n_rows, n_cols = len(df), len(sheet.columns)
+    formats = [COLUMN_FORMATS.get((sheet.name, c.name), NUMBER_FORMATS.get(c.kind, "General"))
+               for c in sheet.columns]
+    for j, (col, fmt) in enumerate(zip(sheet.columns, formats), 1):
+        dim = ws.column_dimensions[get_column_letter(j)]
+        dim.width = col.width
+        if fmt != "General":  # applies to rows typed below the table too
+            dim.number_format = fmt
+    ws.freeze_panes = "C2" if sheet.name == "Accounts" else "A2"
+    ws.append([_text_cell(ws, h) for h in sheet.headers])
+    columns = [_column_values(df[c.name] if c.name in df.columns else None, c.kind, n_rows)
+               for c in sheet.columns]
+    plain = [_styled_cell(ws, fmt) for fmt in formats]
+    quoted = [_styled_cell(ws, fmt, quote=True) for fmt in formats]
+    # one reusable cell per column: append() writes the row before the next one is built
+    for values in zip(*columns):
+        ws.append([_fill(plain[j], quoted[j], v) for j, v in enumerate(values)])
+    if n_rows == 0:  # a table needs at least one data row: write empty, formatted cells
+        ws.append(plain)
+    last_row = max(n_rows, 1) + 1
+    ref = f"A1:{get_column_letter(n_cols)}{last_row}"
+    table = Table(
+        displayName=sheet.table, ref=ref, autoFilter=AutoFilter(ref=ref),
+        tableColumns=[TableColumn(id=j, name=h) for j, h in enumerate(sheet.headers, 1)],
+        tableStyleInfo=TableStyleInfo(name=TABLE_STYLE, showRowStripes=True,
+                                      showColumnStripes=False, showFirstColumn=False,
+                                      showLastColumn=False),
+    )
+    with warnings.catch_warnings():  # openpyxl always warns in write-only mode; columns are set
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
+        ws.add_table(table)
+    _add_validations(ws, sheet, last_row + SPARE_ROWS)
+
+
+def _add_validations(ws, sheet: Sheet, end_row: int) -> None:
+    """Drop-downs for categorical and boolean columns; colours for CSM Sentiment."""
+    for j, col in enumerate(sheet.columns, 1):
+        letter = get_column_letter(j)
+        cells = f"{letter}2:{letter}{end_row}"
+        choices = ("TRUE", "FALSE") if col.kind == "bool" else col.choices
+        if choices:
+            listed = ",".join(map(str, choices))
+            dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True,
+                                showErrorMessage=True, errorStyle="stop", errorTitle=col.name,
+                                error=f"Choose one of: {listed.replace(',', ', ')}")
+            dv.add(cells)
+            ws.data_validations.append(dv)
+        if col.name == "CSM Sentiment":
+            for value, fill, font in SENTIMENT_COLOURS:
+                ws.conditional_formatting.add(cells, CellIsRule(
+                    operator="equal", formula=[f'"{value}"'], font=Font(color=font),
+                    fill=PatternFill(start_color=fill, end_color=fill, fill_type="solid")))
+
+
+def _styled_cell(ws, number_format: str, quote: bool = False):
+    cell = WriteOnlyCell(ws)
+    cell.number_format = number_format
+    if quote:  # Excel's "text typed with a leading apostrophe": stays text when edited
+        cell.quotePrefix = True
+    return cell
+
+
+def _text_cell(ws, text: str):
+    cell = _styled_cell(ws, "General", quote=text.startswith(_FORMULA_PREFIXES))
+    return _fill(cell, cell, text)
+
+
+def _fill(plain, quoted, value):
+    """Put ``value`` in the right reusable cell; strings are always stored as strings."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell = quoted if value.startswith(_FORMULA_PREFIXES) else plain
+        cell.value = value
+        # openpyxl turns "=…" into a formula and "#N/A" into an error value
+        cell.data_type = "s"
+        return cell
+    plain.value = value
+    return plain
+
+
+def _column_values(series: pd.Series | None, kind: str, n: int) -> list:
+    """Python values for one column, blanks as None."""
+    if series is None:
+        return [None] * n
+    if kind in ("date", "month"):
+        s = pd.to_datetime(series, errors="coerce")
+        if getattr(s.dt, "tz", None) is not None:
+            s = s.dt.tz_localize(None)
+        return [None if pd.isna(v) else v.to_pydatetime() for v in s]
+    return [_python_value(v, kind) for v in series.tolist()]
+
+
+def _python_value(v, kind: str):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float | np.floating) and math.isnan(v):
+        return None
+    if kind in ("id", "text", "category"):
+        return v if isinstance(v, str) else str(v)
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        return int(v) if kind == "int" and float(v).is_integer() else float(v)
+    if isinstance(v, pd.Timestamp):
+        return v.tz_localize(None).to_pydatetime() if v.tzinfo else v.to_pydatetime()
+    if isinstance(v, int | datetime.date | datetime.datetime):
+        return v
+    return str(v)
+
+
+def _infer_kind(series: pd.Series) -> str:
+    """Column kind from the values (``any`` keeps each value's own type)."""
+    return _INFERRED_KINDS.get(pd.api.types.infer_dtype(series, skipna=True), "any")
+
+
+def _check_sheet_name(name, taken: list[str]) -> None:
+    if not isinstance(name, str) or not 0 < len(name) <= 31 or _BAD_SHEET_CHARS.search(name) \
+            or name.startswith("'") or name.endswith("'"):
+        raise InvalidInput(f"{name!r} is not a valid Excel sheet name")
+    if name.casefold() in (t.casefold() for t in taken):
+        raise InvalidInput(f"duplicate sheet name {name!r}")
+
+
+def _table_name(sheet_name: str, taken: list[str]) -> str:
+    """An Excel table name: letters, digits, _ and ., not starting with a digit or like a cell."""
+    base = re.sub(r"[^0-9A-Za-z_.]", "", sheet_name) or "Table"
+    if not re.match(r"[A-Za-z_]", base) or re.fullmatch(r"(?i)[A-Z]{1,3}\d+|R\d*C?\d*|C\d*", base):
+        base = "T_" + base
+    name, k = base, 2
+    while name.casefold() in (t.casefold() for t in taken):
+        name, k = f"{base}_{k}", k + 1
+    return name

@@ -1,0 +1,264 @@
+"""Writing a CSData as an Excel CS workbook: structure, formats, drop-downs, safety, atomicity."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from cs_workbook.data import CSData, frame
+from cs_workbook.errors import InvalidInput, WorkbookError
+from cs_workbook.schema import SHEETS, sheet
+from cs_workbook.workbook import writer
+from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.workbook.writer import write_frames, write_workbook
+
+AS_OF = datetime.date(2026, 11, 23)
+INJECTIONS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "=1+1", "#N/A"]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return sample_portfolio(AS_OF, n_accounts=12)
+
+
+@pytest.fixture(scope="module")
+def written(data, tmp_path_factory):
+    path = tmp_path_factory.mktemp("wb") / "portfolio.xlsx"
+    out = write_workbook(data, path, config_rows={"colour_points": "dbt", "weight.product": 0.5})
+    assert out == path
+    return path, openpyxl.load_workbook(path)
+
+
+def read_back(ws, s) -> pd.DataFrame:
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0]) == s.headers
+    return frame(s, pd.DataFrame(rows[1:], columns=s.headers, dtype=object))
+
+
+def sheet_xml(path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+
+
+def test_sheets_tables_and_headers(written, data):
+    path, wb = written
+    assert wb.sheetnames == [s.name for s in SHEETS]
+    for s in SHEETS:
+        ws = wb[s.name]
+        assert [c.value for c in ws[1]] == s.headers
+        assert list(ws.tables) == [s.table]
+        table = ws.tables[s.table]
+        rows = len(data.sheets()[s.name]) if s.name != "Config" else 2
+        last = openpyxl.utils.get_column_letter(len(s.columns))
+        assert table.ref == f"A1:{last}{rows + 1}"
+        assert [c.name for c in table.tableColumns] == s.headers
+        assert table.tableStyleInfo.name == "TableStyleMedium2"
+        assert table.tableStyleInfo.showRowStripes
+        assert ws.freeze_panes == ("C2" if s.name == "Accounts" else "A2")
+        assert ws.column_dimensions["A"].width == s.columns[0].width
+
+
+def test_values_round_trip(written, data):
+    _, wb = written
+    for name, df in data.sheets().items():
+        pd.testing.assert_frame_equal(read_back(wb[name], sheet(name)), df, obj=name)
+    config = {k: v for k, v in wb["Config"].iter_rows(min_row=2, values_only=True)}
+    assert config == {"colour_points": "dbt", "weight.product": 0.5}
+
+
+def test_cells_types_and_number_formats(written, data):
+    _, wb = written
+    acc = wb["Accounts"]
+    first = data.accounts.iloc[0]
+    assert acc["B2"].value == first["Account"] and acc["B2"].data_type == "s"
+    assert acc["H2"].value == first["Contract Date"].to_pydatetime()
+    assert acc["H2"].number_format == "yyyy-mm-dd"
+    assert acc["K2"].value == int(first["Licensed Users"]) and isinstance(acc["K2"].value, int)
+    assert acc["K2"].number_format == "#,##0"
+    assert acc["L2"].number_format == "$#,##0.00"
+    assert isinstance(acc["W2"].value, bool)
+    assert wb["Usage"]["B2"].number_format == "mmm yyyy"
+    assert wb["Revenue"]["C2"].number_format == "$#,##0.00"
+    assert wb["MRR Changes"]["C2"].number_format == "$#,##0.00;[Red]-$#,##0.00"
+    blanks = data.accounts["Outcome Achieved"].isna()
+    row = int(blanks.to_numpy().argmax()) + 2
+    assert acc[f"R{row}"].value is None
+
+
+def test_drop_downs_cover_categorical_and_boolean_columns(written, data):
+    _, wb = written
+    for s in SHEETS:
+        ws = wb[s.name]
+        found = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+        rows = max(len(data.sheets().get(s.name, ())), 2)
+        for j, col in enumerate(s.columns, 1):
+            letter = openpyxl.utils.get_column_letter(j)
+            cells = f"{letter}2:{letter}{rows + 1 + writer.SPARE_ROWS}"
+            if col.kind == "bool":
+                assert found.pop(cells) == '"TRUE,FALSE"'
+            elif col.choices:
+                assert found.pop(cells) == '"' + ",".join(map(str, col.choices)) + '"'
+        assert not found, s.name
+    segment = [dv for dv in wb["Accounts"].data_validations.dataValidation
+               if str(dv.sqref).startswith("C2:")][0]
+    assert segment.type == "list" and segment.allow_blank and segment.showErrorMessage
+
+
+def test_sentiment_colours(written):
+    _, wb = written
+    ws = wb["Accounts"]
+    col = openpyxl.utils.get_column_letter(sheet("Accounts").headers.index("CSM Sentiment") + 1)
+    rules = {}
+    for cf in ws.conditional_formatting:
+        assert str(cf.sqref) == f"{col}2:{col}{12 + 1 + writer.SPARE_ROWS}"
+        for rule in cf.rules:
+            assert rule.type == "cellIs" and rule.operator == "equal"
+            rules[rule.formula[0]] = rule.dxf.fill.bgColor.rgb[-6:]
+    assert rules == {'"Red"': "FFC7CE", '"Yellow"': "FFEB9C", '"Green"': "C6EFCE"}
+
+
+def test_text_is_never_a_formula(tmp_path):
+    rows = [{"Account ID": f"ACC-{i}", "Account": text, "Segment": "Growth", "Tier": "Premium",
+             "Deployment": "SaaS", "Contract Date": "2026-01-05", "Licensed Users": 10}
+            for i, text in enumerate(INJECTIONS)]
+    notes = [{"Account ID": "ACC-0", "Date": "2026-02-01", "Type": "Call", "Notes": text}
+             for text in INJECTIONS]
+    data = CSData.from_frames({"Accounts": rows, "Timeline": notes})
+    path = write_workbook(data, tmp_path / "x.xlsx", config_rows={"=cmd|' /C calc'!A0": "-1"})
+    for name, xml in sheet_xml(path).items():
+        assert "<f>" not in xml and "<f " not in xml, name
+        assert 't="e"' not in xml, name
+    wb = openpyxl.load_workbook(path)
+    got = [c.value for c in wb["Accounts"]["B"][1:]]
+    assert got == INJECTIONS
+    assert all(c.data_type == "s" for c in wb["Accounts"]["B"][1:])
+    assert [c.value for c in wb["Timeline"]["E"][1:]] == INJECTIONS
+    assert wb["Accounts"]["B2"].quotePrefix and not wb["Accounts"]["A2"].quotePrefix
+    assert [c.value for c in wb["Config"][2]] == ["=cmd|' /C calc'!A0", "-1"]
+
+
+def test_control_characters_are_dropped(tmp_path):
+    data = CSData.from_frames({"Timeline": [{"Account ID": "A", "Date": "2026-01-01",
+                                             "Type": "Email", "Notes": "bell\x07 and tab\t"}]})
+    wb = openpyxl.load_workbook(write_workbook(data, tmp_path / "c.xlsx"))
+    assert wb["Timeline"]["E2"].value == "bell and tab\t"
+
+
+def test_empty_data_still_has_tables(tmp_path):
+    path = write_workbook(CSData(), tmp_path / "empty.xlsx")
+    wb = openpyxl.load_workbook(path)
+    for s in SHEETS:
+        ws = wb[s.name]
+        last = openpyxl.utils.get_column_letter(len(s.columns))
+        assert ws.tables[s.table].ref == f"A1:{last}2"
+        assert [c.value for c in ws[1]] == s.headers
+        assert all(c.value is None for c in ws[2])
+    assert wb["Accounts"]["H2"].number_format == "yyyy-mm-dd"
+
+
+def test_input_is_not_modified(tmp_path, data):
+    before = {name: df.copy(deep=True) for name, df in data.sheets().items()}
+    config = {"a": 1}
+    snapshot = CSData.from_frames(before, config=config, source="sample")
+    write_workbook(snapshot, tmp_path / "a.xlsx")
+    for name, df in before.items():
+        pd.testing.assert_frame_equal(snapshot.sheets()[name], df)
+    assert snapshot.config == {"a": 1} and config == {"a": 1}
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path, data):
+    path = tmp_path / "out.xlsx"
+    write_workbook(data, path)
+    write_workbook(data, path)  # replaces an existing file
+    assert os.listdir(tmp_path) == ["out.xlsx"]
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def test_failed_write_keeps_the_old_file(tmp_path, data, monkeypatch):
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"old")
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer.os, "replace", full_disk)
+    with pytest.raises(WorkbookError, match="No space left"):
+        write_workbook(data, path)
+    assert path.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["out.xlsx"]
+
+
+def test_missing_directories_are_created(tmp_path, data):
+    path = write_workbook(data, tmp_path / "new" / "dir" / "out.xlsx")
+    assert os.listdir(path.parent) == ["out.xlsx"]
+
+
+def test_unwritable_target_is_a_workbook_error(tmp_path, data):
+    (tmp_path / "file").write_text("not a directory")
+    with pytest.raises(WorkbookError, match="cannot write") as err:
+        write_workbook(data, tmp_path / "file" / "out.xlsx")
+    assert err.value.file == str(tmp_path / "file" / "out.xlsx")
+
+
+def test_write_frames_infers_kinds(tmp_path):
+    scores = pd.DataFrame({
+        "Account ID": ["ACC-001", "=bad"], "Health Score": [70.83, None],
+        "Adopted Use Cases": [3, 1], "Adoption Complete": [True, False],
+        "First Value Date": [datetime.date(2026, 3, 1), None],
+        "As Of": pd.to_datetime(["2026-11-23", "2026-11-23"]), "Mixed": [1, "x"],
+    })
+    path = write_frames(tmp_path / "scores.xlsx", {"Scores": scores, "1 Drops": scores.iloc[:0]})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Scores"]
+    assert list(ws.tables) == ["Scores"] and list(wb["1 Drops"].tables) == ["T_1Drops"]
+    assert [c.value for c in ws[2]] == ["ACC-001", 70.83, 3, True, datetime.datetime(2026, 3, 1),
+                                        datetime.datetime(2026, 11, 23), 1]
+    assert ws["A3"].value == "=bad" and ws["B3"].value is None and ws["G3"].value == "x"
+    assert ws["C2"].number_format == "#,##0" and ws["E2"].number_format == "yyyy-mm-dd"
+    assert ws["F2"].number_format == "yyyy-mm-dd"
+    assert "<f>" not in "".join(sheet_xml(path).values())
+    with pytest.raises(InvalidInput):
+        write_frames(tmp_path / "bad.xlsx", {"a/b": scores})
+    with pytest.raises(InvalidInput):
+        write_frames(tmp_path / "bad.xlsx", {"x" * 32: scores})
+    with pytest.raises(InvalidInput):
+        write_frames(tmp_path / "bad.xlsx", {"a": pd.DataFrame([[1, 2]], columns=["x", "X"])})
+    with pytest.raises(InvalidInput):
+        write_frames(tmp_path / "bad.xlsx", {"a": pd.DataFrame()})
+    assert not (tmp_path / "bad.xlsx").exists()
+    numbered = write_frames(tmp_path / "n.xlsx", {"N": pd.DataFrame({7: [1]})})
+    ws = openpyxl.load_workbook(numbered)["N"]
+    assert [ws["A1"].value, ws["A2"].value] == ["7", 1]
+
+
+def test_write_frames_uses_the_schema_for_schema_sheets(tmp_path, data):
+    path = write_frames(tmp_path / "u.xlsx", {"Usage": data.usage})
+    ws = openpyxl.load_workbook(path)["Usage"]
+    assert list(ws.tables) == ["Usage"] and ws["B2"].number_format == "mmm yyyy"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_opens_the_workbook(tmp_path, written):
+    path, _ = written
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                    "csv", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    lines = (tmp_path / "portfolio.csv").read_text().splitlines()
+    assert lines[0].split(",")[:3] == ["Account ID", "Account", "Segment"]
+    assert len(lines) == 13
+    assert re.match(r"ACC-001,[^,]+,\w", lines[1])
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
