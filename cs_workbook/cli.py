@@ -101,7 +101,7 @@ def cmd_new(args) -> int:
             data = data.for_account(account)
         elif args.account:
             raise CSError("--account needs --sample (an empty journey workbook has no accounts)")
-    path = write_workbook(data, args.output)
+    path = write_workbook(data, args.output, as_of=args.as_of)
     what = "sample " if args.sample else "empty "
     print(f"wrote {what}{args.kind} workbook ({len(data.accounts)} accounts): {path}")
     return 0
@@ -116,7 +116,7 @@ def cmd_demo(args) -> int:
     out = Path(args.out)
     as_of = args.as_of or _dt.date.today()
     data = sample_portfolio(as_of)
-    wrote = [write_workbook(data, out / "sample-portfolio.xlsx")]
+    wrote = [write_workbook(data, out / "sample-portfolio.xlsx", as_of=as_of)]
     scores = score_accounts(data, as_of)
     summary = portfolio_summary(data, scores, as_of)
     wrote.append(write_scores(scores, out / "scores.xlsx", summary))
@@ -130,8 +130,18 @@ def cmd_demo(args) -> int:
     return 0
 
 
-#: Adapters (SOW calculator, EBR PDFs) register demo steps here as they land.
-_DEMO_EXTRAS: list = []
+def _demo_sow(data, scores, out: Path, as_of) -> list[Path]:
+    from .workbook.calc import calculate
+    from .workbook.sow import write_sow_calculator
+
+    sow = write_sow_calculator(out / "sow-calculator.xlsx", sample=True)
+    calculated = out / "sample-portfolio-calculated.xlsx"
+    calculate(out / "sample-portfolio.xlsx", calculated)
+    return [sow, calculated]
+
+
+#: Demo steps after the portfolio and its scores: (data, scores, out_dir, as_of) -> [paths]
+_DEMO_EXTRAS: list = [_demo_sow]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -169,8 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _register_calc(sub):
+    from .workbook.calc_commands import register
+
+    register(sub)
+
+
 #: Adapter packages add their sub-commands (calc, functions, serve, ebr) here.
-_COMMANDS: list = []
+_COMMANDS: list = [_register_calc]
 
 
 def main(argv=None) -> int:

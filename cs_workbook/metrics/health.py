@@ -30,6 +30,8 @@ def weighted_mean(scores: np.ndarray, weights) -> np.ndarray:
     w = np.asarray(weights, dtype=float)
     if (w < 0).any() or not np.isfinite(w).all():
         raise InvalidInput("weights must be finite and not negative")
+    if w.size and w.max() > 0:
+        w = w / w.max()  # any scale is allowed; normalising first keeps Σw·s finite
     present = ~np.isnan(scores)
     wsum = (present * w).sum(axis=1)
     total = (np.where(present, scores, 0.0) * w).sum(axis=1)

@@ -63,7 +63,8 @@ _INFERRED_KINDS = {"datetime64": "date", "datetime": "date", "date": "date", "bo
                    "string": "text", "empty": "text"}
 
 
-def write_workbook(data: CSData, path, *, config_rows: dict | None = None) -> pathlib.Path:
+def write_workbook(data: CSData, path, *, config_rows: dict | None = None, as_of=None,
+                   scorecard: bool = True) -> pathlib.Path:
     """Write ``data`` as a CS workbook at ``path`` (atomically) and return the path.
 
     Parameters
@@ -74,6 +75,10 @@ def write_workbook(data: CSData, path, *, config_rows: dict | None = None) -> pa
         Target ``.xlsx`` file; replaced if it exists.
     config_rows : dict, optional
         ``{key: value}`` rows of the ``Config`` sheet; defaults to ``data.config``.
+    as_of : date, optional
+        The Scorecard's ``AsOf`` date (default today).
+    scorecard : bool
+        Add the ``Scorecard`` sheet of ``CS_*`` formulas (default True).
 
     Returns
     -------
@@ -89,7 +94,12 @@ def write_workbook(data: CSData, path, *, config_rows: dict | None = None) -> pa
     frames = dict(data.sheets())
     frames["Config"] = pd.DataFrame({"Key": list(config.keys()), "Value": list(config.values())},
                                     dtype=object)
-    return _save(path, [(_CONFIG if s.name == "Config" else s, frames[s.name]) for s in SHEETS])
+    specs = [(_CONFIG if s.name == "Config" else s, frames[s.name]) for s in SHEETS]
+    if not scorecard:
+        return _save(path, specs)
+    from .scorecard import add_scorecard
+
+    return _save(path, specs, finish=lambda wb: add_scorecard(wb, data, as_of=as_of))
 
 
 def write_frames(path, frames: dict[str, pd.DataFrame]) -> pathlib.Path:
@@ -132,13 +142,15 @@ def write_frames(path, frames: dict[str, pd.DataFrame]) -> pathlib.Path:
     return _save(path, specs)
 
 
-def _save(path, specs: list[tuple[Sheet, pd.DataFrame]]) -> pathlib.Path:
+def _save(path, specs: list[tuple[Sheet, pd.DataFrame]], finish=None) -> pathlib.Path:
     path = pathlib.Path(path)
     with _atomic_target(path) as tmp:
         wb = Workbook(write_only=True)
         wb.properties.creator = "cs-workbook"
         for sheet, df in specs:
             _write_sheet(wb, sheet, df)
+        if finish is not None:
+            finish(wb)
         wb.save(tmp)
     return path
 
