@@ -1,0 +1,226 @@
+"""Per-kind conversion and checks of one column of raw calamine cells (used by the reader).
+
+Each converter takes a :class:`Cells` column and returns the canonical pandas column plus the
+list of problems ``(position, message)``; the reader turns the first into a ``WorkbookError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from ..schema import Column
+
+__all__ = ["Cells", "grid", "convert", "text"]
+
+_BOOLS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
+          "1": True, "0": False}
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO_MONTH = r"\d{4}-\d{2}"
+_NUMERIC_TYPES = (float, int)
+_DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
+# datetime64[ns] can only hold these days
+_FIRST_DAY = np.datetime64(pd.Timestamp.min.ceil("D").date(), "ns")
+_LAST_DAY = np.datetime64(pd.Timestamp.max.floor("D").date(), "ns")
+
+
+class Cells:
+    """One column's cells (rows already filtered): values with strings stripped, types, blanks."""
+
+    def __init__(self, raw: np.ndarray):
+        n = len(raw)
+        self._only = float if infer_dtype(raw, skipna=False) == "floating" else None
+        if self._only:  # all numbers, the bulk of a big sheet: skip the per-cell type scan
+            types = np.full(n, float, dtype=object)
+        else:
+            types = np.fromiter(map(type, raw), dtype=object, count=n)
+        is_str = types == str
+        blank = np.zeros(n, dtype=bool)
+        if is_str.any():
+            strings = np.array([v.strip() for v in raw[is_str]], dtype=object)
+            raw[is_str] = strings
+            blank[is_str] = strings == ""
+        self.raw, self.types, self.is_str, self.blank = raw, types, is_str, blank
+
+    @classmethod
+    def blanks(cls, n: int) -> "Cells":
+        """A column that is absent from the sheet: ``n`` blank cells."""
+        cells = cls.__new__(cls)
+        cells.raw = np.full(n, "", dtype=object)
+        cells.types = np.full(n, str, dtype=object)
+        cells.is_str = cells.blank = np.ones(n, dtype=bool)
+        cells._only = str
+        return cells
+
+    def of_type(self, kinds) -> np.ndarray:
+        if self._only is not None:
+            return np.full(len(self.raw), self._only in kinds)
+        mask = np.zeros(len(self.raw), dtype=bool)
+        for k in kinds:
+            mask |= self.types == k
+        return mask
+
+
+def grid(rows: list[list]) -> tuple[list[str], list[Cells], np.ndarray]:
+    """Header labels, the data columns without fully blank rows, and their Excel row numbers."""
+    header = [text(h) if h != "" else "" for h in rows[0]] if rows else []
+    data = rows[1:]
+    width = len(header)
+    grid = np.empty((len(data), width), dtype=object)
+    if data:
+        grid[:] = data  # calamine's rows are rectangular; this is the fast way to transpose
+    cells = [Cells(grid[:, j]) for j in range(width)]
+    excel_rows = np.arange(2, len(data) + 2)
+    if cells:
+        keep = ~np.logical_and.reduce([c.blank for c in cells])
+        if not keep.all():
+            excel_rows = excel_rows[keep]
+            for c in cells:
+                c.raw, c.types = c.raw[keep], c.types[keep]
+                c.is_str, c.blank = c.is_str[keep], c.blank[keep]
+    return header, cells, excel_rows
+
+
+def convert(col: Column, c: Cells) -> tuple[pd.Series, list]:
+    """Canonical values (see data.py) and ``[(bad mask, message template), ...]``."""
+    if col.kind in ("id", "text", "category"):
+        return _texts(col, c)
+    if col.kind in ("int", "number", "money"):
+        return _numbers(col, c)
+    if col.kind in ("date", "month"):
+        return _dates(col.kind, c)
+    if col.kind == "bool":
+        return _booleans(c)
+    raise ValueError(f"unknown column kind {col.kind!r}")
+
+
+def _texts(col: Column, c: Cells):
+    values = c.raw.copy()
+    other = ~c.is_str
+    if other.any():
+        values[other] = [text(v) for v in values[other]]
+    values[c.blank] = None
+    checks = []
+    if col.kind == "category":
+        allowed = {_category_key(choice): choice for choice in col.choices}
+        uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
+        canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
+        bad = ~c.blank & pd.isna(canon)
+        checks.append((bad, "{v} is not one of: " + ", ".join(col.choices)))
+        values = np.where(c.blank, None, canon)
+    return pd.Series(values, dtype=object), checks
+
+
+def _category_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _numbers(col: Column, c: Cells):
+    numeric = c.of_type(_NUMERIC_TYPES)
+    texts = c.is_str & ~c.blank
+    num = (c.raw if numeric.all() else np.where(numeric, c.raw, np.nan)).astype("float64")
+    if texts.any():
+        parsed = pd.to_numeric(pd.Series(c.raw[texts], dtype=object), errors="coerce")
+        num[texts] = parsed.to_numpy(dtype="float64", na_value=np.nan)
+    present = ~c.blank
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(num)
+        if col.kind == "int":
+            whole = np.round(num)
+            # formulas leave float noise (3.0000000000000004); accept it as the whole number
+            finite &= np.abs(num - whole) <= 1e-9 * np.maximum(1.0, np.abs(num))
+            num = whole
+        negative = finite & (num < 0)
+    what = "a whole number" if col.kind == "int" else "a number"
+    checks = [(present & ~finite, "{v} is not " + what)]
+    if col.kind in ("int", "money"):
+        checks.append((present & negative, "{v} is negative (must be ≥ 0)"))
+    if col.choices:
+        outside = present & finite & ~np.isin(num, np.array(col.choices, dtype=float))
+        checks.append((outside, "{v} is not one of: " + ", ".join(map(str, col.choices))))
+    num[c.blank] = np.nan
+    return pd.Series(num, dtype="float64"), checks
+
+
+def _dates(kind: str, c: Cells):
+    n = len(c.raw)
+    out = np.full(n, np.datetime64("NaT", "ns"))
+    objects = c.of_type(_DATE_TYPES)
+    if objects.any():
+        parsed = pd.to_datetime(pd.Series(c.raw[objects], dtype=object), errors="coerce")
+        out[objects] = _clip(parsed)
+    serials = c.of_type(_NUMERIC_TYPES)
+    if serials.any():
+        out[serials] = _from_excel_serial(c.raw[serials].astype("float64"))
+    texts = c.is_str & ~c.blank
+    if texts.any():
+        pattern = f"(?:{_ISO_DATE})" + (f"|(?:{_ISO_MONTH})" if kind == "month" else "")
+        s = pd.Series(c.raw[texts], dtype=object)
+        iso = s.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+        parsed = pd.to_datetime(s.where(iso, None), format="ISO8601", errors="coerce")
+        out[texts] = _clip(parsed)
+    unit = "datetime64[M]" if kind == "month" else "datetime64[D]"
+    out = out.astype(unit).astype("datetime64[ns]")
+    bad = ~c.blank & np.isnat(out)
+    hint = "is not a month (use an Excel date or YYYY-MM)" if kind == "month" else (
+        "is not a date (use an Excel date or YYYY-MM-DD)")
+    return pd.Series(out, dtype="datetime64[ns]"), [(bad, "{v} " + hint)]
+
+
+def _clip(parsed: pd.Series) -> np.ndarray:
+    """Parsed timestamps as datetime64[ns], NaT where outside what datetime64[ns] can hold."""
+    values = parsed.to_numpy(dtype="datetime64[us]")
+    inside = (values >= _FIRST_DAY) & (values <= _LAST_DAY)
+    return np.where(inside, values, np.datetime64("NaT")).astype("datetime64[ns]")
+
+
+def _from_excel_serial(serial: np.ndarray) -> np.ndarray:
+    """Excel 1900-system serial numbers → datetime64[ns] days (NaT where not a valid date).
+
+    Excel inherited Lotus 1-2-3's bug of treating 1900 as a leap year: serial 60 is the
+    fictitious 1900-02-29, so from 61 on serials run one day ahead of a plain count from
+    1899-12-31. We read 60 as 1900-02-28, as calamine does for date-formatted cells. Serials
+    below 1 (Excel's "1900-01-00") and beyond 9999-12-31 are not dates.
+    """
+    with np.errstate(invalid="ignore"):
+        days = np.floor(serial)
+        valid = np.isfinite(days) & (days >= 1) & (days <= 2958465)
+        days = np.where(days >= 61, days - 1, np.minimum(days, 59))
+    offsets = np.where(valid, days, 0).astype("int64").astype("timedelta64[D]")
+    dates = (np.datetime64("1899-12-31", "D") + offsets).astype("datetime64[us]")
+    inside = valid & (dates >= _FIRST_DAY) & (dates <= _LAST_DAY)
+    return np.where(inside, dates, np.datetime64("NaT")).astype("datetime64[ns]")
+
+
+def _booleans(c: Cells):
+    keys = c.raw.copy()
+    if c.is_str.any():
+        keys[c.is_str] = [v.casefold() for v in keys[c.is_str]]
+    mapping = {**_BOOLS, True: True, False: False}  # 1.0 and 0.0 hash like True and False
+    # only text, booleans and numbers can mean TRUE/FALSE (a date never does)
+    usable = c.is_str | c.of_type((bool, float, int))
+    mapped = pd.Series(np.where(usable, keys, None), dtype=object).map(mapping)
+    bad = ~c.blank & mapped.isna().to_numpy()
+    values = pd.Series(mapped, dtype=object).where(~c.blank, None).astype("boolean")
+    return values, [(bad, "{v} is not TRUE/FALSE (also accepted: Yes/No, Y/N, 1/0)")]
+
+
+# --- config ------------------------------------------------------------------------------------
+
+
+def text(value) -> str:
+    """A cell as the user would type it: 1001.0 → '1001', True → 'TRUE', a date → ISO."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
