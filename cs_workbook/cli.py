@@ -14,6 +14,7 @@ from pathlib import Path
 from . import __version__
 from .config import DEFAULT, Config, load_toml
 from .errors import CSError
+from .workbook.calc_commands import register as _register_calc
 
 __all__ = ["main", "build_parser"]
 
@@ -177,12 +178,6 @@ def build_parser() -> argparse.ArgumentParser:
     for register in _COMMANDS:
         register(sub)
     return p
-
-
-def _register_calc(sub):
-    from .workbook.calc_commands import register
-
-    register(sub)
 
 
 #: Adapter packages add their sub-commands (calc, functions, serve, ebr) here.

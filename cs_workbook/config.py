@@ -95,6 +95,7 @@ class Config:
     outcomes_na_segments: tuple = ("Scale", "Tech Touch")
     cadence_na_segments: tuple = ("Scale", "Tech Touch")
     persona_na_segments: tuple = ("Growth", "Scale", "Tech Touch")
+    user_engagement_na_deployments: tuple = ("SaaS",)
     trend_epsilon: float = 0.0
     # §2–3 adoption and licenses
     threshold_set: str = "current"

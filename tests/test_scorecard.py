@@ -91,7 +91,7 @@ def functions():
 def _write(data, path, as_of=AS_OF, write_only=False):
     from cs_workbook.workbook.writer import write_workbook
 
-    write_workbook(data, path)
+    write_workbook(data, path, scorecard=False)
     wb = openpyxl.load_workbook(path)
     add_scorecard(wb, data, as_of)
     wb.save(path)

@@ -50,7 +50,7 @@ def sheet_xml(path) -> dict[str, str]:
 
 def test_sheets_tables_and_headers(written, data):
     path, wb = written
-    assert wb.sheetnames == [s.name for s in SHEETS]
+    assert wb.sheetnames == [s.name for s in SHEETS] + ["Scorecard"]
     for s in SHEETS:
         ws = wb[s.name]
         assert [c.value for c in ws[1]] == s.headers
@@ -132,10 +132,16 @@ def test_text_is_never_a_formula(tmp_path):
     notes = [{"Account ID": "ACC-0", "Date": "2026-02-01", "Type": "Call", "Notes": text}
              for text in INJECTIONS]
     data = CSData.from_frames({"Accounts": rows, "Timeline": notes})
-    path = write_workbook(data, tmp_path / "x.xlsx", config_rows={"=cmd|' /C calc'!A0": "-1"})
+    path = write_workbook(data, tmp_path / "x.xlsx", config_rows={"=cmd|' /C calc'!A0": "-1"},
+                          scorecard=False)
     for name, xml in sheet_xml(path).items():
         assert "<f>" not in xml and "<f " not in xml, name
         assert 't="e"' not in xml, name
+    # with the Scorecard, its own formulas are the only formulas in the package
+    with_scorecard = write_workbook(data, tmp_path / "y.xlsx",
+                                    config_rows={"=cmd|' /C calc'!A0": "-1"})
+    formulas = [name for name, xml in sheet_xml(with_scorecard).items() if "<f>" in xml]
+    assert formulas == ["xl/worksheets/sheet9.xml"]
     wb = openpyxl.load_workbook(path)
     got = [c.value for c in wb["Accounts"]["B"][1:]]
     assert got == INJECTIONS

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InvalidInput
 
-__all__ = ["is_scalar", "floats", "dates", "texts", "output", "shape_of", "Shape"]
+__all__ = ["is_scalar", "floats", "dates", "texts", "output", "shape_of", "Shape", "number"]
 
 
 def is_scalar(x) -> bool:
@@ -30,6 +30,20 @@ class Shape:
         self.scalar, self.n, self.index = scalar, n, index
 
 
+def _size(a) -> int:
+    """Number of cells in a range (nested lists are flattened; ragged or empty is an error)."""
+    if isinstance(a, (pd.Series, pd.Index, pd.Categorical)):
+        m = len(a)
+    else:
+        try:
+            m = np.asarray(a, dtype=object).size
+        except ValueError:
+            raise InvalidInput("a range must be rectangular") from None
+    if m == 0:
+        raise InvalidInput("a range must not be empty")
+    return m
+
+
 def shape_of(*args) -> Shape:
     """The common output shape of ``args`` (scalars broadcast; lengths must agree)."""
     n, index, scalar = 1, None, True
@@ -37,7 +51,7 @@ def shape_of(*args) -> Shape:
         if is_scalar(a):
             continue
         scalar = False
-        m = len(a)
+        m = _size(a)
         if isinstance(a, pd.Series) and index is None:
             index = a.index
         if n != 1 and m != 1 and m != n:
@@ -104,6 +118,24 @@ def floats(shape: Shape, x, name: str = "value", *, minimum: float | None = None
     if minimum is not None and (arr < minimum).any():
         raise InvalidInput(f"{name}: values below {minimum:g} are not allowed")
     return arr
+
+
+def number(value, default, name: str, *, low: float = 0.0, high: float | None = None) -> float:
+    """One optional numeric argument: blank → ``default``; else a number in [low, high]."""
+    if not is_scalar(value):
+        raise InvalidInput(f"{name}: expected a single value")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if default is None:
+            raise InvalidInput(f"{name}: a value is required")
+        return float(default)
+    v = _float_item(value, name)
+    if v != v:
+        if default is None:
+            raise InvalidInput(f"{name}: a value is required")
+        return float(default)
+    if v < low or (high is not None and v > high):
+        raise InvalidInput(f"{name}: {v:g} is out of range")
+    return v
 
 
 def _date_item(v, name):

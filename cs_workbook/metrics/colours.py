@@ -59,7 +59,7 @@ def colour_codes(shape: Shape, x, cfg: Config = DEFAULT, name: str = "colour") -
     if isinstance(x, pd.Series) and isinstance(x.dtype, pd.CategoricalDtype) \
             and list(x.cat.categories) == list(NAMES):
         return x.cat.codes.to_numpy().astype(np.int8)
-    if isinstance(x, pd.Series) and x.dtype.kind in "fi":
+    if isinstance(x, (pd.Series, np.ndarray)) and x.dtype.kind in "fi":
         return codes_of_scores(_checked_scores(shape, x, name), cfg)
     if shape.scalar or is_scalar(x):
         return np.full(shape.n, _code_item(x, cfg, name), dtype=np.int8)
@@ -67,11 +67,18 @@ def colour_codes(shape: Shape, x, cfg: Config = DEFAULT, name: str = "colour") -
     if len(vals) == 1 and shape.n != 1:
         vals = np.repeat(vals, shape.n)
     # Fast path for text columns: map whole words, fall back per item for the rest.
-    lower = pd.Series(vals, dtype=object).str.strip().str.lower()
-    mapped = lower.map(_WORDS)
-    out = np.where(mapped.notna(), mapped.fillna(NA).to_numpy(), NA).astype(np.int8)
-    todo = mapped.isna().to_numpy()
-    for i in np.flatnonzero(todo):
+    series = pd.Series(vals, dtype=object)
+    is_str = series.map(type).eq(str).to_numpy()
+    out = np.full(len(vals), NA, dtype=np.int8)
+    if is_str.any():
+        mapped = series[is_str].str.strip().str.lower().map(_WORDS)
+        known = mapped.notna().to_numpy()
+        out[np.flatnonzero(is_str)[known]] = mapped[known].to_numpy(dtype=np.int8)
+        todo = is_str.copy()
+        todo[np.flatnonzero(is_str)[known]] = False
+    else:
+        todo = is_str
+    for i in np.flatnonzero(todo | ~is_str):
         out[i] = _code_item(vals[i], cfg, name)
     return out
 
@@ -113,6 +120,11 @@ def points_of_codes(codes: np.ndarray, cfg: Config = DEFAULT) -> np.ndarray:
 def as_points(shape: Shape, x, cfg: Config = DEFAULT, name: str = "score") -> np.ndarray:
     """A score input as points: numbers 0–100 pass through, colours become their points."""
     if shape.scalar or is_scalar(x):
+        if isinstance(x, str):
+            try:
+                x = float(x) if x.strip() else None
+            except ValueError:
+                pass
         if isinstance(x, (int, float, np.number)) and not isinstance(x, bool):
             f = float(x)
             if f != f:

@@ -64,8 +64,8 @@ def weighted_score(scores, weights):
     >>> weighted_score([None, None], [1, 1]) is None
     True
     """
-    s_list = list(scores) if not is_scalar(scores) else [scores]
-    w_list = list(weights) if not is_scalar(weights) else [weights]
+    s_list = [scores] if is_scalar(scores) else list(_flat(scores))
+    w_list = [weights] if is_scalar(weights) else list(_flat(weights))
     if len(w_list) == 1 and len(s_list) > 1:
         w_list = w_list * len(s_list)
     if len(s_list) != len(w_list):
@@ -79,17 +79,35 @@ def weighted_score(scores, weights):
     return None if np.isnan(value) else float(value)
 
 
+def _flat(values) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=object).reshape(-1)
+    except ValueError:
+        raise InvalidInput("a range must be rectangular") from None
+
+
 def _weights(weights, cfg: Config) -> np.ndarray:
     if weights is None:
         gw = cfg.group_weights()
         return np.array([gw[g] for g in GROUPS], dtype=float)
     if isinstance(weights, dict):
-        gw = cfg.group_weights() | {k.lower(): v for k, v in weights.items()}
-        return np.array([float(gw[g]) for g in GROUPS], dtype=float)
-    w = np.asarray(list(weights), dtype=object).reshape(-1)
+        unknown = [k for k in weights if str(k).lower() not in GROUPS]
+        if unknown:
+            raise InvalidInput(f"weights: {unknown[0]!r} is not a PROVE group")
+        weights = [(cfg.group_weights() | {str(k).lower(): v for k, v in weights.items()})[g]
+                   for g in GROUPS]
+    if is_scalar(weights):
+        raise InvalidInput("weights: expected 5 group weights (P, R, O, V, E)")
+    try:
+        w = np.asarray(list(weights), dtype=object).reshape(-1)
+    except (TypeError, ValueError):
+        raise InvalidInput("weights: expected 5 group weights (P, R, O, V, E)") from None
     if len(w) != len(GROUPS):
         raise InvalidInput(f"weights: expected {len(GROUPS)} group weights (P, R, O, V, E), got {len(w)}")
-    arr = np.array([np.nan if v is None or v == "" else v for v in w], dtype=float)
+    try:
+        arr = np.array([np.nan if v is None or v == "" else v for v in w], dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidInput("weights: group weights must be numbers ≥ 0") from None
     if np.isnan(arr).any() or (arr < 0).any() or not np.isfinite(arr).all():
         raise InvalidInput("weights: group weights must be numbers ≥ 0")
     if arr.sum() <= 0:

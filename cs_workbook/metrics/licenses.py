@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..config import DEFAULT, Config
 from ..errors import InvalidInput
-from ._vector import dates, floats, is_scalar, output, shape_of
+from ._vector import dates, floats, is_scalar, number, output, shape_of
 from .colours import GREEN, NA, RED, YELLOW, colour_codes, colour_output
 
 __all__ = [
@@ -94,7 +94,7 @@ def license_health(utilization_value, account_age_months, *, config: Config = DE
     """
     shape = shape_of(utilization_value, account_age_months)
     u = floats(shape, utilization_value, "utilization", minimum=0)
-    a = floats(shape, account_age_months, "account_age_months")
+    a = np.floor(floats(shape, account_age_months, "account_age_months"))  # whole months
     return colour_output(shape, lu_health_codes(u, a, config))
 
 
@@ -124,9 +124,7 @@ def first_value_date(snapshot_dates, billable_users, licensed_users, threshold=N
     d = dates(shape, snapshot_dates, "snapshot_dates")
     u = utilization(floats(shape, billable_users, "billable_users", minimum=0),
                     floats(shape, licensed_users, "licensed_users", minimum=0))
-    thr = config.first_value_threshold if threshold is None else float(threshold)
-    if not 0 < thr <= 10:
-        raise InvalidInput(f"threshold: {thr:g} must be a positive fraction (10 % is 0.1)")
+    thr = number(threshold, config.first_value_threshold, "threshold", high=10)
     ok = ~np.isnat(d)
     first = first_value_dates(np.zeros(ok.sum(), dtype=int), d[ok], u[ok], thr)
     return None if first.empty else pd.Timestamp(first.iloc[0]).date()
@@ -148,7 +146,7 @@ def adoption_complete(utilization_value, primary_use_case_colour, threshold=None
     shape = shape_of(utilization_value, primary_use_case_colour)
     u = floats(shape, utilization_value, "utilization", minimum=0)
     c = colour_codes(shape, primary_use_case_colour, config, "primary_use_case_colour")
-    thr = config.adoption_threshold if threshold is None else float(threshold)
+    thr = number(threshold, config.adoption_threshold, "threshold", high=10)
     done = (u >= thr) & (c == GREEN)
     return output(shape, np.where(np.isnan(u), None, done).astype(object), "bool")
 

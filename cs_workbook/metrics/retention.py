@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidInput
-from ._vector import floats, shape_of, texts
+from ._vector import floats, is_scalar, shape_of, texts
 
 __all__ = ["grr", "nrr", "retention_pairs", "retention_from_components", "reason_shares",
            "CHURN_REASONS", "EXPANSION_REASONS"]
@@ -66,9 +66,13 @@ def retention_from_components(start, contraction, churn, expansion):
     >>> tuple(round(x, 4) for x in retention_from_components(10.0, 0.6, 0.9, 1.8))
     (0.85, 1.03)
     """
-    vals = [float(v) for v in (start, contraction, churn, expansion)]
-    if any(v != v or v < 0 for v in vals):
-        raise InvalidInput("start, contraction, churn and expansion must be numbers ≥ 0")
+    args = (start, contraction, churn, expansion)
+    if not all(is_scalar(v) for v in args):
+        raise InvalidInput("start, contraction, churn and expansion are single amounts")
+    vals = [float(floats(shape_of(v), v, name, minimum=0)[0])
+            for v, name in zip(args, ("start", "contraction", "churn", "expansion"))]
+    if any(v != v for v in vals):
+        raise InvalidInput("start, contraction, churn and expansion must all be given")
     s, con, ch, ex = vals
     if s <= 0:
         return None, None

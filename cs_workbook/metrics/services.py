@@ -45,6 +45,9 @@ def rate_table(table) -> pd.DataFrame:
     with the :data:`RATE_COLUMNS`; a blank Standard Rate is computed from OTE and benefits."""
     if isinstance(table, pd.DataFrame):
         df = table.copy()
+    elif is_scalar(table) or not all(isinstance(r, (list, tuple, np.ndarray)) for r in table):
+        raise InvalidInput("rate_table: expected a table of rows (Quarter, Effective From, Role, "
+                           "…, Standard Rate, Bill Rate)")
     else:
         rows = [list(r) for r in table]
         if rows and any(isinstance(c, str) and c.strip().lower() == "role" for c in rows[0]):
@@ -132,8 +135,19 @@ def _sum_products(hours, rates, hname, rname) -> float:
     return float((h[both] * r[both]).sum())
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (
+        isinstance(value, str) and not value.strip())
+
+
+def _one(value, name):
+    if not is_scalar(value):
+        raise InvalidInput(f"{name}: expected a single value")
+    return value
+
+
 def _pct(value, default, name) -> float:
-    if value is None or (isinstance(value, float) and value != value) or value == "":
+    if _blank(_one(value, name)):
         return float(default)
     v = float(floats(shape_of(value), value, name)[0])
     if not 0 <= v < 1:
@@ -142,7 +156,7 @@ def _pct(value, default, name) -> float:
 
 
 def _money(value, name) -> float:
-    if value is None or value == "" or (isinstance(value, float) and value != value):
+    if _blank(_one(value, name)):
         return 0.0
     return float(floats(shape_of(value), value, name, minimum=0)[0])
 

@@ -11,7 +11,8 @@ import datetime as _dt
 import numpy as np
 
 from ..config import DEFAULT, Config
-from ._vector import dates, floats, output, shape_of
+from ..errors import InvalidInput
+from ._vector import dates, floats, is_scalar, number, output, shape_of
 from .dates import day_diff
 from .licenses import first_value_dates, utilization
 
@@ -127,11 +128,14 @@ def time_to_utilization(snapshot_dates, billable_users, licensed_users, subscrip
     d = dates(shape, snapshot_dates, "snapshot_dates")
     u = utilization(floats(shape, billable_users, "billable_users", minimum=0),
                     floats(shape, licensed_users, "licensed_users", minimum=0))
+    if not is_scalar(subscription_start):
+        raise InvalidInput("subscription_start: expected a single date")
     start = dates(shape_of(subscription_start), subscription_start, "subscription_start")[0]
     if np.isnat(start) or start < np.datetime64(config.instance_ttv_since, "D"):
         return None
     ok = ~np.isnat(d)
-    first = first_value_dates(np.zeros(ok.sum(), dtype=int), d[ok], u[ok], float(threshold))
+    thr = number(threshold, None, "threshold", high=10)
+    first = first_value_dates(np.zeros(ok.sum(), dtype=int), d[ok], u[ok], thr)
     if first.empty:
         return None
     return int((first.iloc[0].to_datetime64().astype("datetime64[D]") - start).astype(int))

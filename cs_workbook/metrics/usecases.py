@@ -171,8 +171,9 @@ def _security_codes(shape, scanner_users, billable, scans, pipelines, scanner_ty
 
 def security_eligible(tiers: np.ndarray, cfg: Config) -> np.ndarray:
     """True where the tier can use the Security measures (Ultimate by default)."""
-    wanted = {t.lower() for t in cfg.security_tiers}
-    return pd.Series(tiers, dtype=object).fillna("").str.lower().isin(wanted).to_numpy()
+    wanted = {t.lower() for t in cfg.security_tiers} | {""}  # blank tier: not known, not filtered
+    return pd.Series(tiers, dtype=object).fillna("").astype(str).str.strip().str.lower() \
+        .isin(wanted).to_numpy()
 
 
 def security_score(scanner_users, billable_users, scans, pipelines, scanner_types, tier=None, *,

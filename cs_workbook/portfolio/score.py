@@ -67,6 +67,9 @@ class _Prepared:
         self.sentiment = colour_codes(self.shape, acc["CSM Sentiment"].to_numpy(dtype=object),
                                       cfg, "CSM Sentiment")
         self.eligible = security_eligible(acc["Tier"].to_numpy(dtype=object), cfg)
+        # DOMAIN §1.1: user engagement comes from Service Ping on self-managed only
+        self.ue_na = acc["Deployment"].fillna("").str.lower().isin(
+            {d.lower() for d in cfg.user_engagement_na_deployments}).to_numpy()
         self.licensed = acc["Licensed Users"].to_numpy(dtype=float)
         self.contract = _dates(acc["Contract Date"])
         self.start = _dates(acc["Onboarding Start"].fillna(acc["Contract Date"]))
@@ -126,9 +129,10 @@ def _measures(p: _Prepared, as_of: pd.Timestamp, cfg: Config) -> dict:
         shape, u["Scanner Users"], bill, u["Scans"], u["CI Pipelines"], u["Scanner Types"],
         p.eligible, cfg), cfg)
     for k in PRODUCT_MEASURES:
-        pts[k] = np.where(usage_na, np.nan, pts[k])
+        pts[k] = np.where(usage_na | (p.ue_na if k == "user_engagement" else False),
+                          np.nan, pts[k])
         codes[k] = (codes_of_scores(pts[k], cfg) if k in ("cd", "security")
-                    else np.where(usage_na, NA, codes[k]).astype(np.int8))
+                    else np.where(np.isnan(pts[k]), NA, codes[k]).astype(np.int8))
     pw = cfg.product_weights()
     product = weighted_mean(np.column_stack([pts[k] for k in PRODUCT_MEASURES]),
                             [pw[k] for k in PRODUCT_MEASURES])
@@ -145,7 +149,7 @@ def _measures(p: _Prepared, as_of: pd.Timestamp, cfg: Config) -> dict:
                 <= cfg.support_na_days)
     tickets = np.where(s_stale | in_grace, np.nan, take(p.s["Tickets"], si))
     voice = support_codes(tickets, cfg)
-    emergency = np.where(s_stale, NA, emergency_codes(
+    emergency = np.where(s_stale | in_grace, NA, emergency_codes(
         take(p.s["Emergency Open"], si), take(p.s["Emergency Closed Last 7 Days"], si)))
 
     # engagement: meeting cadence + persona
@@ -154,10 +158,10 @@ def _measures(p: _Prepared, as_of: pd.Timestamp, cfg: Config) -> dict:
     last_meeting = _later(manual, tl["Last Meeting"])
     since_meeting = day_diff(last_meeting, np.full(n, day))
     cadence = meeting_cadence_codes(since_meeting, p.priority, cfg)
-    cadence = np.where(p.seg_na["cadence_na_segments"], NA, cadence).astype(np.int8)
+    cadence = np.where(p.seg_na["cadence_na_segments"] | in_grace, NA, cadence).astype(np.int8)
     dev = np.where(np.isnan(p.dev), tl["Dev Lead"], p.dev)
     secl = np.where(np.isnan(p.secl), tl["Security Lead"], p.secl)
-    persona = np.where(p.seg_na["persona_na_segments"], NA,
+    persona = np.where(p.seg_na["persona_na_segments"] | in_grace, NA,
                        persona_codes(dev, secl)).astype(np.int8)
     engagement = weighted_mean(
         np.column_stack([points_of_codes(cadence, cfg), points_of_codes(persona, cfg)]),

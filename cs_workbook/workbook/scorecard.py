@@ -18,6 +18,7 @@ import datetime as _dt
 import warnings
 
 from ..config import DEFAULT, Config
+from ..errors import ConfigError
 
 __all__ = ["add_scorecard", "SCORECARD_COLUMNS", "COLOUR_COLUMNS"]
 
@@ -65,8 +66,11 @@ SCORECARD_COLUMNS = (
      f"=CS_MONTHS_BETWEEN({_acc('Contract Date')},{_T('Usage Month')})", "0", 11),
     ("License Health", _gated(f"CS_LICENSE_HEALTH({_T('License Utilization')},"
                               f"{_T('Account Age (Months)')})"), "General", 12),
-    ("User Engagement Health", _gated(f"CS_USER_ENGAGEMENT_HEALTH({_usage('Active Users')},"
-                                      f"{_T('Billable Users')})"), "General", 13),
+    # DOMAIN §1.1: user engagement exists only for self-managed instances (NA on SaaS)
+    ("User Engagement Health",
+     f'=IF(AND({_T("Usage Current")},{_acc("Deployment")}<>"SaaS"),'
+     f"CS_USER_ENGAGEMENT_HEALTH({_usage('Active Users')},{_T('Billable Users')}),NA())",
+     "General", 13),
     ("SCM Health", _gated(f"CS_SCM_HEALTH({_usage('Git Operation Users')},"
                           f"{_T('Billable Users')})"), "General", 11),
     ("CI Health", _gated(f"CS_CI_HEALTH({_usage('CI Builds')},{_T('Billable Users')})"),
@@ -149,7 +153,10 @@ def add_scorecard(wb, data, as_of=None, config: Config | None = None):
     from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
     if config is None:
-        config = Config.from_mapping(data.config) if data.config else DEFAULT
+        try:  # a template may carry keys this version does not know; scoring reports them
+            config = Config.from_mapping(data.config) if data.config else DEFAULT
+        except ConfigError:
+            config = DEFAULT
     as_of = as_of or _dt.date.today()
     if isinstance(as_of, _dt.datetime):
         as_of = as_of.date()
