@@ -200,6 +200,7 @@ def row_inputs(data, ids, as_of: pd.Timestamp) -> list[dict]:
             objectives = float(len(plan[aid]))
         out.append(dict(
             segment=a["Segment"], tier=a["Tier"], licensed=a["Licensed Users"],
+            deployment=a["Deployment"],
             contract=a["Contract Date"], start=a["Onboarding Start"] or a["Contract Date"],
             snap=u.get("Month"), snap_end=_month_end(u.get("Month")),
             bill=u.get("Billable Users"), active=u.get("Active Users"),
@@ -243,6 +244,8 @@ def score_row(r: dict, as_of: dt.date, cfg=CFG) -> dict:
     sec_s, sec_h = security_score(*sec_args), security_health(*sec_args)
     if usage_na:
         lic_h = ue_h = scm_h = ci_h = cd_s = cd_h = sec_s = sec_h = None
+    if _na_for(r["deployment"], cfg.user_engagement_na_deployments):
+        ue_h = None
     product = product_score(lic_h, ue_h, scm_h, ci_h, cd_s, sec_s)
 
     status = sentiment_status(r["sentiment"], r["sent_updated"], as_of)
@@ -257,14 +260,15 @@ def score_row(r: dict, as_of: dt.date, cfg=CFG) -> dict:
     support_age = days_between(r["support_end"], as_of)
     support_stale = support_age is not None and support_age > cfg.support_na_days
     voice = support_health(None if support_stale or in_grace else r["tickets"])
-    emergency = None if support_stale else emergency_health(r["e_open"], r["e_closed"])
+    emergency = None if support_stale or in_grace else emergency_health(r["e_open"],
+                                                                        r["e_closed"])
 
     since = days_between(r["last_meeting"], as_of)
     cadence = meeting_cadence_health(since, r["priority"])
-    if _na_for(r["segment"], cfg.cadence_na_segments):
+    if _na_for(r["segment"], cfg.cadence_na_segments) or in_grace:
         cadence = None
     persona = persona_health(r["dev"], r["sec"])
-    if _na_for(r["segment"], cfg.persona_na_segments):
+    if _na_for(r["segment"], cfg.persona_na_segments) or in_grace:
         persona = None
     engagement = weighted_score([cadence, persona],
                                 [cfg.weight_meeting_cadence, cfg.weight_persona])

@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..errors import InvalidInput
 
-__all__ = ["is_scalar", "floats", "dates", "texts", "output", "shape_of", "Shape", "number"]
+__all__ = ["is_scalar", "floats", "dates", "texts", "text_map", "output", "shape_of", "Shape",
+           "number"]
 
 
 def is_scalar(x) -> bool:
@@ -179,6 +180,18 @@ def texts(shape: Shape, x) -> np.ndarray:
             stripped = s.str.strip()
             return stripped.where(~blank & (stripped != ""), None).to_numpy(dtype=object)
     return np.array([None if _is_blank(v) else str(v).strip() for v in arr], dtype=object)
+
+
+def text_map(values, fn, dtype=bool) -> np.ndarray:
+    """``fn`` applied to each distinct text of ``values`` (blank → ""), spread back to all rows.
+
+    Text columns (segments, tiers, attendees…) hold few distinct values, so this costs one
+    call per distinct value instead of one per row.
+    """
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("").astype(str),
+                                  sort=False)
+    mapped = np.array([fn(u) for u in uniques] + [fn("")], dtype=dtype)
+    return mapped[codes]
 
 
 def output(shape: Shape, values: np.ndarray, kind: str = "float", name: str | None = None):

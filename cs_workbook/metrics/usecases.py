@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import DEFAULT, PRODUCT_MEASURES, Config
-from ._vector import floats, output, shape_of, texts
+from ._vector import floats, output, shape_of, text_map, texts
 from .colours import GREEN, NA, as_points, band_codes, codes_of_scores, colour_codes, colour_output
 from .colours import points_of_codes
 from .health import weighted_mean
@@ -172,8 +172,7 @@ def _security_codes(shape, scanner_users, billable, scans, pipelines, scanner_ty
 def security_eligible(tiers: np.ndarray, cfg: Config) -> np.ndarray:
     """True where the tier can use the Security measures (Ultimate by default)."""
     wanted = {t.lower() for t in cfg.security_tiers} | {""}  # blank tier: not known, not filtered
-    return pd.Series(tiers, dtype=object).fillna("").astype(str).str.strip().str.lower() \
-        .isin(wanted).to_numpy()
+    return text_map(tiers, lambda t: t.strip().lower() in wanted)
 
 
 def security_score(scanner_users, billable_users, scans, pipelines, scanner_types, tier=None, *,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..config import DEFAULT, GROUPS, PRODUCT_MEASURES, Config
 from ..data import CSData
-from ..metrics._vector import Shape
+from ..metrics._vector import Shape, text_map
 from ..metrics.colours import GREEN, NA, RED, codes_of_scores, colour_codes, points_of_codes
 from ..metrics.dates import day_diff, month_diff
 from ..metrics.health import weighted_mean
@@ -43,6 +43,11 @@ _USAGE_COLS = ("Billable Users", "Active Users", "Git Operation Users", "CI Buil
                "Failed Deployments", "Scanner Users", "Scans", "CI Pipelines", "Scanner Types")
 
 
+def _one_of(values: np.ndarray, names) -> np.ndarray:
+    wanted = {s.lower() for s in names}
+    return text_map(values, lambda t: t.strip().lower() in wanted)
+
+
 def _name(codes):
     return NAMES[np.asarray(codes) + 1]
 
@@ -60,16 +65,15 @@ class _Prepared:
         self.ids = pd.Index(acc["Account ID"])
         self.n = n = len(acc)
         self.shape = Shape(False, n)
-        seg = acc["Segment"].fillna("").str.lower()
-        self.seg_na = {key: seg.isin({s.lower() for s in getattr(cfg, key)}).to_numpy()
-                       for key in ("risk_na_segments", "outcomes_na_segments",
+        seg = acc["Segment"].to_numpy(dtype=object)
+        self.seg_na = {key: _one_of(seg, getattr(cfg, key)) for key in ("risk_na_segments", "outcomes_na_segments",
                                    "cadence_na_segments", "persona_na_segments")}
         self.sentiment = colour_codes(self.shape, acc["CSM Sentiment"].to_numpy(dtype=object),
                                       cfg, "CSM Sentiment")
         self.eligible = security_eligible(acc["Tier"].to_numpy(dtype=object), cfg)
         # DOMAIN §1.1: user engagement comes from Service Ping on self-managed only
-        self.ue_na = acc["Deployment"].fillna("").str.lower().isin(
-            {d.lower() for d in cfg.user_engagement_na_deployments}).to_numpy()
+        self.ue_na = _one_of(acc["Deployment"].to_numpy(dtype=object),
+                             cfg.user_engagement_na_deployments)
         self.licensed = acc["Licensed Users"].to_numpy(dtype=float)
         self.contract = _dates(acc["Contract Date"])
         self.start = _dates(acc["Onboarding Start"].fillna(acc["Contract Date"]))
@@ -79,8 +83,8 @@ class _Prepared:
                             minlength=n + 1)[1:].astype(float) if plans else np.zeros(n)
         objectives = acc["Success Plan Objectives"].to_numpy(dtype=float)
         objectives = np.where(np.isnan(objectives), n_obj, objectives)
-        status = acc["Success Plan Status"].fillna("None").str.lower().map(
-            {"active": 2, "draft": 1, "none": 0}).to_numpy(dtype=float)
+        status = text_map(acc["Success Plan Status"].to_numpy(dtype=object),
+                          lambda t: {"active": 2, "draft": 1}.get(t.strip().lower(), 0), float)
         strategy = acc["Success Plan Strategy"].astype("boolean").to_numpy(
             dtype=float, na_value=np.nan)
         self.plan = success_plan_codes(status, objectives, strategy)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..metrics._vector import text_map
+
 __all__ = ["SortedSheet", "month_start", "month_end_days", "timeline_facts"]
 
 NAT = np.datetime64("NaT", "D")
@@ -107,12 +109,11 @@ class TimelinePrep:
 
     def __init__(self, timeline: pd.DataFrame, ids: pd.Index):
         self.sheet = SortedSheet(timeline, ids, "Date")
-        kinds = self.sheet.column("Type", dtype=object)
-        self.meeting = pd.Series(kinds, dtype=object).isin(_MEETING_TYPES).to_numpy()
-        att = pd.Series(self.sheet.column("Attendees", dtype=object), dtype=object)
-        att = att.fillna("").astype(str).str.lower()
-        self.dev = att.str.contains("dev lead", regex=False).to_numpy(dtype=bool)
-        self.sec = att.str.contains("security lead", regex=False).to_numpy(dtype=bool)
+        self.meeting = text_map(self.sheet.column("Type", dtype=object),
+                                lambda t: t in _MEETING_TYPES)
+        att = self.sheet.column("Attendees", dtype=object)
+        self.dev = text_map(att, lambda t: "dev lead" in t.lower())
+        self.sec = text_map(att, lambda t: "security lead" in t.lower())
 
 
 def timeline_facts(prep: TimelinePrep, as_of: pd.Timestamp, persona_months: int = 3) -> dict:
