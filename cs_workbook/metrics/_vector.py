@@ -14,7 +14,7 @@ from numbers import Number
 import numpy as np
 import pandas as pd
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotComputable
 
 __all__ = ["is_scalar", "floats", "dates", "texts", "text_map", "output", "shape_of", "Shape",
            "number"]
@@ -200,6 +200,8 @@ def output(shape: Shape, values: np.ndarray, kind: str = "float", name: str | No
     kind: ``float`` (NaN → None for scalars), ``int`` (NaN → None), ``bool`` (object array of
     True/False/None), ``date`` (datetime64[D], NaT → None), ``object`` (already Python values).
     """
+    if kind == "float" and np.isinf(values).any():
+        raise NotComputable("the result is too large to represent")
     if shape.scalar:
         v = values[0]
         if kind in ("float", "int"):

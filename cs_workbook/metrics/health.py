@@ -30,11 +30,14 @@ def weighted_mean(scores: np.ndarray, weights) -> np.ndarray:
     w = np.asarray(weights, dtype=float)
     if (w < 0).any() or not np.isfinite(w).all():
         raise InvalidInput("weights must be finite and not negative")
-    if w.size and w.max() > 0:
-        w = w / w.max()  # any scale is allowed; normalising first keeps Σw·s finite
     present = ~np.isnan(scores)
-    wsum = (present * w).sum(axis=1)
-    total = (np.where(present, scores, 0.0) * w).sum(axis=1)
+    # Weights may have any scale (Gainsight allows 0–999,999): dividing by each row's largest
+    # present weight keeps Σw·s finite for huge weights and exact for tiny ones.
+    wp = present * w
+    top = wp.max(axis=1, initial=0.0)
+    wp = wp / np.where(top > 0, top, 1.0)[:, None]
+    wsum = wp.sum(axis=1)
+    total = (np.where(present, scores, 0.0) * wp).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(wsum > 0, total / np.where(wsum > 0, wsum, 1), np.nan)
 

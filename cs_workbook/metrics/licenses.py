@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import DEFAULT, Config
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotComputable
 from ._vector import dates, floats, is_scalar, number, output, shape_of
 from .colours import GREEN, NA, RED, YELLOW, colour_codes, colour_output
 
@@ -24,7 +24,7 @@ STAGES = ("Onboarding", "Implementation", "Adoption", "Optimize & Grow")
 
 def utilization(billable: np.ndarray, licensed: np.ndarray) -> np.ndarray:
     """billable ÷ licensed, NaN where licensed is 0 or blank (rows excluded in DBT)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.where(licensed > 0, billable / np.where(licensed > 0, licensed, 1), np.nan)
 
 
@@ -226,9 +226,13 @@ def account_license_utilization(billable, licensed, arr=None, *, config: Config 
     b = floats(shape, billable, "billable", minimum=0)
     lic = floats(shape, licensed, "licensed", minimum=0)
     if config.account_lu_method == "sum":
-        if np.isnan(b).any() or np.isnan(lic).any() or lic.sum() <= 0:
+        if np.isnan(b).any() or np.isnan(lic).any():
             return None
-        return float(b.sum() / lic.sum())
+        with np.errstate(over="ignore", invalid="ignore"):
+            total_b, total_l = b.sum(), lic.sum()
+        if not (np.isfinite(total_b) and np.isfinite(total_l)):
+            raise NotComputable("user totals are too large to add up")
+        return None if total_l <= 0 else float(total_b / total_l)
     if arr is None:
         raise InvalidInput("arr: ARR per subscription is needed for the ARR-weighted method")
     a = floats(shape, arr, "arr", minimum=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotComputable
 from ._vector import floats, is_scalar, shape_of, texts
 
 __all__ = ["grr", "nrr", "retention_pairs", "retention_from_components", "reason_shares",
@@ -27,7 +27,11 @@ def retention_pairs(mrr_year_ago, mrr_now):
     b = np.nan_to_num(floats(shape, mrr_now, "mrr_now", minimum=0))
     cohort = np.nan_to_num(a) > 0
     a, b = a[cohort], b[cohort]
-    return a.sum(), b.sum(), np.minimum(a, b).sum()
+    with np.errstate(over="ignore"):
+        sums = a.sum(), b.sum(), np.minimum(a, b).sum()
+    if not np.isfinite(sums).all():
+        raise NotComputable("MRR totals are too large to add up")
+    return sums
 
 
 def grr(mrr_year_ago, mrr_now):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import DEFAULT, Config
-from ..errors import InvalidInput, MissingData, ZeroDenominator
+from ..errors import InvalidInput, MissingData, NotComputable, ZeroDenominator
 from ._vector import dates, floats, is_scalar, output, shape_of, texts
 
 __all__ = ["ps_standard_rate", "rate_table", "ps_rate", "sow_cost", "sow_price", "sow_margin",
@@ -132,7 +132,11 @@ def _sum_products(hours, rates, hname, rname) -> float:
     both = ~np.isnan(h) & (h > 0)
     if np.isnan(r[both]).any():
         raise InvalidInput(f"{rname}: a line with hours has no rate")
-    return float((h[both] * r[both]).sum())
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float((h[both] * r[both]).sum())
+    if not np.isfinite(total):
+        raise NotComputable(f"{hname} × {rname}: the total is too large")
+    return total
 
 
 def _blank(value) -> bool:
@@ -202,7 +206,7 @@ def sow_margin(price, cost, *, config: Config = DEFAULT):
     shape = shape_of(price, cost)
     p = floats(shape, price, "price", minimum=0)
     c = floats(shape, cost, "cost", minimum=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         m = np.where(p > 0, (p - c) / np.where(p > 0, p, 1), np.nan)
     return output(shape, m, name="margin")
 
@@ -216,7 +220,7 @@ def sow_markup(price, cost, *, config: Config = DEFAULT):
     shape = shape_of(price, cost)
     p = floats(shape, price, "price", minimum=0)
     c = floats(shape, cost, "cost", minimum=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         m = np.where(c > 0, (p - c) / np.where(c > 0, c, 1), np.nan)
     return output(shape, m, name="markup")
 

@@ -47,7 +47,7 @@ THRESHOLDS["2023"] = THRESHOLDS["current"] | {
 def ratio(num: np.ndarray, den: np.ndarray, cfg: Config, always_na: bool = False) -> np.ndarray:
     """num ÷ den with DBT's DIV0 semantics (0 when den is 0) or NA (config / always_na)."""
     zero_na = always_na or cfg.zero_denominator == "na"
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         r = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan if zero_na else 0.0)
     return np.where(np.isnan(num) | np.isnan(den), np.nan, r)
 
@@ -117,8 +117,14 @@ def _cd_codes(shape, deployment_users, deployments, successful, failed, billable
     return [
         measure_codes("cd_user_deployments", ratio(du, b, cfg), cfg),
         measure_codes("cd_deployments_per_user", ratio(dep, b, cfg), cfg),
-        measure_codes("cd_success_rate", ratio(ok, ok + bad, cfg), cfg),
+        measure_codes("cd_success_rate", ratio(ok, _total(ok, bad), cfg), cfg),
     ]
+
+
+def _total(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a + b, saturating at the largest float instead of overflowing to inf."""
+    with np.errstate(over="ignore"):
+        return np.minimum(a + b, np.finfo(float).max)
 
 
 def cd_score(deployment_users, deployments, successful, failed, billable_users, *,

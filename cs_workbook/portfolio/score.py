@@ -253,7 +253,7 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
     a = take(p.mrr, p.revenue.last(p.revenue.dates == year_ago))
     now = take(p.mrr, p.revenue.last(p.revenue.dates == month))
     b = np.nan_to_num(now)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         grr = np.where(a > 0, np.minimum(a, b) / a, np.nan)
         nrr = np.where(a > 0, b / a, np.nan)
 
