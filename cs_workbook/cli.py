@@ -14,6 +14,7 @@ from pathlib import Path
 from . import __version__
 from .config import DEFAULT, Config, load_toml
 from .errors import CSError
+from .reports import commands as _ebr
 from .workbook.calc_commands import register as _register_calc
 
 __all__ = ["main", "build_parser"]
@@ -142,7 +143,7 @@ def _demo_sow(data, scores, out: Path, as_of) -> list[Path]:
 
 
 #: Demo steps after the portfolio and its scores: (data, scores, out_dir, as_of) -> [paths]
-_DEMO_EXTRAS: list = [_demo_sow]
+_DEMO_EXTRAS: list = [_demo_sow, _ebr.demo_step]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Adapter packages add their sub-commands (calc, functions, serve, ebr) here.
-_COMMANDS: list = [_register_calc]
+_COMMANDS: list = [_register_calc, _ebr.register]
 
 
 def main(argv=None) -> int:

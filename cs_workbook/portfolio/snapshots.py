@@ -89,15 +89,14 @@ def take(values: np.ndarray, idx: np.ndarray, fill=np.nan) -> np.ndarray:
 def declining(sheet: SortedSheet, latest: np.ndarray, billable: np.ndarray,
               steps: int = 2) -> np.ndarray:
     """True where billable users fell in each of the last ``steps`` month-over-month changes."""
-    ok = latest >= steps
     out = np.zeros(len(latest), dtype=bool)
-    cur = np.where(ok, latest, 0)
-    result = ok.copy()
+    rows = np.flatnonzero(latest >= steps)
+    cur = latest[rows]
+    result = np.ones(len(rows), dtype=bool)
     for k in range(steps):
         a, b = cur - k, cur - k - 1
-        same = sheet.pos[np.maximum(b, 0)] == sheet.pos[a]
-        result &= same & (billable[a] < billable[b])
-    out[ok] = result[ok]
+        result &= (sheet.pos[b] == sheet.pos[a]) & (billable[a] < billable[b])
+    out[rows] = result
     return out
 
 

@@ -1,0 +1,238 @@
+"""``cs-workbook ebr``: executive business review PDFs for one account or a whole workbook.
+
+Registration is import-light (no WeasyPrint, no workbook reader) so the main CLI starts fast;
+the work happens in :func:`main_ebr`. The module also runs on its own:
+``python -m cs_workbook.reports.commands WORKBOOK --account ID -o FILE.pdf``.
+
+Exit codes: 0 all written, 1 some documents failed (listed in ``ebr-errors.txt`` next to
+them), 2 bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from cs_workbook.errors import CSError, InvalidInput
+
+__all__ = ["ERROR_REPORT", "add_arguments", "demo_step", "main", "main_ebr", "register"]
+
+ERROR_REPORT = "ebr-errors.txt"
+
+
+def _date(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of worker processes ≥ 1")
+    return n
+
+
+def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The ``ebr`` arguments, on any parser (the main CLI's sub-parser or a standalone one)."""
+    p.add_argument("workbook", type=Path, help="CS workbook (.xlsx): a portfolio or a journey")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--account", metavar="ID", help="render the EBR of this Account ID")
+    which.add_argument("--all", action="store_true", help="render an EBR for every account")
+    p.add_argument("-o", "--output", type=Path, metavar="PATH",
+                   help="--account: the PDF file or a folder (default: ./ID.pdf); "
+                        "--all: the folder (default: ./ebr)")
+    p.add_argument("--jobs", type=_jobs, metavar="N",
+                   help="worker processes for --all (default: one per CPU core)")
+    p.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="review date YYYY-MM-DD (default: today); the period is the 12 months "
+                        "ending with its month")
+    p.add_argument("--config", type=Path, metavar="TOML",
+                   help="TOML file of configuration overrides")
+    p.add_argument("--brand-name", metavar="TEXT", help="sender shown on the cover and footer")
+    p.add_argument("--brand-colour", metavar="#RRGGBB", help="accent colour (default #1d3f6e)")
+    p.add_argument("--logo", type=Path, metavar="FILE", help="PNG, JPEG or SVG logo for the cover")
+    return p
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``ebr`` sub-command to the main CLI's sub-parsers."""
+    p = subparsers.add_parser(
+        "ebr", help="render executive business review PDFs (one account or all)",
+        description="Render executive business review (EBR) PDFs from a CS workbook, with the "
+                    "same numbers as `cs-workbook score`.")
+    add_arguments(p)
+    p.set_defaults(func=main_ebr)
+    return p
+
+
+def _config(workbook, data, toml):
+    from cs_workbook.config import DEFAULT, Config, load_toml
+
+    cfg = DEFAULT
+    if data.config:
+        try:
+            cfg = Config.from_mapping(data.config)
+        except CSError as exc:
+            raise CSError(f"{workbook}: sheet 'Config': {exc}") from None
+    return load_toml(toml, base=cfg) if toml else cfg
+
+
+def _brand(args):
+    from .brand import Brand
+
+    kwargs = {}
+    if getattr(args, "brand_name", None):
+        kwargs["name"] = " ".join(args.brand_name.split())[:80]
+    if getattr(args, "brand_colour", None):
+        kwargs["colour"] = args.brand_colour
+    if getattr(args, "logo", None):
+        kwargs["logo"] = args.logo
+    brand = Brand(**kwargs)
+    if brand.logo is not None:
+        brand.logo_src()  # validate the file now: bad input is exit 2, not a failed batch
+    return brand
+
+
+def main_ebr(args) -> int:
+    """Run ``ebr`` for parsed ``args``; raises :class:`CSError` on bad input."""
+    from cs_workbook.workbook.reader import read_workbook
+
+    data = read_workbook(args.workbook)
+    config = _config(args.workbook, data, args.config)
+    as_of = args.as_of or _dt.date.today()
+    brand = _brand(args)
+    ids = [str(a) for a in data.accounts["Account ID"]]
+    if args.account is not None:
+        if args.account not in ids:
+            known = ", ".join(ids[:3]) + (" …" if len(ids) > 3 else "")
+            raise InvalidInput(f"--account: {args.account!r} is not in {args.workbook} "
+                               f"({known or 'no accounts'})")
+        return _one(data, args.account, as_of, config, brand, args.output)
+    if not ids:
+        raise InvalidInput(f"{args.workbook}: sheet 'Accounts' has no accounts")
+    return _all(data, ids, as_of, config, brand, args.output or Path("ebr"), args.jobs)
+
+
+def _one(data, account_id, as_of, config, brand, output) -> int:
+    from .render import render_ebr, safe_filename, write_atomic
+
+    path = Path(output) if output else Path(safe_filename(account_id))
+    if output and (path.is_dir() or str(output).endswith(("/", os.sep))):
+        path = path / safe_filename(account_id)
+    if not path.parent.is_dir():
+        raise InvalidInput(f"-o: folder {path.parent} does not exist")
+    write_atomic(path, render_ebr(data, account_id, as_of, config, brand=brand))
+    print(f"wrote EBR for {account_id} as of {as_of}: {path}")
+    return 0
+
+
+def _all(data, ids, as_of, config, brand, out_dir: Path, jobs) -> int:
+    from .render import render_batch
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InvalidInput(f"-o: {out_dir} is a file; --all needs a folder")
+    bar = ProgressBar(len(ids))
+    start = time.perf_counter()
+    results = render_batch(data, ids, as_of, out_dir, config, brand=brand, jobs=jobs,
+                           progress=bar.update)
+    bar.close()
+    failed = [r for r in results if not r.ok]
+    report = out_dir / ERROR_REPORT
+    if failed:
+        lines = [f"EBR errors ({len(failed)} of {len(results)} documents), as of {as_of}", ""]
+        for r in failed:
+            lines += [f"{r.account_id}: {r.error}"] + (
+                ["    " + ln for ln in r.detail.rstrip().splitlines()] if r.detail else []) + [""]
+        report.write_text("\n".join(lines), encoding="utf-8")
+    elif report.exists():
+        report.unlink()
+    took = time.perf_counter() - start
+    tail = f"; errors in {report}" if failed else ""
+    print(f"rendered {len(results) - len(failed)} EBRs, {len(failed)} failed "
+          f"({took:.1f} s) in {out_dir}{tail}")
+    return 1 if failed else 0
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (a line per 10 % when stderr is not a terminal)."""
+
+    def __init__(self, total: int, stream=None, width: int = 30):
+        self.total, self.width = max(total, 1), width
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.failed, self._last_decile = 0, -1
+
+    def update(self, done: int, total: int, result=None):
+        if result is not None and not result.ok:
+            self.failed += 1
+        filled = int(self.width * done / self.total)
+        text = (f"[{'#' * filled}{'-' * (self.width - filled)}] {done}/{total} EBRs"
+                + (f", {self.failed} failed" if self.failed else ""))
+        if self.tty:
+            self.stream.write("\r" + text)
+        elif done * 10 // self.total != self._last_decile or done == total:
+            self._last_decile = done * 10 // self.total
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self):
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def demo_step(data, scores, out_dir, as_of) -> list[Path]:
+    """``cs-workbook demo``: sample EBRs of a Green, a Yellow and a Red account (largest ARR
+    of each colour) in ``out_dir / "ebr"``."""
+    from .render import render_ebr, safe_filename, write_atomic
+
+    folder = Path(out_dir) / "ebr"
+    folder.mkdir(parents=True, exist_ok=True)
+    picks = []
+    for colour in ("Green", "Yellow", "Red"):
+        rows = scores[scores["Health Colour"] == colour].sort_values("ARR", ascending=False)
+        if len(rows):
+            picks.append(str(rows["Account ID"].iloc[0]))
+    wrote = []
+    for account_id in picks:
+        path = folder / safe_filename(account_id)
+        write_atomic(path, render_ebr(data, account_id, as_of))
+        wrote.append(path)
+    return wrote
+
+
+def main(argv=None) -> int:
+    """Standalone entry point (``python -m cs_workbook.reports.commands``)."""
+    parser = add_arguments(argparse.ArgumentParser(
+        prog="python -m cs_workbook.reports.commands",
+        description="Render executive business review PDFs from a CS workbook."))
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    args = parser.parse_args(argv)
+    try:
+        return main_ebr(args)
+    except CSError as exc:
+        if args.debug:
+            raise
+        print(f"cs-workbook: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if args.debug:
+            raise
+        print(f"cs-workbook: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cs-workbook: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

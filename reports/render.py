@@ -1,0 +1,216 @@
+"""View model → HTML → PDF, for one EBR or a batch on a pool of long-lived worker processes.
+
+Each process keeps one :class:`Renderer`: WeasyPrint imported, fonts registered and the
+stylesheet parsed once, then reused for every document. Batches run on a
+``ProcessPoolExecutor`` whose initializer builds that renderer and scores the portfolio once;
+a task is just an account ID, and a failing document is reported without stopping the batch.
+Output is reproducible: metadata dates come from ``as_of`` and no random PDF identifier is
+written, so the same workbook, account and date give byte-identical PDFs.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import re
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from cs_workbook.config import DEFAULT, Config
+from cs_workbook.data import CSData
+
+from . import assets
+from .brand import DEFAULT_BRAND, Brand
+from .viewmodel import build_view
+
+__all__ = [
+    "PDF_OPTIONS",
+    "DocResult",
+    "Renderer",
+    "render_batch",
+    "render_document",
+    "render_ebr",
+    "render_html",
+    "safe_filename",
+    "write_atomic",
+]
+
+#: WeasyPrint options of every EBR (no ``pdf_identifier``: with none, no random /ID is written)
+PDF_OPTIONS = {"pdf_version": "1.7", "optimize_images": False, "uncompressed_pdf": False}
+
+
+class Renderer:
+    """One process's WeasyPrint set-up: fetcher, font configuration, parsed stylesheet."""
+
+    def __init__(self):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from .fetcher import PackageFetcher
+
+        self.fetcher = PackageFetcher()
+        self.font_config = FontConfiguration()
+        self.css = CSS(string=assets.stylesheet_text(), base_url=assets.TEMPLATES_URL,
+                       url_fetcher=self.fetcher, font_config=self.font_config)
+        self.template = assets.environment().get_template(assets.TEMPLATE)
+
+    def html(self, view: dict) -> str:
+        return self.template.render(**view)
+
+    def document(self, view: dict):
+        """The laid-out :class:`weasyprint.Document` (pages, anchors, metadata)."""
+        from weasyprint import HTML
+
+        html = HTML(string=self.html(view), base_url=assets.TEMPLATES_URL,
+                    url_fetcher=self.fetcher)
+        return html.render(font_config=self.font_config, stylesheets=[self.css], **PDF_OPTIONS)
+
+    def pdf(self, view: dict) -> bytes:
+        return self.document(view).write_pdf(**PDF_OPTIONS)
+
+
+_RENDERER: Renderer | None = None
+
+
+def renderer() -> Renderer:
+    """This process's shared renderer (created on first use)."""
+    global _RENDERER
+    if _RENDERER is None:
+        _RENDERER = Renderer()
+    return _RENDERER
+
+
+def render_html(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *,
+                brand: Brand | None = None) -> str:
+    """The EBR's HTML (for debugging templates; the PDF is made from exactly this)."""
+    return renderer().html(build_view(data, account_id, as_of, config, brand=brand))
+
+
+def render_document(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *,
+                    brand: Brand | None = None):
+    """The laid-out WeasyPrint document (``.pages``, ``page.anchors``) of one EBR."""
+    return renderer().document(build_view(data, account_id, as_of, config, brand=brand))
+
+
+def render_ebr(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *,
+               brand: Brand | None = None) -> bytes:
+    """The EBR of ``account_id`` as of ``as_of`` as PDF bytes.
+
+    Raises :class:`~cs_workbook.errors.InvalidInput` when the account is not in ``data``.
+    The same arguments always give the same bytes.
+    """
+    return renderer().pdf(build_view(data, account_id, as_of, config, brand=brand))
+
+
+@dataclass(frozen=True)
+class DocResult:
+    """Outcome of one document of a batch: ``path`` when written, else ``error``."""
+
+    account_id: str
+    path: Path | None
+    error: str | None = None
+    detail: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def safe_filename(account_id, taken: set | None = None) -> str:
+    """A file name for an account's EBR that cannot escape its folder: ``ACC-001.pdf``.
+
+    >>> safe_filename("ACC-001"), safe_filename("../../etc/passwd")
+    ('ACC-001.pdf', 'etc_passwd.pdf')
+    """
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", str(account_id)).strip("._")[:80] or "account"
+    name, k = f"{stem}.pdf", 2
+    while taken is not None and name.lower() in taken:
+        name, k = f"{stem}-{k}.pdf", k + 1
+    if taken is not None:
+        taken.add(name.lower())
+    return name
+
+
+def write_atomic(path: Path, body: bytes):
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(body)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+# -- batch workers ----------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(data: CSData, as_of, config: Config, brand: Brand):
+    """Pool initializer: import WeasyPrint, parse the stylesheet and score the portfolio once."""
+    from cs_workbook.portfolio import score_accounts
+
+    from .viewmodel import previous_as_of
+
+    renderer()
+    _WORKER.update(data=data, as_of=as_of, config=config, brand=brand,
+                   scores=score_accounts(data, as_of, config),
+                   previous=score_accounts(data, previous_as_of(as_of), config))
+
+
+def _render_one(account_id: str, path: str) -> DocResult:
+    start = time.perf_counter()
+    w = _WORKER
+    try:
+        view = build_view(w["data"], account_id, w["as_of"], w["config"], brand=w["brand"],
+                          scores=w["scores"], previous=w["previous"])
+        write_atomic(Path(path), renderer().pdf(view))
+    except Exception as exc:  # noqa: BLE001  (one bad document must not stop the batch)
+        return DocResult(account_id, None, f"{type(exc).__name__}: {exc}",
+                         traceback.format_exc(), time.perf_counter() - start)
+    return DocResult(account_id, Path(path), None, None, time.perf_counter() - start)
+
+
+def render_batch(data: CSData, account_ids, as_of, out_dir, config: Config = DEFAULT, *,
+                 brand: Brand | None = None, jobs: int | None = None, progress=None,
+                 names: dict | None = None) -> list[DocResult]:
+    """Render many EBRs into ``out_dir`` on ``jobs`` worker processes (default: one per core).
+
+    ``progress(done, total, result)`` is called in this process after every document.
+    ``names`` maps account IDs to file names (default :func:`safe_filename`). Results come
+    back in the order of ``account_ids``; errors are captured per document.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    ids = list(account_ids)
+    taken: set = set()
+    names = names or {a: safe_filename(a, taken) for a in ids}
+    brand = brand or DEFAULT_BRAND
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(ids) or 1))
+    results: dict[str, DocResult] = {}
+
+    def done(res: DocResult):
+        results[res.account_id] = res
+        if progress:
+            progress(len(results), len(ids), res)
+
+    if jobs == 1:
+        _init_worker(data, as_of, config, brand)
+        for a in ids:
+            done(_render_one(a, str(out / names[a])))
+        return [results[a] for a in ids]
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                      else None)
+    with cf.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                                initargs=(data, as_of, config, brand)) as pool:
+        futures = {pool.submit(_render_one, a, str(out / names[a])): a for a in ids}
+        for fut in cf.as_completed(futures):
+            try:
+                done(fut.result())
+            except Exception as exc:  # noqa: BLE001  (a worker died, e.g. out of memory)
+                done(DocResult(futures[fut], None, f"{type(exc).__name__}: {exc}"))
+    return [results[a] for a in ids]

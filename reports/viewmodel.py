@@ -1,0 +1,294 @@
+"""Workbook data → EBR view model: plain dicts of formatted strings and finished SVG charts.
+
+Every number comes from the engine (:func:`~cs_workbook.portfolio.score_accounts`,
+:func:`~cs_workbook.metrics.health_drivers`, the metric functions) and is formatted with
+:mod:`.fmt` (Excel rounding); templates only place values, they never compute. A section
+without data carries a ``note`` saying what is missing instead of zeros.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pandas as pd
+
+from cs_workbook.config import DEFAULT, Config
+from cs_workbook.data import CSData
+from cs_workbook.errors import InvalidInput
+from cs_workbook.metrics import colour as score_colour
+from cs_workbook.metrics import health_drivers
+from cs_workbook.portfolio import score_accounts
+
+from . import charts, fmt, sections
+from .brand import DEFAULT_BRAND, Brand
+from .rules import Facts, summarise
+
+__all__ = ["Context", "build_view", "previous_as_of", "review_period", "row_dict"]
+
+TREND_ARROWS = {"Up": "↑", "Down": "↓", "Same": "→"}
+TREND_WORDS = {"Up": "up since last month", "Down": "down since last month",
+               "Same": "unchanged since last month"}
+
+
+def row_dict(row) -> dict:
+    """A pandas row as ``{column: value}`` with NA as ``None`` and numpy scalars unwrapped."""
+    out = {}
+    for key, value in dict(row).items():
+        if fmt.is_blank(value):
+            out[key] = None
+        elif hasattr(value, "item") and not isinstance(value, pd.Timestamp):
+            out[key] = value.item()
+        else:
+            out[key] = value
+    return out
+
+
+def previous_as_of(as_of) -> _dt.date:
+    """One calendar month before ``as_of`` (the comparison date of trends and changes)."""
+    return (pd.Timestamp(as_of) - pd.DateOffset(months=1)).date()
+
+
+def review_period(as_of: _dt.date, months: int = 12) -> tuple[pd.Timestamp, list]:
+    """(first day of the period, the ``months`` month starts ending with ``as_of``'s month)."""
+    end = pd.Timestamp(as_of).to_period("M").to_timestamp()
+    starts = [end - pd.DateOffset(months=k) for k in range(months - 1, -1, -1)]
+    return starts[0], starts
+
+
+class Context:
+    """Everything the section builders share for one account."""
+
+    def __init__(self, data: CSData, account_id, as_of, config: Config, brand: Brand,
+                 scores: pd.DataFrame | None, previous: pd.DataFrame | None = None):
+        self.as_of = pd.Timestamp(as_of).date()
+        self.config, self.brand = config, brand
+        ids = data.accounts["Account ID"]
+        if account_id not in set(ids):
+            raise InvalidInput(f"account {account_id!r} is not in the workbook")
+        self.data = data.for_account(account_id)
+        # scored on the whole workbook, exactly as `cs-workbook score` does, so the PDF and the
+        # score output cannot differ (per-account results do not depend on other accounts)
+        if scores is None or account_id not in set(scores["Account ID"]):
+            scores = score_accounts(data, self.as_of, config)
+        self.row = row_dict(scores[scores["Account ID"] == account_id].iloc[0])
+        if previous is None or account_id not in set(previous["Account ID"]):
+            previous = score_accounts(data, previous_as_of(self.as_of), config)
+        self.previous = row_dict(previous[previous["Account ID"] == account_id].iloc[0])
+        self.account = row_dict(self.data.accounts.iloc[0])
+        self.period_start, self.months = review_period(self.as_of)
+
+    def get(self, key):
+        return self.row.get(key)
+
+    def in_period(self, df: pd.DataFrame, column: str) -> pd.DataFrame:
+        stamp = pd.Timestamp(self.as_of)
+        return df[(df[column] >= self.period_start) & (df[column] <= stamp)]
+
+
+def build_view(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *,
+               brand: Brand | None = None, scores: pd.DataFrame | None = None,
+               previous: pd.DataFrame | None = None) -> dict:
+    """The EBR view model of ``account_id`` as of ``as_of``.
+
+    Parameters
+    ----------
+    data : CSData
+        The workbook (a portfolio or a single-account journey workbook).
+    account_id : str
+        Which account.
+    as_of : date
+        Review date; the review period is the 12 months ending with its month.
+    config : Config
+        Configuration in force (also printed in the appendix).
+    brand : Brand, optional
+        Sender name, colour and logo.
+    scores, previous : DataFrame, optional
+        ``score_accounts(data, d, config)`` for ``d = as_of`` and one month earlier, when
+        already computed for the portfolio (batches score once, not once per account).
+
+    Raises
+    ------
+    InvalidInput
+        ``account_id`` is not in the workbook.
+    """
+    ctx = Context(data, account_id, as_of, config, brand or DEFAULT_BRAND, scores, previous)
+    drivers = _drivers(ctx)
+    objectives = tuple(row_dict(r) for _, r in ctx.data.success_plan.iterrows())
+    facts = Facts(row=ctx.row, previous=ctx.previous, account=ctx.account, as_of=ctx.as_of,
+                  period_start=ctx.period_start.date(), objectives=objectives,
+                  drivers=tuple((d["component"], d["raw_points"]) for d in drivers["rows"]),
+                  config=config)
+    account = _account(ctx)
+    view = {
+        "meta": _meta(ctx, account),
+        "brand": {"name": ctx.brand.name, "colour": ctx.brand.colour,
+                  "tint": ctx.brand.tint(0.92), "soft": ctx.brand.tint(0.75),
+                  "logo_src": ctx.brand.logo_src()},
+        "account": account,
+        "period": {"label": f"{fmt.month_label(ctx.months[0])} – {fmt.month_label(ctx.months[-1])}",
+                   "as_of": fmt.date(ctx.as_of)},
+        "summary": _summary(ctx, facts, drivers),
+        "scorecard": {"drivers": drivers, "measures": _measures(ctx), "changes": _changes(ctx)},
+        "adoption": sections.adoption(ctx),
+        "ttv": sections.time_to_value(ctx),
+        "plan": sections.success_plan(ctx),
+        "support": sections.support(ctx),
+        "commercials": sections.commercials(ctx),
+        "appendix": sections.appendix(ctx),
+    }
+    for part in ("summary", "adoption", "support", "commercials"):
+        for card in view[part]["kpis"]:
+            card["long"] = len(card["value"]) > 11
+    return view
+
+
+def _account(ctx: Context) -> dict:
+    name = fmt.shorten(ctx.get("Account"), 4000) or ctx.account.get("Account ID")
+    return {
+        "id": str(ctx.get("Account ID")),
+        "name": name,
+        "name_short": fmt.shorten(name, 60),
+        "name_cover": fmt.shorten(name, 90),
+        "csm": ctx.get("CSM") or "Unassigned",
+        "segment": ctx.get("Segment") or fmt.NA_TEXT,
+        "tier": ctx.get("Tier") or fmt.NA_TEXT,
+        "deployment": ctx.get("Deployment") or fmt.NA_TEXT,
+        "stage": ctx.get("Lifecycle Stage") or fmt.NA_TEXT,
+    }
+
+
+def _meta(ctx: Context, account: dict) -> dict:
+    stamp = f"{ctx.as_of.isoformat()}T00:00:00Z"
+    period = f"{fmt.month_label(ctx.months[0])} – {fmt.month_label(ctx.months[-1])}"
+    return {
+        "title": f"Executive business review: {account['name_short']}",
+        "author": f"{account['csm']}, {ctx.brand.name}",
+        "subject": f"Executive business review of {account['name_short']} for {period}",
+        "keywords": ", ".join(["EBR", "executive business review", "customer success",
+                               account["id"], account["segment"], account["tier"]]),
+        "created": stamp,
+        "modified": stamp,
+    }
+
+
+def _colour(value) -> dict:
+    return {"text": value or "n/a", "cls": fmt.colour_class(value)}
+
+
+def _summary(ctx: Context, facts: Facts, drivers: dict) -> dict:
+    summary = summarise(facts)
+    bars = charts.component_bars(
+        [{"name": d["component"], "colour": d["text"] if d["cls"] != "na" else None,
+          "points": None if fmt.is_blank(d["raw_points"]) else d["raw_points"],
+          "value": d["points"], "note": f"weight {d['effective']}" if d["cls"] != "na"
+          else "no data: weight shared out"} for d in drivers["rows"]],
+        bands=(ctx.config.red_max, ctx.config.yellow_max), label="Health by PROVE component")
+    trend = ctx.get("Health Trend")
+    colour = ctx.get("Health Colour")
+    return {
+        "health": {"score": fmt.points(ctx.get("Health Score")), **_colour(colour),
+                   "arrow": TREND_ARROWS.get(trend, ""),
+                   "trend": TREND_WORDS.get(trend, "no previous score to compare"),
+                   "previous": fmt.points(ctx.get("Previous Health Score"))},
+        "kpis": [
+            {"label": "License utilization", "value": fmt.pct(ctx.get("License Utilization")),
+             "note": f"{fmt.num(ctx.get('Billable Users'))} of "
+                     f"{fmt.num(ctx.get('Licensed Users'))} seats",
+             **_colour(ctx.get("License Health"))},
+            {"label": "Use cases adopted",
+             "value": "n/a" if ctx.get("Platform Adoption") is None
+             else f"{fmt.num(ctx.get('Platform Adoption'))} of 4",
+             "note": "SCM, CI, CD, Security: Green", "text": "", "cls": "brand"},
+            {"label": "Lifecycle stage", "value": ctx.get("Lifecycle Stage") or fmt.NA_TEXT,
+             "note": f"{ctx.get('Segment') or 'n/a'} · {ctx.get('Tier') or 'n/a'}",
+             "text": "", "cls": "brand"},
+            {"label": "Renewal", "value": fmt.date(ctx.get("Renewal Date")),
+             "note": _renewal_note(ctx.get("Days to Renewal")), "text": "", "cls": "brand"},
+        ],
+        "components": charts.image_src(bars),
+        "wins": [f.text for f in summary.wins],
+        "risks": [f.text for f in summary.risks],
+        "next_steps": [f.text for f in summary.next_steps],
+    }
+
+
+def _renewal_note(left) -> str:
+    if left is None:
+        return "No renewal date recorded"
+    if left < 0:
+        return f"{fmt.days(-left)} overdue"
+    return f"in {fmt.days(left)}"
+
+
+def _drivers(ctx: Context) -> dict:
+    r = ctx.row
+    d = health_drivers(r.get("Product Score"), r.get("Risk (Sentiment)"),
+                       r.get("Success Plan Health"), r.get("Support Health"),
+                       r.get("Engagement Score"), config=ctx.config)
+    rows = []
+    for rec in d.to_dict("records"):
+        inp = rec["input"]
+        colour = inp if isinstance(inp, str) else None
+        if colour is None and not fmt.is_blank(rec["points"]):
+            colour = score_colour(rec["points"], config=ctx.config)
+        rows.append({"component": rec["component"], **_colour(colour),
+                     "points": fmt.points(rec["points"]), "raw_points": rec["points"],
+                     "weight": fmt.weight(rec["weight"]),
+                     "effective": fmt.weight(rec["effective weight"]),
+                     "contribution": fmt.num(rec["contribution"], 1)})
+    return {"rows": rows, "score": fmt.points(r.get("Health Score")),
+            "score_exact": fmt.num(r.get("Health Score"), 1),
+            **_colour(r.get("Health Colour"))}
+
+
+#: (label, value column, formatter, colour column, how it is measured)
+MEASURES = (
+    ("License utilization", "License Utilization", fmt.pct, "License Health",
+     "billable ÷ licensed users, by account age"),
+    ("User engagement", "User Engagement", fmt.pct, "User Engagement Health",
+     "active users L28D ÷ billable users"),
+    ("SCM adoption", "Git Operation Utilization", fmt.pct, "SCM Health",
+     "Git operation users ÷ billable users"),
+    ("CI adoption", "CI Builds per User", lambda v: fmt.num(v, 1), "CI Health",
+     "CI builds L28D per billable user"),
+    ("CD adoption", "CD Score", fmt.points, "CD Health", "mean of 3 deployment measures"),
+    ("Security adoption", "Security Score", fmt.points, "Security Health",
+     "mean of 3 scanner measures (Ultimate)"),
+    ("CSM sentiment", None, None, "Risk (Sentiment)", "set by the CSM; stale after 90 days"),
+    ("Success plan (ROI)", None, None, "Success Plan Health", "plan status, objectives, strategy"),
+    ("Support tickets", "Tickets (Month)", fmt.num, "Support Health", "tickets this month"),
+    ("Emergency tickets", None, None, "Emergency Health", "open / recently closed (0 % weight)"),
+    ("Meeting cadence", "Days Since Last Meeting", fmt.days, "Meeting Cadence Health",
+     "days since last call or meeting"),
+    ("Persona engagement", None, None, "Persona Health", "Dev and Security Lead, 3 months"),
+)
+
+
+def _measures(ctx: Context) -> list:
+    rows = []
+    for label, col, formatter, colour_col, how in MEASURES:
+        value = formatter(ctx.get(col)) if col else ""
+        colour = ctx.get(colour_col)
+        if colour_col == "Risk (Sentiment)" and ctx.get("Sentiment Stale"):
+            how = "stale: not updated in over 90 days"
+        rows.append({"label": label, "value": value, "how": how, **_colour(colour)})
+    return rows
+
+
+def _changes(ctx: Context) -> dict:
+    rows = []
+    for label, _, _, colour_col, _ in MEASURES:
+        before, now = ctx.previous.get(colour_col), ctx.get(colour_col)
+        if before != now:
+            rows.append({"label": label, "before": _colour(before), "now": _colour(now)})
+    before, now = ctx.get("Previous Health Score"), ctx.get("Health Score")
+    return {
+        "score_before": fmt.points(before), "score_now": fmt.points(now),
+        "colour_before": _colour(ctx.get("Previous Health Colour")),
+        "colour_now": _colour(ctx.get("Health Colour")),
+        "trend": TREND_WORDS.get(ctx.get("Health Trend"), "no previous score to compare"),
+        "arrow": TREND_ARROWS.get(ctx.get("Health Trend"), ""),
+        "drops": ctx.get("Drop Alerts") or "",
+        "rows": rows,
+        "note": "" if rows else "No measure changed colour since last month.",
+    }
