@@ -15,6 +15,7 @@ from . import __version__
 from .config import DEFAULT, Config, load_toml
 from .errors import CSError
 from .reports import commands as _ebr
+from .udfs.commands import register as _register_udfs
 from .workbook.calc_commands import register as _register_calc
 
 __all__ = ["main", "build_parser"]
@@ -182,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Adapter packages add their sub-commands (calc, functions, serve, ebr) here.
-_COMMANDS: list = [_register_calc, _ebr.register]
+_COMMANDS: list = [_register_calc, _ebr.register, _register_udfs]
 
 
 def main(argv=None) -> int:

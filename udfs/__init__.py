@@ -1,0 +1,77 @@
+"""The Excel face of cs-workbook: one ``CS_*`` function per metric (SPEC §3.3).
+
+Each function is a thin wrapper — coerce what Excel sends (:mod:`.coerce`), call the engine
+once for a whole range (:mod:`.rows`), map the answer to Excel values (:mod:`.errors`) — and
+carries xlwings metadata (:mod:`._xl`) for the classic add-in (*UDF Modules* =
+``cs_workbook.udfs``, *Import Functions*) and for Office.js (``cs-workbook serve``, namespace
+``CS``). Importing this package needs only the engine and xlwings, never the ``server`` extra.
+
+``CATALOGUE`` maps each Excel name to its function, in SPEC order; ``use_config`` evaluates
+the functions under another configuration (e.g. a workbook's Config sheet).
+"""
+
+from .adoption import (
+                       CS_ADOPTION_COMPLETE,
+                       CS_FIRST_VALUE_DATE,
+                       CS_LICENSE_HEALTH,
+                       CS_LICENSE_UTILIZATION,
+                       CS_LIFECYCLE_STAGE,
+                       CS_MONTHS_BETWEEN,
+)
+from .errors import UserError
+from .health import (
+                       CS_COLOUR,
+                       CS_DROP_ALERT,
+                       CS_HEALTH_COLOUR,
+                       CS_HEALTH_DRIVERS,
+                       CS_HEALTH_SCORE,
+                       CS_MEETING_CADENCE_HEALTH,
+                       CS_PERSONA_HEALTH,
+                       CS_POINTS,
+                       CS_SENTIMENT_STATUS,
+                       CS_SUCCESS_PLAN_HEALTH,
+                       CS_SUPPORT_HEALTH,
+                       CS_TREND,
+                       CS_WEIGHTED_SCORE,
+)
+from .retention import CS_GRR, CS_NRR, CS_REASON_SHARES
+from .rows import config, use_config
+from .services import CS_PS_RATE, CS_PS_STANDARD_RATE, CS_SOW_COST, CS_SOW_MARGIN, CS_SOW_PRICE
+from .ttv import (
+                       CS_DAYS,
+                       CS_TIME_TO_ENGAGE,
+                       CS_TIME_TO_FIRST_VALUE,
+                       CS_TIME_TO_ONBOARD,
+                       CS_TTV_GOAL,
+                       CS_TTV_STATUS,
+)
+from .usecases import (
+                       CS_CD_HEALTH,
+                       CS_CI_HEALTH,
+                       CS_PLATFORM_ADOPTION,
+                       CS_PRODUCT_SCORE,
+                       CS_SCM_HEALTH,
+                       CS_SECURITY_HEALTH,
+                       CS_USER_ENGAGEMENT_HEALTH,
+)
+
+#: Excel name → function, in the order of SPEC §3.3.
+CATALOGUE = {f.__name__: f for f in (
+    # Time to value
+    CS_DAYS, CS_TIME_TO_ENGAGE, CS_TIME_TO_FIRST_VALUE, CS_TIME_TO_ONBOARD, CS_TTV_GOAL,
+    CS_TTV_STATUS,
+    # Licenses and adoption
+    CS_LICENSE_UTILIZATION, CS_MONTHS_BETWEEN, CS_LICENSE_HEALTH, CS_FIRST_VALUE_DATE,
+    CS_ADOPTION_COMPLETE, CS_USER_ENGAGEMENT_HEALTH, CS_SCM_HEALTH, CS_CI_HEALTH, CS_CD_HEALTH,
+    CS_SECURITY_HEALTH, CS_PLATFORM_ADOPTION, CS_PRODUCT_SCORE, CS_LIFECYCLE_STAGE,
+    # Health
+    CS_COLOUR, CS_POINTS, CS_WEIGHTED_SCORE, CS_HEALTH_SCORE, CS_HEALTH_COLOUR,
+    CS_HEALTH_DRIVERS, CS_MEETING_CADENCE_HEALTH, CS_SUPPORT_HEALTH, CS_SUCCESS_PLAN_HEALTH,
+    CS_PERSONA_HEALTH, CS_SENTIMENT_STATUS, CS_TREND, CS_DROP_ALERT,
+    # Retention
+    CS_GRR, CS_NRR, CS_REASON_SHARES,
+    # Professional services
+    CS_PS_STANDARD_RATE, CS_PS_RATE, CS_SOW_COST, CS_SOW_PRICE, CS_SOW_MARGIN,
+)}
+
+__all__ = ["CATALOGUE", "UserError", "config", "use_config", *CATALOGUE]

@@ -1,0 +1,166 @@
+"""Excel error values and the one boundary between Excel and the engine.
+
+Contract:
+
+* Inside a range call each row gets its own answer: bad input → ``#VALUE!``, NA → ``#N/A``,
+  engine errors → their ``CSError.excel`` value, an error cell in the input → that same error
+  (Excel's propagation), while the other rows compute.
+* A single-cell call with bad input raises :class:`UserError` (an ``xlwings.XlwingsError``):
+  the Office.js server answers HTTP 400 and Excel shows ``#VALUE!`` with the message, instead
+  of HTTP 500 and three retries. Classic xlwings (Windows COM) would show a raised exception
+  as its full traceback in the cell (xlwings issue #1108), so there the boundary returns the
+  text ``#VALUE! <message>`` instead.
+* Error values are returned as their text (``"#N/A"``). xlwings' Office.js engine turns such
+  strings into real error cells on custom-functions runtime 1.4 (``{"type": "Error", …}``);
+  on runtime 1.3 and in classic xlwings they stay text, because neither can return an error
+  cell from a function (xlwings issue #776).
+* Anything else that escapes a function is a bug: it is logged and shown as ``#VALUE!`` —
+  unless ``CS_WORKBOOK_UDF_DEBUG=1`` or pytest is running, when it is re-raised.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+
+import numpy as np
+from xlwings import XlwingsError
+
+from ..errors import CSError, InvalidInput
+
+__all__ = ["ERROR_CODES", "NA", "ExcelError", "PassOn", "UserError", "boundary", "error_of", "from_cs",
+           "is_error_text"]
+
+logger = logging.getLogger("cs_workbook.udfs")
+
+#: Excel's error values (en-US spelling, as Office.js and xlwings deliver them).
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+               "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
+               "#BUSY!", "#UNKNOWN!", "#DATA!", "#PYTHON!")
+_CODES = frozenset(ERROR_CODES)
+# Office.js ErrorCellValue.errorType names (runtime 1.4 payloads may carry only these).
+_ERROR_TYPES = {"Div0": "#DIV/0!", "NotAvailable": "#N/A", "Name": "#NAME?", "Null": "#NULL!",
+                "Num": "#NUM!", "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA",
+                "Spill": "#SPILL!", "Calc": "#CALC!", "Field": "#FIELD!", "Blocked": "#BLOCKED!",
+                "Connect": "#CONNECT!", "Busy": "#BUSY!", "Unknown": "#UNKNOWN!",
+                "Python": "#PYTHON!"}
+
+
+class ExcelError:
+    """An Excel error value travelling through a computation.
+
+    ``user`` marks bad input (a single-cell call raises :class:`UserError` for it);
+    ``False`` marks an answer (NA, #DIV/0!) or an error cell that came in as input.
+    """
+
+    __slots__ = ("code", "message", "user")
+
+    def __init__(self, code: str, message: str = "", user: bool = False):
+        self.code, self.message, self.user = code, message, user
+
+    def __repr__(self):
+        return f"ExcelError({self.code!r}, {self.message!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, ExcelError) and other.code == self.code
+
+    def __hash__(self):
+        return hash(self.code)
+
+
+#: The NA answer.
+NA = ExcelError("#N/A")
+
+
+class UserError(XlwingsError):
+    """Bad input to a single-cell call; the message (one line, ≤ 200 characters) is what the
+    user sees."""
+
+    def __init__(self, message: str):
+        super().__init__(_short(str(message)))
+
+
+class PassOn(Exception):
+    """An error cell in an argument read as a whole (weights, a portfolio's MRR): the answer
+    is that error, as Excel's SUM answers #N/A when a summed cell is #N/A."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def is_error_text(value) -> bool:
+    return isinstance(value, str) and value in _CODES
+
+
+def error_of(value) -> ExcelError | None:
+    """The Excel error an input cell holds (error text or an Office.js error dict), else None."""
+    if isinstance(value, str):
+        return ExcelError(value) if value in _CODES else None
+    if isinstance(value, dict) and value.get("type") == "Error":
+        code = value.get("basicValue")
+        if code not in _CODES:
+            code = _ERROR_TYPES.get(value.get("errorType"), "#VALUE!")
+        return ExcelError(code)
+    return None
+
+
+def from_cs(exc: CSError) -> ExcelError:
+    """The Excel value of an engine error; invalid input (``#VALUE!``) is a user error."""
+    code = getattr(exc, "excel", "#VALUE!")
+    return ExcelError(code, _short(str(exc)), user=isinstance(exc, InvalidInput) or code == "#VALUE!")
+
+
+def _short(message: str, limit: int = 200) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+def _reraise() -> bool:
+    return os.environ.get("CS_WORKBOOK_UDF_DEBUG") == "1" or "PYTEST_CURRENT_TEST" in os.environ
+
+
+def _inside_classic_com() -> bool:
+    # Classic xlwings calls UDFs from xlwings.udfs.call_udf in its COM server and turns a
+    # raised exception into the traceback text of the cell (xlwings issue #1108). Only
+    # checked on the error path, so the stack walk costs nothing in normal calls.
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == "call_udf" and frame.f_globals.get("__name__") == "xlwings.udfs":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def boundary(fn):
+    """Wrap an Excel function: engine errors → Excel values, user errors → :class:`UserError`,
+    bugs → logged ``#VALUE!`` (re-raised under pytest or ``CS_WORKBOOK_UDF_DEBUG=1``)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args):
+        try:
+            # Overflow becomes inf, which the result layer shows as #NUM! (as Excel does).
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                return fn(*args)
+        except PassOn as exc:
+            return exc.code
+        except UserError as exc:
+            if _inside_classic_com():
+                return f"#VALUE! {exc}"
+            raise
+        except CSError as exc:
+            err = from_cs(exc)
+            if err.user:
+                if _inside_classic_com():
+                    return f"#VALUE! {err.message}"
+                raise UserError(err.message) from None
+            return err.code
+        except Exception:
+            if _reraise():
+                raise
+            logger.exception("%s failed", fn.__name__)
+            return "#VALUE!"
+
+    return wrapper
