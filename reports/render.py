@@ -10,10 +10,12 @@ written, so the same workbook, account and date give byte-identical PDFs.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import multiprocessing
 import os
 import re
+import shutil
 import time
 import traceback
 from dataclasses import dataclass
@@ -53,6 +55,7 @@ class Renderer:
 
         self.fetcher = PackageFetcher()
         self.font_config = FontConfiguration()
+        atexit.register(_remove_font_folder, self.font_config)
         self.css = CSS(string=assets.stylesheet_text(), base_url=assets.TEMPLATES_URL,
                        url_fetcher=self.fetcher, font_config=self.font_config)
         self.template = assets.environment().get_template(assets.TEMPLATE)
@@ -70,6 +73,19 @@ class Renderer:
 
     def pdf(self, view: dict) -> bytes:
         return self.document(view).write_pdf(**PDF_OPTIONS)
+
+
+def _remove_font_folder(font_config) -> None:
+    """Delete WeasyPrint's temporary font folder while the interpreter is still whole.
+
+    WeasyPrint removes it in ``FontConfiguration.__del__``, which at interpreter exit runs after
+    module globals are cleared, fails ("'NoneType' object is not callable") and leaves a
+    ``/tmp/weasyprint-*`` folder behind for every process.
+    """
+    folder = getattr(font_config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        font_config._folder = None
 
 
 _RENDERER: Renderer | None = None

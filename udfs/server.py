@@ -22,6 +22,7 @@ PRO key for commercial use, or to ``noncommercial`` for noncommercial use.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import functools
 import importlib.util
@@ -29,6 +30,7 @@ import ipaddress
 import json
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 import types
@@ -119,7 +121,10 @@ def create_app(token: str | None = None, project_dir: str | os.PathLike | None =
 
 
 def _load_xlwings_server(project_dir):
-    project = Path(project_dir or tempfile.mkdtemp(prefix="cs-workbook-server-"))
+    if project_dir is None:
+        project_dir = tempfile.mkdtemp(prefix="cs-workbook-server-")
+        atexit.register(shutil.rmtree, project_dir, ignore_errors=True)
+    project = Path(project_dir)
     (project / "static" / "js").mkdir(parents=True, exist_ok=True)
     (project / "static" / "js" / "auth.js").write_text(_AUTH_JS, encoding="utf-8")
     os.environ["XLWINGS_PROJECT_DIR"] = str(project)
