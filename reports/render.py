@@ -10,9 +10,9 @@ written, so the same workbook, account and date give byte-identical PDFs.
 
 from __future__ import annotations
 
-import atexit
 import concurrent.futures as cf
 import multiprocessing
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -55,7 +55,9 @@ class Renderer:
 
         self.fetcher = PackageFetcher()
         self.font_config = FontConfiguration()
-        atexit.register(_remove_font_folder, self.font_config)
+        # runs at exit in the main process and in pool workers (which skip atexit handlers)
+        multiprocessing.util.Finalize(None, _remove_font_folder, args=(self.font_config,),
+                                      exitpriority=10)
         self.css = CSS(string=assets.stylesheet_text(), base_url=assets.TEMPLATES_URL,
                        url_fetcher=self.fetcher, font_config=self.font_config)
         self.template = assets.environment().get_template(assets.TEMPLATE)
