@@ -19,8 +19,6 @@ from cs_workbook.workbook.calc import calculate, excel_names
 from cs_workbook.workbook.calc_refs import rewrite_structured, tables_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "excel-authored"
-if not FIXTURES.is_dir():  # the repository copy, when the shared folder is absent
-    FIXTURES = Path(__file__).parent / "fixtures" / "excel-authored"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
