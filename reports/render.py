@@ -23,6 +23,7 @@ from pathlib import Path
 
 from cs_workbook.config import DEFAULT, Config
 from cs_workbook.data import CSData
+from cs_workbook.files import write_bytes_atomic
 
 from . import assets
 from .brand import DEFAULT_BRAND, Brand
@@ -154,13 +155,7 @@ def safe_filename(account_id, taken: set | None = None) -> str:
 
 
 def write_atomic(path: Path, body: bytes):
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(body)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_bytes_atomic(path, body)
 
 
 # -- batch workers ----------------------------------------------------------------------------

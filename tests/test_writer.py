@@ -16,6 +16,7 @@ import pytest
 from cs_workbook.data import CSData, frame
 from cs_workbook.errors import InvalidInput, WorkbookError
 from cs_workbook.schema import SHEETS, sheet
+from cs_workbook import files
 from cs_workbook.workbook import writer
 from cs_workbook.workbook.sample import sample_portfolio
 from cs_workbook.workbook.writer import write_frames, write_workbook
@@ -195,7 +196,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, data, monkeypatch):
     def full_disk(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(writer.os, "replace", full_disk)
+    monkeypatch.setattr(files.os, "replace", full_disk)
     with pytest.raises(WorkbookError, match="No space left"):
         write_workbook(data, path)
     assert path.read_bytes() == b"old"

@@ -15,13 +15,13 @@ import datetime as _dt
 import functools
 import logging
 import os
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CSError
+from ..files import atomic_path
 from .calc_package import ERRORS, ExcelError, copy_package, patch_sheet, sheet_parts
 from .calc_refs import rewrite_structured, tables_of
 
@@ -250,19 +250,6 @@ def _evaluate(path: Path, functions: dict):
     return values, cells, book.sheetnames
 
 
-def _atomic(path: Path, write) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
 def calculate(in_path, out_path, *, functions: dict | None = None) -> CalcReport:
     """Evaluate every formula of ``in_path`` and write ``out_path`` with fresh cached values.
 
@@ -324,6 +311,7 @@ def calculate(in_path, out_path, *, functions: dict | None = None) -> CalcReport
             with zipfile.ZipFile(tmp, "w", allowZip64=True) as zout:
                 copy_package(zin, zout, replace)
 
-    _atomic(dst, write)
+    with atomic_path(dst) as tmp:
+        write(tmp)
     report.seconds = time.perf_counter() - started
     return report

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import os
-import tempfile
 from pathlib import Path
 
 from ..config import DEFAULT
+from ..files import atomic_path
 from .cells import put
 
 __all__ = ["write_sow_calculator", "read_sow", "sow_results", "RATE_CARD", "SAMPLE_ESTIMATE",
@@ -245,15 +244,8 @@ def write_sow_calculator(path, *, sample: bool = False) -> Path:
     _print_setup(est, f"{_FIRST_LINE - 1}:{_FIRST_LINE - 1}")
     wb.active = 1
     wb["Rates"].sheet_view.tabSelected = False  # else both tabs open grouped
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 
@@ -289,8 +281,7 @@ def sow_results(inputs: dict) -> dict:
     total ``"#N/A"``, as in the workbook.
     """
     from ..errors import MissingData
-    from ..metrics import (below_target, ps_rate, sow_cost, sow_margin, sow_markup,
-                           sow_price)
+    from ..metrics import below_target, ps_rate, sow_cost, sow_margin, sow_markup, sow_price
 
     lines = inputs["lines"]
     cost_rates, bill_rates = [], []

@@ -8,14 +8,11 @@ written to a temporary file in the target directory and renamed into place.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
 import math
-import os
 import pathlib
 import re
-import tempfile
 import warnings
 
 import numpy as np
@@ -30,7 +27,8 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from ..data import CSData
-from ..errors import InvalidInput, WorkbookError
+from ..errors import InvalidInput
+from ..files import atomic_path
 from ..schema import SHEETS, Column, Sheet
 
 __all__ = ["write_workbook", "write_frames", "NUMBER_FORMATS", "SPARE_ROWS", "TABLE_STYLE"]
@@ -144,7 +142,7 @@ def write_frames(path, frames: dict[str, pd.DataFrame]) -> pathlib.Path:
 
 def _save(path, specs: list[tuple[Sheet, pd.DataFrame]], finish=None) -> pathlib.Path:
     path = pathlib.Path(path)
-    with _atomic_target(path) as tmp:
+    with atomic_path(path) as tmp:
         wb = Workbook(write_only=True)
         wb.properties.creator = "cs-workbook"
         for sheet, df in specs:
@@ -153,34 +151,6 @@ def _save(path, specs: list[tuple[Sheet, pd.DataFrame]], finish=None) -> pathlib
             finish(wb)
         wb.save(tmp)
     return path
-
-
-@contextlib.contextmanager
-def _atomic_target(path: pathlib.Path):
-    """Yield a temporary file name next to ``path``; rename it into place if all went well."""
-    directory = path.parent if str(path.parent) else pathlib.Path(".")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        mode = os.stat(path).st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        os.close(fd)
-    except OSError as exc:
-        raise WorkbookError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
-    try:
-        yield tmp
-        os.chmod(tmp, mode)  # mkstemp creates 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise WorkbookError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _write_sheet(wb: Workbook, sheet: Sheet, df: pd.DataFrame) -> None:
