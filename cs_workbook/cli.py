@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import DEFAULT, Config, load_toml
+from .config import Config, workbook_config
 from .errors import CSError
 from .reports import commands as _ebr
 from .udfs.commands import register as _register_udfs
@@ -28,16 +28,9 @@ def _date(text: str) -> _dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _config(args, workbook_config: dict | None = None) -> Config:
-    cfg = DEFAULT
-    if workbook_config:
-        try:
-            cfg = Config.from_mapping(workbook_config)
-        except CSError as exc:
-            raise CSError(f"{args.workbook}: sheet 'Config': {exc}") from None
-    if getattr(args, "config", None):
-        cfg = load_toml(args.config, base=cfg)
-    return cfg
+def _config(args, data_config: dict | None = None) -> Config:
+    return workbook_config(data_config or {}, getattr(args, "config", None),
+                           source=args.workbook)
 
 
 def cmd_score(args) -> int:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["Config", "DEFAULT", "PROFILES", "GROUPS", "PRODUCT_MEASURES", "load_toml"]
+__all__ = ["Config", "DEFAULT", "PROFILES", "GROUPS", "PRODUCT_MEASURES", "load_toml",
+           "workbook_config"]
 
 #: PROVE groups in display order.
 GROUPS = ("product", "risk", "outcomes", "voice", "engagement")
@@ -297,6 +298,20 @@ def load_toml(path, base: Config | None = None) -> Config:
         return Config.from_mapping(flat, base=base)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+
+
+def workbook_config(data_config: dict, toml=None, source=None) -> Config:
+    """The configuration in force for a workbook: defaults, then its ``Config`` sheet rows
+    ``data_config``, then the TOML file ``toml`` (if any). Errors name the workbook's sheet.
+    """
+    cfg = DEFAULT
+    if data_config:
+        try:
+            cfg = Config.from_mapping(data_config)
+        except ConfigError as exc:
+            where = f"{source}: " if source else ""
+            raise ConfigError(f"{where}sheet 'Config': {exc}") from None
+    return load_toml(toml, base=cfg) if toml else cfg
 
 
 DEFAULT = Config()

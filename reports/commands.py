@@ -75,15 +75,9 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _config(workbook, data, toml):
-    from cs_workbook.config import DEFAULT, Config, load_toml
+    from cs_workbook.config import workbook_config
 
-    cfg = DEFAULT
-    if data.config:
-        try:
-            cfg = Config.from_mapping(data.config)
-        except CSError as exc:
-            raise CSError(f"{workbook}: sheet 'Config': {exc}") from None
-    return load_toml(toml, base=cfg) if toml else cfg
+    return workbook_config(data.config, toml, source=workbook)
 
 
 def _brand(args):
