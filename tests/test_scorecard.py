@@ -1,8 +1,11 @@
-"""The Scorecard sheet: CS_* formulas over the data tables, evaluated headlessly, equal
-``score_accounts`` cell by cell on the sample portfolio (SPEC.md §5.1, issue 3 §6b).
+"""The Scorecard sheet: CS_* formulas over the data tables, evaluated headlessly with the CS_*
+catalogue, equal ``score_accounts`` cell by cell (SPEC.md §5.1, issue 3 §6b).
 
-The functions are the real ``CS_*`` catalogue when ``cs_workbook.udfs`` exports it; until then
-engine-backed stand-ins with the same names and argument order exercise the formulas.
+Two portfolios: the sample as generated, and a smaller sample scored at an earlier date (rows
+after the as-of date must be ignored) with the Accounts fields the engine falls back from left
+blank — objectives (→ Success Plan rows), Dev/Security Lead Engaged (→ Timeline attendees),
+First/Last Meeting (→ Timeline), Onboarding Start (→ Contract Date for the grace period),
+First Value Date — and sentiments typed in lower case.
 """
 
 from __future__ import annotations
@@ -15,100 +18,69 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cs_workbook import metrics
-from cs_workbook.errors import CSError
+from cs_workbook.config import DEFAULT
 from cs_workbook.portfolio import score_accounts
 from cs_workbook.workbook.calc import calculate
 from cs_workbook.workbook.sample import sample_portfolio
 from cs_workbook.workbook.scorecard import COLOUR_COLUMNS, SCORECARD_COLUMNS, add_scorecard
 
 AS_OF = dt.date(2026, 11, 23)
-COMPARED = ("Account", "Segment", "CSM", "Usage Month", "Licensed Users", "Billable Users",
-            "License Utilization", "Account Age (Months)", "License Health",
-            "User Engagement Health", "SCM Health", "CI Health", "CD Health", "Security Health",
-            "Platform Adoption", "Time to Engage", "Engage Status", "Time to Onboard",
-            "Onboard Status", "Days to Renewal")
+EARLIER = dt.date(2026, 8, 10)
+COMPARED = ("Account", "Segment", "CSM", "Lifecycle Stage", "Health Score", "Health Colour",
+            "Product Score", "Product Health", "Risk (Sentiment)", "Success Plan Health",
+            "Support Health", "Engagement Score", "Usage Month", "Licensed Users",
+            "Billable Users", "License Utilization", "Account Age (Months)", "License Health",
+            "User Engagement Health", "SCM Health", "CI Health", "CD Score", "CD Health",
+            "Security Score", "Security Health", "Platform Adoption", "Adoption Complete",
+            "Tickets (Month)", "Days Since Last Meeting", "Meeting Cadence Health",
+            "Persona Health", "Time to Engage", "Engage Status", "Time to Onboard",
+            "Onboard Status", "First Value Date", "Time to First Value", "First Value Status",
+            "Days to Renewal")
 
 
-def _date(v):
-    if isinstance(v, dict):
-        raise _Err(v["basicValue"])
-    if v in (None, "", 0):
-        return None
-    if isinstance(v, (int, float)):
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(v))
-    return v
-
-
-class _Err(Exception):
-    pass
-
-
-def _stand_in(fn, date_args=()):
-    def call(*args):
-        try:
-            args = [_date(a) if i in date_args else a for i, a in enumerate(args)]
-            for a in args:
-                if isinstance(a, dict):
-                    return a["basicValue"]
-            out = fn(*args)
-        except _Err as e:
-            return str(e)
-        except CSError as e:
-            return e.excel
-        if out is None or (isinstance(out, float) and math.isnan(out)):
-            return "#N/A"
-        return out.item() if hasattr(out, "item") else out
-    call.__name__ = fn.__name__
-    return call
-
-
-def functions():
-    try:
-        from cs_workbook.udfs import CATALOGUE
-        return dict(CATALOGUE)
-    except ImportError:
-        m = metrics
-        return {
-            "CS_LICENSE_UTILIZATION": _stand_in(m.license_utilization),
-            "CS_MONTHS_BETWEEN": _stand_in(m.months_between, (0, 1)),
-            "CS_LICENSE_HEALTH": _stand_in(m.license_health),
-            "CS_USER_ENGAGEMENT_HEALTH": _stand_in(m.user_engagement_health),
-            "CS_SCM_HEALTH": _stand_in(m.scm_health),
-            "CS_CI_HEALTH": _stand_in(m.ci_health),
-            "CS_CD_HEALTH": _stand_in(m.cd_health),
-            "CS_SECURITY_HEALTH": _stand_in(m.security_health),
-            # NA use cases (#N/A cells) count as NA, not as an error
-            "CS_PLATFORM_ADOPTION": lambda *c: _stand_in(m.platform_adoption)(
-                *[None if isinstance(v, dict) else v for v in c]),
-            "CS_TIME_TO_ENGAGE": _stand_in(m.time_to_engage, (0, 1)),
-            "CS_TIME_TO_ONBOARD": _stand_in(m.time_to_onboard, (0, 1)),
-            "CS_TTV_STATUS": _stand_in(m.ttv_status, (1, 2, 3)),
-            "CS_DAYS": _stand_in(m.days_between, (0, 1)),
-        }
-
-
-def _write(data, path, as_of=AS_OF, write_only=False):
+def _write(data, path, as_of=AS_OF, config=None):
     from cs_workbook.workbook.writer import write_workbook
 
     write_workbook(data, path, scorecard=False)
     wb = openpyxl.load_workbook(path)
-    add_scorecard(wb, data, as_of)
+    add_scorecard(wb, data, as_of, config)
     wb.save(path)
     return path
 
 
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("scorecard")
-    data = sample_portfolio(AS_OF)
-    src = _write(data, tmp / "portfolio.xlsx")
+def _with_blanks(data):
+    """The Accounts fields the engine falls back from, blank on some accounts."""
+    acc = data.accounts
+    rows = np.arange(len(acc))
+    for col in ("Success Plan Objectives", "Dev Lead Engaged", "Security Lead Engaged",
+                "First Meeting", "Last Meeting"):
+        acc.loc[rows % 3 == 1, col] = None
+    acc.loc[rows % 5 == 1, "Onboarding Start"] = None
+    acc.loc[rows % 4 == 2, "First Value Date"] = None
+    lower = rows % 7 == 3
+    acc.loc[lower, "CSM Sentiment"] = acc.loc[lower, "CSM Sentiment"].str.lower()
+    return data
+
+
+def _score(tmp, data, as_of):
+    src = _write(data, tmp / "portfolio.xlsx", as_of)
     out = tmp / "calculated.xlsx"
-    report = calculate(src, out, functions=functions())
+    report = calculate(src, out)  # with the CS_* catalogue
     ws = openpyxl.load_workbook(out, data_only=True)["Scorecard"]
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     got = pd.DataFrame(rows[1:], columns=rows[0])
-    return got, score_accounts(data, AS_OF), report
+    return got, score_accounts(data, as_of), report
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    return _score(tmp_path_factory.mktemp("scorecard"), sample_portfolio(AS_OF), AS_OF)
+
+
+@pytest.fixture(scope="module")
+def scored_blanks(tmp_path_factory):
+    data = _with_blanks(sample_portfolio(AS_OF, n_accounts=24))
+    return _score(tmp_path_factory.mktemp("scorecard_blanks"), data, EARLIER)
 
 
 def _same(got, want) -> bool:
@@ -116,32 +88,65 @@ def _same(got, want) -> bool:
     if missing:
         return got == "#N/A"
     if isinstance(want, (pd.Timestamp, np.datetime64, dt.date)):
-        return pd.Timestamp(got) == pd.Timestamp(want)
-    if isinstance(want, (float, int, np.number)) and not isinstance(want, bool):
-        return isinstance(got, (int, float)) and math.isclose(got, float(want), rel_tol=1e-12,
-                                                              abs_tol=1e-12)
+        return isinstance(got, dt.datetime) and pd.Timestamp(got) == pd.Timestamp(want)
+    if isinstance(want, (bool, np.bool_)):
+        return isinstance(got, bool) and got == want
+    if isinstance(want, (float, int, np.number)):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and \
+            math.isclose(got, float(want), rel_tol=1e-9, abs_tol=1e-9)
     return got == want
 
 
-def test_every_formula_evaluates(scored):
-    _, _, report = scored
-    assert report.formulas >= 40 * (len(SCORECARD_COLUMNS) - 1)
+def _differences(scored, column):
+    got, want, _ = scored
+    assert list(got["Account ID"]) == list(want["Account ID"])
+    return [(aid, g, w) for aid, g, w in zip(want["Account ID"], got[column], want[column])
+            if not _same(g, w)]
+
+
+@pytest.mark.parametrize("which", ["scored", "scored_blanks"])
+def test_every_formula_evaluates(request, which):
+    _, _, report = request.getfixturevalue(which)
+    assert report.formulas >= 24 * (len(SCORECARD_COLUMNS) - 1)
     assert not report.unevaluated, report.unevaluated[:3]
 
 
 @pytest.mark.parametrize("column", COMPARED)
 def test_scorecard_equals_score_accounts(scored, column):
-    got, want, _ = scored
-    assert list(got["Account ID"]) == list(want["Account ID"])
-    bad = [(aid, g, w) for aid, g, w in zip(want["Account ID"], got[column], want[column])
-           if not _same(g, w)]
+    bad = _differences(scored, column)
     assert not bad, f"{column}: {len(bad)} accounts differ, e.g. {bad[:3]}"
+
+
+@pytest.mark.parametrize("column", COMPARED)
+def test_scorecard_equals_score_accounts_with_fallbacks(scored_blanks, column):
+    bad = _differences(scored_blanks, column)
+    assert not bad, f"{column}: {len(bad)} accounts differ, e.g. {bad[:3]}"
+
+
+@pytest.mark.parametrize("which", ["scored", "scored_blanks"])
+def test_sentiment_status_flags_stale_sentiment(request, which):
+    got, want, _ = request.getfixturevalue(which)
+    assert list(got["Sentiment Status"] == "Stale") == list(want["Sentiment Stale"])
 
 
 def test_sample_exercises_every_colour_and_na(scored):
     got, _, _ = scored
-    seen = set(got[list(COLOUR_COLUMNS)].to_numpy().ravel())
-    assert {"Green", "Yellow", "Red", "#N/A"} <= seen
+    assert {"Green", "Yellow", "Red", "#N/A"} <= set(got[list(COLOUR_COLUMNS)].to_numpy().ravel())
+    for column in ("Product Health", "Risk (Sentiment)", "Success Plan Health", "Support Health",
+                   "Meeting Cadence Health", "Persona Health"):
+        assert {"Green", "Yellow", "Red", "#N/A"} <= set(got[column]), column
+    assert {"Green", "Yellow", "Red"} <= set(got["Health Colour"])
+
+
+def test_fallbacks_are_exercised(scored_blanks):
+    got, want, _ = scored_blanks
+    blank = np.arange(len(got)) % 3 == 1
+    assert (got.loc[blank, "Plan Objectives"] > 0).any()  # counted on the Success Plan sheet
+    leads = set(got.loc[blank, "Dev Lead Engaged"]) | set(got.loc[blank, "Security Lead Engaged"])
+    assert {True, False} <= leads  # from Timeline attendees
+    assert got.loc[blank, "First Meeting"].map(lambda d: isinstance(d, dt.datetime)).any()
+    assert want.loc[blank, "Persona Health"].notna().any()
+    assert {"Open", "Met", "Missed"} <= set(want["First Value Status"])
 
 
 def test_structure(tmp_path):
@@ -153,8 +158,40 @@ def test_structure(tmp_path):
     assert ws.tables["Scorecard"].ref == f"A3:{last}8"
     assert ws["B1"].value == dt.datetime(2026, 11, 23) and "AsOf" in wb.defined_names
     assert ws.freeze_panes == "C4" and ws.conditional_formatting
-    assert ws["J4"].value.startswith("=CS_LICENSE_UTILIZATION(Scorecard[[#This Row],")
+    formulas = {c.value: f.value for c, f in zip(ws[3], ws[4])}
+    assert formulas["License Utilization"].startswith(
+        "=CS_LICENSE_UTILIZATION(Scorecard[[#This Row],")
+    assert formulas["Platform Adoption"].startswith("=CS_PLATFORM_ADOPTION(Scorecard[")
+    assert "IFNA" not in formulas["Platform Adoption"] + formulas["Product Score"]
     assert ws["A4"].data_type == "s" and ws["A4"].value == "ACC-001"
+
+
+def _named(wb, name):
+    ws_name, ref = next(iter(wb.defined_names[name].destinations))
+    cells = wb[ws_name][ref.replace("$", "")]
+    if isinstance(cells, tuple):
+        return [c.value for row in cells for c in row]
+    return cells.value
+
+
+def test_settings_are_named_cells_from_the_configuration(tmp_path):
+    data = sample_portfolio(AS_OF, n_accounts=3)
+    wb = openpyxl.load_workbook(_write(data, tmp_path / "d.xlsx"))
+    assert _named(wb, "Usage_NA_Days") == DEFAULT.usage_na_days
+    assert _named(wb, "Support_NA_Days") == DEFAULT.support_na_days
+    assert _named(wb, "First_Value_Threshold") == DEFAULT.first_value_threshold
+    assert _named(wb, "Health_Weights") == [50, 25, 10, 5, 10]
+    assert _named(wb, "Engagement_Weights") == [50, 50]
+
+    cfg = DEFAULT.replace(weights_profile="gitlab_2022", support_na_days=45,
+                          risk_na_segments="Scale, Tech Touch", primary_use_case="ci")
+    wb = openpyxl.load_workbook(_write(data, tmp_path / "c.xlsx", config=cfg))
+    ws = wb["Scorecard"]
+    assert _named(wb, "Health_Weights") == [25, 50, 10, 5, 10]
+    assert _named(wb, "Support_NA_Days") == 45
+    formulas = {c.value: f.value for c, f in zip(ws[3], ws[4])}
+    assert 'Segment]]="Scale",' in formulas["Risk (Sentiment)"]
+    assert "[CI Health]" in formulas["Adoption Complete"]
 
 
 def test_write_only_workbooks_and_text_ids(tmp_path):

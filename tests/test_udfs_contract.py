@@ -25,7 +25,8 @@ from cs_workbook import udfs
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "catalogue.json"
 
-# SPEC.md §3.3, verbatim: names and argument order are the contract ([x] = optional).
+# SPEC.md §3.3, verbatim: names and argument order are the contract ([x] = optional). The CD
+# and Security scores (the numbers CS_PRODUCT_SCORE weighs) follow their colours.
 SPEC = """
 CS_DAYS(start, end)
 CS_TIME_TO_ENGAGE(onboarding_start, first_meeting)
@@ -42,7 +43,9 @@ CS_USER_ENGAGEMENT_HEALTH(active_users, billable_users)
 CS_SCM_HEALTH(git_operation_users, billable_users)
 CS_CI_HEALTH(ci_builds, billable_users)
 CS_CD_HEALTH(deployment_users, deployments, successful, failed, billable_users)
+CS_CD_SCORE(deployment_users, deployments, successful, failed, billable_users)
 CS_SECURITY_HEALTH(scanner_users, billable_users, scans, pipelines, scanner_types, [tier])
+CS_SECURITY_SCORE(scanner_users, billable_users, scans, pipelines, scanner_types, [tier])
 CS_PLATFORM_ADOPTION(scm, ci, cd, security)
 CS_PRODUCT_SCORE(license, engagement, scm, ci, cd, security)
 CS_LIFECYCLE_STAGE(onboarding_closed, infrastructure_ready, adoption_complete)
@@ -228,4 +231,4 @@ def test_import_is_cheap_and_needs_no_server_extra():
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env=env)
-    assert out.stdout.strip() == "40 []"
+    assert out.stdout.strip() == "42 []"

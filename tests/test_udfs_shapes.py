@@ -84,12 +84,19 @@ ROWS = {
     "CS_CI_HEALTH": [(4100, 100), (4000, 100), (200, 100), (None, None)],
     "CS_CD_HEALTH": [(8, 800, 90, 10, 100), (8, 500, 50, 50, 100), (None,) * 5,
                      (8, 800, 90, -10, 100)],
+    "CS_CD_SCORE": [(8, 800, 90, 10, 100), (8, 500, 50, 50, 100), (None,) * 5,
+                    (8, 800, 90, -10, 100), (8, 800, 0, 0, 0), (NA_CELL, 800, 90, 10, 100)],
     "CS_SECURITY_HEALTH": [(25, 100, 60, 100, 3, "Ultimate"), (10, 100, 20, 100, 2, "Ultimate"),
                            (10, 100, 20, 100, 2, "Premium"), (10, 100, 20, 0, 2, "ultimate")],
+    "CS_SECURITY_SCORE": [(25, 100, 60, 100, 3, "Ultimate"), (10, 100, 20, 100, 2, "Ultimate"),
+                          (10, 100, 20, 100, 2, "Premium"), (10, 100, 20, 0, 2, "ultimate"),
+                          (None,) * 5 + ("Ultimate",), ("x", 100, 20, 100, 2, "Ultimate")],
     "CS_PLATFORM_ADOPTION": [("Green", "Green", "Yellow", None), (None, None, None, None),
-                             ("g", "G", "green", 90), ("Blue", "G", "G", "G")],
+                             ("g", "G", "green", 90), ("Blue", "G", "G", "G"),
+                             ("Green", NA_CELL, "Green", NA_CELL), (NA_CELL,) * 4],
     "CS_PRODUCT_SCORE": [("R", "Y", "G", "G", "G", "Y"), (None,) * 6, (70, 80, None, None, None,
-                                                                       None), (101, 1, 1, 1, 1, 1)],
+                                                                       None), (101, 1, 1, 1, 1, 1),
+                         (70, NA_CELL, 80, NA_CELL, NA_CELL, NA_CELL), (NA_CELL,) * 6],
     "CS_LIFECYCLE_STAGE": [(BLANK_DATE, BLANK_DATE, False), (D(2024, 2, 1), BLANK_DATE, False),
                            (D(2024, 2, 1), D(2024, 3, 1), False),
                            (D(2024, 2, 1), D(2024, 3, 1), True), (True, "yes", "TRUE")],
@@ -97,10 +104,12 @@ ROWS = {
     "CS_POINTS": [("Green",), ("y",), ("RED",), (None,), ("blue",), (62.5,)],
     "CS_HEALTH_SCORE": [(70, "Green", "Yellow", "Green", 75, None),
                         (None, None, None, None, None, None), (95, "Red", "G", "G", 90, None),
-                        (70, "Green", "Yellow", "Green", "bad", None)],
+                        (70, "Green", "Yellow", "Green", "bad", None),
+                        (70, NA_CELL, "Yellow", "Green", NA_CELL, None), (NA_CELL,) * 5 + (None,)],
     "CS_HEALTH_COLOUR": [(70, "Green", "Yellow", "Green", 75, None),
                          (95, "Red", "Green", "Green", 90, None), (None,) * 6,
-                         (95, "Bad", "Green", "Green", 90, None)],
+                         (95, "Bad", "Green", "Green", 90, None),
+                         (95, NA_CELL, "Green", NA_CELL, 90, None)],
     "CS_MEETING_CADENCE_HEALTH": [(35, 1), (36, 1), (61, 1), (65, 2), (91, 2), (10, 3),
                                   (None, 1), (-1, 1)],
     "CS_SUPPORT_HEALTH": [(5,), (6,), (15,), (16,), (0,), (None,), ("many",)],
@@ -131,8 +140,15 @@ GOLDEN = {
     ("CS_LICENSE_HEALTH", 3): "#N/A", ("CS_ADOPTION_COMPLETE", 0): True,
     ("CS_ADOPTION_COMPLETE", 1): False, ("CS_SCM_HEALTH", 0): "Yellow",
     ("CS_CI_HEALTH", 0): "Green", ("CS_SECURITY_HEALTH", 2): "#N/A",
+    ("CS_CD_SCORE", 0): 475 / 6, ("CS_CD_SCORE", 2): "#N/A", ("CS_CD_SCORE", 5): "#N/A",
+    ("CS_SECURITY_SCORE", 0): 87.5, ("CS_SECURITY_SCORE", 2): "#N/A",
+    ("CS_SECURITY_SCORE", 5): "#VALUE!",
     ("CS_PLATFORM_ADOPTION", 0): 2, ("CS_PLATFORM_ADOPTION", 1): "#N/A",
-    ("CS_PRODUCT_SCORE", 0): 62.5, ("CS_LIFECYCLE_STAGE", 3): "Optimize & Grow",
+    ("CS_PLATFORM_ADOPTION", 4): 2, ("CS_PLATFORM_ADOPTION", 5): "#N/A",
+    ("CS_PRODUCT_SCORE", 0): 62.5, ("CS_PRODUCT_SCORE", 4): (30 * 70 + 15 * 80) / 45,
+    ("CS_PRODUCT_SCORE", 5): "#N/A", ("CS_HEALTH_SCORE", 4): (50 * 70 + 10 * 62.5 + 5 * 87.5) / 65,
+    ("CS_HEALTH_SCORE", 5): "#N/A", ("CS_HEALTH_COLOUR", 4): "Green",
+    ("CS_LIFECYCLE_STAGE", 3): "Optimize & Grow",
     ("CS_COLOUR", 1): "Yellow", ("CS_POINTS", 1): 62.5, ("CS_HEALTH_SCORE", 0): 75.0,
     ("CS_HEALTH_COLOUR", 1): "Red", ("CS_MEETING_CADENCE_HEALTH", 5): "#N/A",
     ("CS_SUPPORT_HEALTH", 4): "Yellow", ("CS_SENTIMENT_STATUS", 1): "Stale",
@@ -245,6 +261,37 @@ def test_error_cells_propagate():
     assert udfs.CS_LICENSE_UTILIZATION("#N/A", 100) == "#N/A"
     assert udfs.CS_LICENSE_UTILIZATION({"type": "Error", "basicValue": "#REF!"}, 100) == "#REF!"
     assert udfs.CS_GRR([[50], ["#N/A"]], [[100], [100]]) == "#N/A"
+
+
+NA_OFFICEJS = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+
+
+@pytest.mark.parametrize("na", ["#N/A", NA_OFFICEJS])
+def test_aggregates_leave_na_measures_out(na):
+    # A measure a CS_* function answered #N/A is NA: its weight goes to the others (DOMAIN §1.3).
+    assert udfs.CS_WEIGHTED_SCORE([["Green", na]], [[50, 50]]) == 87.5
+    assert udfs.CS_WEIGHTED_SCORE([[na, na]], [[50, 50]]) == "#N/A"
+    assert udfs.CS_PRODUCT_SCORE(na, "Y", "G", "G", na, "Y") == \
+        udfs.CS_PRODUCT_SCORE("", "Y", "G", "G", "", "Y")
+    assert udfs.CS_HEALTH_SCORE(70, na, "Yellow", "Green", na) == \
+        udfs.CS_HEALTH_SCORE(70, None, "Yellow", "Green", None)
+    assert udfs.CS_HEALTH_COLOUR(95, na, "Green", "Green", 90) == "Green"
+    assert udfs.CS_HEALTH_DRIVERS(70, na, "Yellow", "Green", None) == \
+        udfs.CS_HEALTH_DRIVERS(70, None, "Yellow", "Green", None)
+    assert udfs.CS_PLATFORM_ADOPTION("Green", na, "Green", na) == 2
+    assert udfs.CS_PLATFORM_ADOPTION(na, na, na, na) == "#N/A"
+    # a column: each row on its own
+    assert udfs.CS_PRODUCT_SCORE([[na], ["G"]], na, na, na, na, na) == [["#N/A"], [87.5]]
+
+
+def test_aggregates_still_pass_other_errors_on():
+    assert udfs.CS_PRODUCT_SCORE("#REF!", "Y", "G", "G", "G", "Y") == "#REF!"
+    assert udfs.CS_HEALTH_SCORE(70, {"type": "Error", "basicValue": "#DIV/0!"}, "Y", "G",
+                                75) == "#DIV/0!"
+    assert udfs.CS_WEIGHTED_SCORE([["Green", "#VALUE!"]], [[1, 1]]) == "#VALUE!"
+    assert udfs.CS_WEIGHTED_SCORE([["Green", "Red"]], [[1, "#N/A"]]) == "#N/A"
+    # functions of one measure propagate #N/A as Excel does
+    assert udfs.CS_COLOUR("#N/A") == "#N/A" and udfs.CS_CD_SCORE("#N/A", 1, 1, 1, 1) == "#N/A"
 
 
 def test_mismatched_ranges_are_a_user_error():

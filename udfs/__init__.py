@@ -47,15 +47,17 @@ from .ttv import (
 )
 from .usecases import (
                        CS_CD_HEALTH,
+                       CS_CD_SCORE,
                        CS_CI_HEALTH,
                        CS_PLATFORM_ADOPTION,
                        CS_PRODUCT_SCORE,
                        CS_SCM_HEALTH,
                        CS_SECURITY_HEALTH,
+                       CS_SECURITY_SCORE,
                        CS_USER_ENGAGEMENT_HEALTH,
 )
 
-#: Excel name → function, in the order of SPEC §3.3.
+#: Excel name → function, in the order of SPEC §3.3 (each use-case score next to its colour).
 CATALOGUE = {f.__name__: f for f in (
     # Time to value
     CS_DAYS, CS_TIME_TO_ENGAGE, CS_TIME_TO_FIRST_VALUE, CS_TIME_TO_ONBOARD, CS_TTV_GOAL,
@@ -63,7 +65,8 @@ CATALOGUE = {f.__name__: f for f in (
     # Licenses and adoption
     CS_LICENSE_UTILIZATION, CS_MONTHS_BETWEEN, CS_LICENSE_HEALTH, CS_FIRST_VALUE_DATE,
     CS_ADOPTION_COMPLETE, CS_USER_ENGAGEMENT_HEALTH, CS_SCM_HEALTH, CS_CI_HEALTH, CS_CD_HEALTH,
-    CS_SECURITY_HEALTH, CS_PLATFORM_ADOPTION, CS_PRODUCT_SCORE, CS_LIFECYCLE_STAGE,
+    CS_CD_SCORE, CS_SECURITY_HEALTH, CS_SECURITY_SCORE, CS_PLATFORM_ADOPTION, CS_PRODUCT_SCORE,
+    CS_LIFECYCLE_STAGE,
     # Health
     CS_COLOUR, CS_POINTS, CS_WEIGHTED_SCORE, CS_HEALTH_SCORE, CS_HEALTH_COLOUR,
     CS_HEALTH_DRIVERS, CS_MEETING_CADENCE_HEALTH, CS_SUPPORT_HEALTH, CS_SUCCESS_PLAN_HEALTH,

@@ -7,7 +7,7 @@ from .. import metrics as m
 from . import coerce as co
 from ._xl import arg, func
 from .errors import NA, UserError, boundary
-from .rows import check_whole, config, elementwise, single, table
+from .rows import check_whole, config, elementwise, na_left_out, single, table
 
 __all__ = ["CS_COLOUR", "CS_POINTS", "CS_WEIGHTED_SCORE", "CS_HEALTH_SCORE", "CS_HEALTH_COLOUR",
            "CS_HEALTH_DRIVERS", "CS_MEETING_CADENCE_HEALTH", "CS_SUPPORT_HEALTH",
@@ -16,7 +16,7 @@ __all__ = ["CS_COLOUR", "CS_POINTS", "CS_WEIGHTED_SCORE", "CS_HEALTH_SCORE", "CS
 
 _GROUPS = ("product", "risk", "outcomes", "voice", "engagement")
 _GROUP_DOCS = {
-    "product": "Product score 0–100 or colour (see CS_PRODUCT_SCORE)",
+    "product": "Product score 0–100 or colour (see CS_PRODUCT_SCORE); blank or #N/A is NA",
     "risk": "CSM sentiment colour (Red overrides the health colour)",
     "outcomes": "Outcomes (success plan) colour or score",
     "voice": "Voice of the customer (support) colour or score",
@@ -58,15 +58,15 @@ def CS_POINTS(colour):
 
 
 @func
-@arg("scores", doc="Scores 0–100 or colours; blanks are left out with their weight")
+@arg("scores", doc="Scores 0–100 or colours; blank and #N/A ones are left out with their weight")
 @arg("weights", doc="Weights, same size as scores (any scale, renormalised)")
 @boundary
 def CS_WEIGHTED_SCORE(scores, weights):
-    """Weighted mean of the non-blank scores, weights renormalised over them (Gainsight rule);
-    #N/A if all are blank. Example: =CS_WEIGHTED_SCORE({47,59,21}, {20,15,22}) returns
-    40.12."""
+    """Weighted mean of the scores that are not blank or #N/A, weights renormalised over them
+    (Gainsight rule); #N/A if there are none. Example: =CS_WEIGHTED_SCORE({47,59,21},
+    {20,15,22}) returns 40.12."""
     cfg = config()
-    s = co.scores(scores, "scores", cfg)
+    s = na_left_out(co.scores(scores, "scores", cfg))
     w = co.numbers(weights, "weights", 0)
     check_whole(s, w)
     if len(w.values) != len(s.values) and len(w.values) != 1:
@@ -79,7 +79,7 @@ def _groups(args, cfg, risk_as_colour=False):
     cols = [co.scores(x, n, cfg) for x, n in zip(args, _GROUPS)]
     if risk_as_colour:
         cols[1] = co.colours(args[1], "risk", cfg)
-    return cols
+    return [na_left_out(c) for c in cols]
 
 
 @func
@@ -91,9 +91,9 @@ def _groups(args, cfg, risk_as_colour=False):
 @arg("weights", doc=_WEIGHTS_DOC)
 @boundary
 def CS_HEALTH_SCORE(product, risk, outcomes, voice, engagement, weights=None):
-    """PROVE health score 0–100: weighted mean of the non-blank groups (weights 50/25/10/5/10
-    redistributed over them); #N/A if all blank. Example: =CS_HEALTH_SCORE(70, "Green",
-    "Yellow", "Green", 75) returns 75."""
+    """PROVE health score 0–100: weighted mean of the groups that are not blank or #N/A
+    (weights 50/25/10/5/10 redistributed over them); #N/A if none. Example:
+    =CS_HEALTH_SCORE(70, "Green", "Yellow", "Green", 75) returns 75."""
     cfg = config()
     w = _weights(weights)
     cols = _groups((product, risk, outcomes, voice, engagement), cfg)
@@ -131,8 +131,8 @@ def CS_HEALTH_DRIVERS(product, risk, outcomes, voice, engagement, weights=None):
     =CS_HEALTH_DRIVERS(70, "Green", "Yellow", "Green", 75)."""
     cfg = config()
     w = _weights(weights)
-    cols = [co.colours(x, n, cfg) for x, n in zip((product, risk, outcomes, voice, engagement),
-                                                   _GROUPS)]
+    cols = [na_left_out(co.colours(x, n, cfg))
+            for x, n in zip((product, risk, outcomes, voice, engagement), _GROUPS)]
     if any(c.shape is not None for c in cols):
         raise UserError("CS_HEALTH_DRIVERS explains one account: pass single cells, not ranges")
     check_whole(*cols)

@@ -24,7 +24,8 @@ from .errors import NA, ExcelError, PassOn, UserError, from_cs
 #: A result too large for Excel (an overflow), as Excel shows it.
 NUM = ExcelError("#NUM!", "the result is too large")
 
-__all__ = ["config", "use_config", "elementwise", "shaped", "single", "table", "check_whole"]
+__all__ = ["config", "use_config", "elementwise", "shaped", "single", "table", "check_whole",
+           "na_left_out"]
 
 _CONFIG = contextvars.ContextVar("cs_workbook_udf_config", default=DEFAULT)
 
@@ -179,6 +180,18 @@ def _cell(v):
     if isinstance(v, float) and not -_BIG < v < _BIG:
         return NUM.code
     return v
+
+
+def na_left_out(col):
+    """``col`` of an aggregating function with its ``#N/A`` cells read as blanks.
+
+    ``#N/A`` is how the CS_* functions answer "not applicable", so a measure shown as ``#N/A``
+    is left out of a weighted score (its weight redistributed, DOMAIN §1.3) instead of making
+    the whole score ``#N/A``; any other error cell still passes on. The row's value is already
+    the blank the coercer gives every unusable cell.
+    """
+    col.errors = {i: e for i, e in col.errors.items() if e.code != NA.code}
+    return col
 
 
 def check_whole(*cols) -> None:

@@ -1,5 +1,5 @@
 """Use-case adoption Excel functions [DOMAIN §2]: user engagement, SCM, CI, CD and Security
-health, platform adoption and the product score."""
+health, the CD and Security scores, platform adoption and the product score."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from .. import metrics as m
 from . import coerce as co
 from ._xl import arg, func
 from .errors import boundary
-from .rows import config, elementwise
+from .rows import config, elementwise, na_left_out
 
 __all__ = ["CS_USER_ENGAGEMENT_HEALTH", "CS_SCM_HEALTH", "CS_CI_HEALTH", "CS_CD_HEALTH",
-           "CS_SECURITY_HEALTH", "CS_PLATFORM_ADOPTION", "CS_PRODUCT_SCORE"]
+           "CS_CD_SCORE", "CS_SECURITY_HEALTH", "CS_SECURITY_SCORE", "CS_PLATFORM_ADOPTION",
+           "CS_PRODUCT_SCORE"]
 
 _BILLABLE = "Billable users (the denominator)"
 
@@ -66,10 +67,32 @@ def CS_CD_HEALTH(deployment_users, deployments, successful, failed, billable_use
     """CD adoption colour: mean points of deploying users %, deployments per user and success
     rate. Example: =CS_CD_HEALTH(8, 800, 90, 10, 100) returns Green."""
     cfg = config()
-    cols = _counts((deployment_users, "deployment_users"), (deployments, "deployments"),
+    return elementwise(lambda *a: m.cd_health(*a, config=cfg),
+                       _cd_columns(deployment_users, deployments, successful, failed,
+                                   billable_users), "text")
+
+
+@func
+@arg("deployment_users", doc="Users who deployed in the last 28 days")
+@arg("deployments", doc="Deployments in the last 28 days")
+@arg("successful", doc="Successful deployments")
+@arg("failed", doc="Failed deployments")
+@arg("billable_users", doc=_BILLABLE)
+@boundary
+def CS_CD_SCORE(deployment_users, deployments, successful, failed, billable_users):
+    """CD adoption score 0–100 (what the product score weighs): mean points of deploying
+    users %, deployments per user and success rate. Example: =CS_CD_SCORE(8, 800, 90, 10, 100)
+    returns 79.17."""
+    cfg = config()
+    return elementwise(lambda *a: m.cd_score(*a, config=cfg),
+                       _cd_columns(deployment_users, deployments, successful, failed,
+                                   billable_users))
+
+
+def _cd_columns(deployment_users, deployments, successful, failed, billable_users):
+    return _counts((deployment_users, "deployment_users"), (deployments, "deployments"),
                    (successful, "successful"), (failed, "failed"),
                    (billable_users, "billable_users"))
-    return elementwise(lambda *a: m.cd_health(*a, config=cfg), cols, "text")
 
 
 @func
@@ -86,13 +109,36 @@ def CS_SECURITY_HEALTH(scanner_users, billable_users, scans, pipelines, scanner_
     scanner types; #N/A unless the tier is Ultimate. Example:
     =CS_SECURITY_HEALTH(25, 100, 60, 100, 3, "Ultimate") returns Green."""
     cfg = config()
+    return _security(m.security_health, cfg, "text", scanner_users, billable_users, scans,
+                     pipelines, scanner_types, tier)
+
+
+@func
+@arg("scanner_users", doc="Users running security scanners in the last 28 days")
+@arg("billable_users", doc=_BILLABLE)
+@arg("scans", doc="Security scans in the last 28 days")
+@arg("pipelines", doc="CI pipelines in the last 28 days")
+@arg("scanner_types", doc="Number of scanner types in use")
+@arg("tier", doc="Subscription tier; anything but Ultimate gives #N/A (omit to skip the check)")
+@boundary
+def CS_SECURITY_SCORE(scanner_users, billable_users, scans, pipelines, scanner_types,
+                      tier=None):
+    """Security adoption score 0–100: mean points of scanner users %, scans per pipeline and
+    scanner types; #N/A unless the tier is Ultimate. Example:
+    =CS_SECURITY_SCORE(25, 100, 60, 100, 3, "Ultimate") returns 87.5."""
+    cfg = config()
+    return _security(m.security_score, cfg, "float", scanner_users, billable_users, scans,
+                     pipelines, scanner_types, tier)
+
+
+def _security(rule, cfg, kind, scanner_users, billable_users, scans, pipelines, scanner_types,
+              tier):
     cols = _counts((scanner_users, "scanner_users"), (billable_users, "billable_users"),
                    (scans, "scans"), (pipelines, "pipelines"), (scanner_types, "scanner_types"))
     if tier is None or (isinstance(tier, str) and not tier.strip()):  # omitted or empty cell
-        return elementwise(lambda *a: m.security_health(*a, config=cfg), cols, "text")
+        return elementwise(lambda *a: rule(*a, config=cfg), cols, kind)
     cols.append(co.texts(tier, "tier"))
-    return elementwise(lambda *a: m.security_health(*a[:5], _tiers(a[5]), config=cfg), cols,
-                       "text")
+    return elementwise(lambda *a: rule(*a[:5], _tiers(a[5]), config=cfg), cols, kind)
 
 
 def _tiers(tiers):
@@ -101,22 +147,23 @@ def _tiers(tiers):
 
 
 @func
-@arg("scm", doc="SCM colour (Green, Yellow, Red or blank)")
+@arg("scm", doc="SCM colour (Green, Yellow, Red; blank or #N/A is NA)")
 @arg("ci", doc="CI colour")
 @arg("cd", doc="CD colour")
 @arg("security", doc="Security colour")
 @boundary
 def CS_PLATFORM_ADOPTION(scm, ci, cd, security):
     """Platform adoption: how many of SCM, CI, CD and Security are Green (0–4); #N/A when all
-    four are blank. Example: =CS_PLATFORM_ADOPTION("Green", "Green", "Yellow", "") returns 2."""
+    four are blank or #N/A. Example: =CS_PLATFORM_ADOPTION("Green", "Green", "Yellow", "")
+    returns 2."""
     cfg = config()
-    cols = [co.colours(x, n, cfg) for x, n in ((scm, "scm"), (ci, "ci"), (cd, "cd"),
-                                                (security, "security"))]
+    cols = [na_left_out(co.colours(x, n, cfg))
+            for x, n in ((scm, "scm"), (ci, "ci"), (cd, "cd"), (security, "security"))]
     return elementwise(lambda *a: m.platform_adoption(*a, config=cfg), cols, "int")
 
 
 @func
-@arg("license", doc="License-utilization colour or score 0–100")
+@arg("license", doc="License-utilization colour or score 0–100; blank or #N/A is NA")
 @arg("engagement", doc="User-engagement colour or score")
 @arg("scm", doc="SCM colour or score")
 @arg("ci", doc="CI colour or score")
@@ -125,10 +172,10 @@ def CS_PLATFORM_ADOPTION(scm, ci, cd, security):
 @boundary
 def CS_PRODUCT_SCORE(license, engagement, scm, ci, cd, security):
     """Product score 0–100: weighted mean of the six product measures (30/10/15/15/15/15), NA
-    measures left out. Example: =CS_PRODUCT_SCORE("R", "Y", "G", "G", "G", "Y") returns
-    62.5."""
+    (blank or #N/A) measures left out. Example: =CS_PRODUCT_SCORE("R", "Y", "G", "G", "G",
+    "Y") returns 62.5."""
     cfg = config()
-    cols = [co.scores(x, n, cfg) for x, n in ((license, "license"), (engagement, "engagement"),
-                                               (scm, "scm"), (ci, "ci"), (cd, "cd"),
-                                               (security, "security"))]
+    cols = [na_left_out(co.scores(x, n, cfg))
+            for x, n in ((license, "license"), (engagement, "engagement"), (scm, "scm"),
+                         (ci, "ci"), (cd, "cd"), (security, "security"))]
     return elementwise(lambda *a: m.product_score(*a, config=cfg), cols)
