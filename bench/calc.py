@@ -12,11 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import openpyxl
-
 from cs_workbook.workbook.calc import calculate
 from cs_workbook.workbook.sample import sample_portfolio
-from cs_workbook.workbook.scorecard import add_scorecard
 from cs_workbook.workbook.sow import write_sow_calculator
 from cs_workbook.workbook.writer import write_workbook
 
@@ -25,11 +22,7 @@ AS_OF = dt.date(2026, 11, 23)
 
 def _portfolio(path: Path, n: int) -> Path:
     data = sample_portfolio(AS_OF, n_accounts=n)
-    write_workbook(data, path)
-    wb = openpyxl.load_workbook(path)
-    add_scorecard(wb, data, AS_OF)
-    wb.save(path)
-    return path
+    return write_workbook(data, path, as_of=AS_OF)  # with its Scorecard of CS_* formulas
 
 
 def main(sizes=(40,)) -> None:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
@@ -58,6 +60,7 @@ def timed(fn, repeat):
 
 
 def main(argv=None):
+    logging.disable(logging.INFO)  # xlwings Server logs every call
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, default=10_000)
     p.add_argument("--repeat", type=int, default=5)
@@ -135,6 +138,11 @@ def main(argv=None):
         print(f"{label.ljust(width)}  {ms:9.1f}  {verdict}")
     print(f"\nrange call vs single-cell calls: {single_ms / rows[0][1]:.0f}× faster in one call")
     print(f"default conversion / ours: {default_no_stub / raw_stub:.1f}×")
+    print("\nheadless calculation (cs-workbook calc) of the sample portfolio and SOW calculator:")
+    sys.path.insert(0, str(Path(__file__).parent))
+    import calc as calc_bench
+
+    calc_bench.main((40,))
 
 
 def _failed_import_us():
