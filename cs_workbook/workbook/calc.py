@@ -250,6 +250,23 @@ def _evaluate(path: Path, functions: dict):
     return values, cells, book.sheetnames
 
 
+def _config_of(src: Path):
+    """The configuration a workbook asks for in its ``Config`` sheet (Key, Value), if any."""
+    from ..config import workbook_config
+    from ..errors import WorkbookError
+    from .reader import read_sheet_frame
+
+    try:
+        frame = read_sheet_frame(src, "Config")
+    except WorkbookError:
+        return workbook_config({})
+    if frame.empty or "Key" not in frame.columns or "Value" not in frame.columns:
+        return workbook_config({})
+    rows = {str(k).strip(): v for k, v in zip(frame["Key"], frame["Value"])
+            if k is not None and str(k).strip()}
+    return workbook_config(rows, source=src)
+
+
 def calculate(in_path, out_path, *, functions: dict | None = None) -> CalcReport:
     """Evaluate every formula of ``in_path`` and write ``out_path`` with fresh cached values.
 
@@ -280,8 +297,14 @@ def calculate(in_path, out_path, *, functions: dict | None = None) -> CalcReport
         raise CSError(f"{src}: not an Excel workbook (.xlsx or .xlsm)")
     started = time.perf_counter()
     report = CalcReport(src, dst)
+    settings = contextlib.nullcontext()
+    if functions is None:  # our CS_* functions follow the workbook's own Config sheet
+        from cs_workbook.udfs import use_config
+
+        settings = use_config(_config_of(src))
     try:
-        values, cells, _ = _evaluate(src, _catalogue() if functions is None else functions)
+        with settings:
+            values, cells, _ = _evaluate(src, _catalogue() if functions is None else functions)
     except CSError:
         raise
     except Exception as exc:
