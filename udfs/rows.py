@@ -12,11 +12,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as _dt
+import os
 
 import numpy as np
 import pandas as pd
 
-from ..config import DEFAULT, Config
+from ..config import DEFAULT, Config, load_toml
 from ..errors import CSError
 from .coerce import broadcast, size
 from .errors import NA, ExcelError, PassOn, UserError, from_cs
@@ -27,7 +28,14 @@ NUM = ExcelError("#NUM!", "the result is too large")
 __all__ = ["config", "use_config", "elementwise", "shaped", "single", "table", "check_whole",
            "na_left_out"]
 
-_CONFIG = contextvars.ContextVar("cs_workbook_udf_config", default=DEFAULT)
+def _startup_config() -> Config:
+    """Built-in defaults, or the TOML file named by ``$CS_WORKBOOK_CONFIG`` (for the add-in and
+    ``serve``, which have no workbook Config sheet to read)."""
+    path = os.environ.get("CS_WORKBOOK_CONFIG")
+    return load_toml(path) if path else DEFAULT
+
+
+_CONFIG = contextvars.ContextVar("cs_workbook_udf_config", default=_startup_config())
 
 
 def config() -> Config:
