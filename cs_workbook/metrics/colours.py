@@ -15,7 +15,7 @@ from ._vector import Shape, floats, is_scalar, output, shape_of
 
 __all__ = [
     "NA", "RED", "YELLOW", "GREEN", "NAMES",
-    "colour_codes", "colour_output", "points_of_codes", "codes_of_scores", "band_codes",
+    "colour_codes", "colour_names", "colour_output", "points_of_codes", "codes_of_scores", "band_codes",
     "as_points", "colour", "points",
 ]
 
@@ -144,6 +144,11 @@ def as_points(shape: Shape, x, cfg: Config = DEFAULT, name: str = "score") -> np
     return out
 
 
+def colour_names(codes) -> np.ndarray:
+    """Colour codes as an object array of ``"Red"``/``"Yellow"``/``"Green"``/``None``."""
+    return _NAME_ARRAY[np.asarray(codes) + 1]
+
+
 def colour_output(shape: Shape, codes: np.ndarray, name: str | None = None):
     """Colour codes in the caller's shape: str/None, Categorical Series, or object array."""
     if shape.scalar:
@@ -151,7 +156,7 @@ def colour_output(shape: Shape, codes: np.ndarray, name: str | None = None):
     if shape.index is not None:
         cat = pd.Categorical.from_codes(codes.astype(np.int8), categories=list(NAMES))
         return pd.Series(cat, index=shape.index, name=name)
-    return _NAME_ARRAY[codes + 1]
+    return colour_names(codes)
 
 
 def colour(score, *, config: Config = DEFAULT):

@@ -147,7 +147,7 @@ def adoption_complete(utilization_value, primary_use_case_colour, threshold=None
     u = floats(shape, utilization_value, "utilization", minimum=0)
     c = colour_codes(shape, primary_use_case_colour, config, "primary_use_case_colour")
     thr = number(threshold, config.adoption_threshold, "threshold", high=10)
-    done = (u >= thr) & (c == GREEN)
+    done = adoption_codes(u, c, thr)
     return output(shape, np.where(np.isnan(u), None, done).astype(object), "bool")
 
 
@@ -193,8 +193,18 @@ def lifecycle_stage(onboarding_closed, infrastructure_ready, adoption_complete_f
     ob = _done(shape, onboarding_closed, "onboarding_closed")
     infra = _done(shape, infrastructure_ready, "infrastructure_ready")
     adopt = _done(shape, adoption_complete_flag, "adoption_complete")
-    idx = np.where(~ob, 0, np.where(~infra, 1, np.where(~adopt, 2, 3)))
-    return output(shape, np.array(STAGES, dtype=object)[idx], "object", name="lifecycle_stage")
+    return output(shape, stage_names(ob, infra, adopt), "object", name="lifecycle_stage")
+
+
+def adoption_codes(utilization_: np.ndarray, primary: np.ndarray, threshold: float) -> np.ndarray:
+    """Adoption complete: utilization ≥ threshold and the primary use case Green [§3.3]."""
+    return (utilization_ >= threshold) & (primary == GREEN)
+
+
+def stage_names(onboarded: np.ndarray, infra_ready: np.ndarray, adopted: np.ndarray) -> np.ndarray:
+    """Lifecycle stage: the first milestone not yet reached names the stage [§3.4]."""
+    idx = np.where(~onboarded, 0, np.where(~infra_ready, 1, np.where(~adopted, 2, 3)))
+    return np.array(STAGES, dtype=object)[idx]
 
 
 def overage_seats(billable_users, licensed_users, *, config: Config = DEFAULT):

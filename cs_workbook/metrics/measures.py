@@ -11,7 +11,7 @@ import numpy as np
 from ..config import DEFAULT, Config
 from ..errors import InvalidInput
 from ._vector import dates, floats, output, shape_of, texts
-from .colours import GREEN, NA, RED, YELLOW, colour_codes, colour_output
+from .colours import GREEN, NA, RED, YELLOW, colour_codes, colour_names, colour_output
 from .dates import day_diff
 
 __all__ = [
@@ -191,5 +191,5 @@ def sentiment_status(sentiment, updated_on, as_of=None, *, config: Config = DEFA
     age = day_diff(dates(shape, updated_on, "updated_on"),
                    dates(shape, _dt.date.today() if as_of is None else as_of, "as_of"))
     codes, stale = sentiment_codes(s, age, config)
-    names = np.array([None, "Red", "Yellow", "Green"], dtype=object)[codes + 1]
+    names = colour_names(codes)
     return output(shape, np.where(stale, "Stale", names).astype(object), "object")

@@ -8,7 +8,6 @@ All ratios are L28D counters ÷ billable users. Zero denominators follow DBT's `
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..config import DEFAULT, PRODUCT_MEASURES, Config
 from ._vector import floats, output, shape_of, text_map, texts

@@ -15,10 +15,12 @@ import pandas as pd
 from ..config import DEFAULT, GROUPS, PRODUCT_MEASURES, Config
 from ..data import CSData
 from ..metrics._vector import Shape, text_map
-from ..metrics.colours import GREEN, NA, RED, codes_of_scores, colour_codes, points_of_codes
+from ..metrics.colours import (NA, RED, codes_of_scores, colour_codes, colour_names,
+                               points_of_codes)
 from ..metrics.dates import day_diff, month_diff
 from ..metrics.health import weighted_mean
-from ..metrics.licenses import STAGES, lu_health_codes, utilization
+from ..metrics.licenses import (STAGES, adoption_codes, lu_health_codes, stage_names,
+                                utilization)
 from ..metrics.measures import (emergency_codes, meeting_cadence_codes, persona_codes,
                                 sentiment_codes, success_plan_codes, support_codes)
 from ..metrics.trend import drop_codes, signal_flags, trend_codes
@@ -31,7 +33,6 @@ from .snapshots import (SortedSheet, TimelinePrep, declining, month_end_days, mo
 __all__ = ["score_accounts", "COLOUR_COLUMNS"]
 
 USE_CASES = ("scm", "ci", "cd", "security")
-NAMES = np.array([None, "Red", "Yellow", "Green"], dtype=object)
 COLOUR_COLUMNS = ("License Health", "User Engagement Health", "SCM Health", "CI Health",
                   "CD Health", "Security Health", "Product Health", "Risk (Sentiment)",
                   "Success Plan Health", "Support Health", "Emergency Health",
@@ -46,10 +47,6 @@ _USAGE_COLS = ("Billable Users", "Active Users", "Git Operation Users", "CI Buil
 def _one_of(values: np.ndarray, names) -> np.ndarray:
     wanted = {s.lower() for s in names}
     return text_map(values, lambda t: t.strip().lower() in wanted)
-
-
-def _name(codes):
-    return NAMES[np.asarray(codes) + 1]
 
 
 def _dates(s: pd.Series) -> np.ndarray:
@@ -241,11 +238,10 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
     onboard, onboard_st = ttv(ob_start, _dates(acc["Onboarding Closed"]), cfg.goal_onboard_days)
 
     primary = cur["codes"][cfg.primary_use_case]
-    adopted = (cur["util"] >= cfg.adoption_threshold) & (primary == GREEN)
+    adopted = adoption_codes(cur["util"], primary, cfg.adoption_threshold)
     closed = _dates(acc["Onboarding Closed"]) <= day
     infra = _dates(acc["Infrastructure Ready"]) <= day
-    stage = np.array(STAGES, dtype=object)[np.where(~closed, 0, np.where(~infra, 1,
-                                                    np.where(~adopted, 2, 3)))]
+    stage = stage_names(closed, infra, adopted)
 
     # retention: MRR this month vs the same month a year ago
     month = np.datetime64(month_start(as_of).date(), "D")
@@ -282,34 +278,34 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
         "Billable Users": bill,
         "License Utilization": cur["util"],
         "Overage Seats": np.maximum(0, bill - p.licensed),
-        "License Health": _name(c["license"]),
+        "License Health": colour_names(c["license"]),
         "User Engagement": cur["active_ratio"],
-        "User Engagement Health": _name(c["user_engagement"]),
+        "User Engagement Health": colour_names(c["user_engagement"]),
         "Git Operation Utilization": ratio(u["Git Operation Users"], bill, cfg),
-        "SCM Health": _name(c["scm"]),
+        "SCM Health": colour_names(c["scm"]),
         "CI Builds per User": ratio(u["CI Builds"], bill, cfg),
-        "CI Health": _name(c["ci"]),
+        "CI Health": colour_names(c["ci"]),
         "CD Score": cur["pts"]["cd"],
-        "CD Health": _name(c["cd"]),
+        "CD Health": colour_names(c["cd"]),
         "Security Score": cur["pts"]["security"],
-        "Security Health": _name(c["security"]),
+        "Security Health": colour_names(c["security"]),
         "Platform Adoption": adoption_count([c[k] for k in USE_CASES]),
         "Product Score": cur["product"],
-        "Product Health": _name(codes_of_scores(cur["product"], cfg)),
-        "Risk (Sentiment)": _name(cur["risk"]),
+        "Product Health": colour_names(codes_of_scores(cur["product"], cfg)),
+        "Risk (Sentiment)": colour_names(cur["risk"]),
         "Sentiment Stale": cur["stale"],
-        "Success Plan Health": _name(cur["outcomes"]),
+        "Success Plan Health": colour_names(cur["outcomes"]),
         "Tickets (Month)": cur["tickets"],
-        "Support Health": _name(cur["voice"]),
-        "Emergency Health": _name(cur["emergency"]),
+        "Support Health": colour_names(cur["voice"]),
+        "Emergency Health": colour_names(cur["emergency"]),
         "Days Since Last Meeting": cur["since_meeting"],
-        "Meeting Cadence Health": _name(cur["cadence"]),
-        "Persona Health": _name(cur["persona"]),
+        "Meeting Cadence Health": colour_names(cur["cadence"]),
+        "Persona Health": colour_names(cur["persona"]),
         "Engagement Score": cur["engagement"],
         "Health Score": cur["score"],
-        "Health Colour": _name(cur["colour"]),
+        "Health Colour": colour_names(cur["colour"]),
         "Previous Health Score": prev["score"],
-        "Previous Health Colour": _name(prev["colour"]),
+        "Previous Health Colour": colour_names(prev["colour"]),
         "Health Trend": trend_codes(prev["score"], cur["score"], cfg.trend_epsilon),
         "Drop Alerts": _drop_text(prev["codes"], c),
         "Adoption Complete": np.where(np.isnan(cur["util"]), None, adopted).astype(object),
