@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from cs_workbook.workbook.calc import calculate
-from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.calc import calculate
+from cs_workbook.sample import sample_portfolio
 from cs_workbook.workbook.sow import write_sow_calculator
 from cs_workbook.workbook.writer import write_workbook
 

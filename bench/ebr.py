@@ -29,7 +29,7 @@ def rss_mb() -> float:
 
 
 def write_sample(path: Path, n_accounts: int) -> Path:
-    from cs_workbook.workbook.sample import sample_portfolio
+    from cs_workbook.sample import sample_portfolio
     from cs_workbook.workbook.writer import write_workbook
 
     write_workbook(sample_portfolio(AS_OF, n_accounts=n_accounts), path)
@@ -41,7 +41,7 @@ def cold_cli(workbook: Path, out: Path, runs: int = 3) -> float:
     exe = shutil.which("cs-workbook")
     wired = exe and "ebr" in subprocess.run([exe, "--help"], capture_output=True, text=True,
                                             check=False).stdout
-    cmd = ([exe, "ebr"] if wired else [sys.executable, "-m", "cs_workbook.reports.commands"])
+    cmd = ([exe, "ebr"] if wired else [sys.executable, "-m", "cs_workbook.cli.ebr"])
     cmd += [str(workbook), "--account", "ACC-001", "-o", str(out), "--as-of", AS_OF.isoformat()]
     best = float("inf")
     for _ in range(runs):
@@ -62,7 +62,7 @@ def main(argv=None) -> int:
     from cs_workbook.reports.viewmodel import build_view, previous_as_of
 
     from cs_workbook.portfolio import score_accounts
-    from cs_workbook.workbook.sample import sample_portfolio
+    from cs_workbook.sample import sample_portfolio
 
     tmp = Path(tempfile.mkdtemp(prefix="ebr-bench-"))
     rows = []

@@ -1,7 +1,9 @@
-"""Configuration: every tagged DEFAULT of DOMAIN.md in one frozen dataclass, with loaders.
+"""Configuration: every tagged DEFAULT of DOMAIN.md in one frozen dataclass, with validation.
 
-Overrides come from a workbook ``Config`` sheet (key, value rows) or a TOML file; unknown keys
-and invalid values raise :class:`~cs_workbook.errors.ConfigError` naming the key.
+Overrides come as ``{key: value}`` mappings — a workbook's ``Config`` sheet rows, a parsed TOML
+document (:func:`from_toml_text`) or a Config range passed to an Excel function; unknown keys
+and invalid values raise :class:`~cs_workbook.errors.ConfigError` naming the key. Reading a file
+is :mod:`cs_workbook.config_files`' job: this module does no I/O.
 """
 
 from __future__ import annotations
@@ -10,12 +12,10 @@ import dataclasses
 import datetime as _dt
 import tomllib
 from dataclasses import dataclass, fields
-from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["Config", "DEFAULT", "PROFILES", "GROUPS", "PRODUCT_MEASURES", "load_toml",
-           "workbook_config"]
+__all__ = ["Config", "DEFAULT", "PROFILES", "GROUPS", "PRODUCT_MEASURES", "from_toml_text"]
 
 #: PROVE groups in display order.
 GROUPS = ("product", "risk", "outcomes", "voice", "engagement")
@@ -271,23 +271,18 @@ def _bool(value) -> bool:
     raise ValueError("must be TRUE or FALSE")
 
 
-def load_toml(path, base: Config | None = None) -> Config:
-    """Read overrides from a TOML file (top-level keys, or tables whose keys are flattened).
+def from_toml_text(text: str, base: Config | None = None, source: str = "TOML") -> Config:
+    """Validate a TOML document of overrides onto ``base``: top-level keys, or tables whose
+    keys are flattened. Errors start with ``source`` (e.g. the file name).
 
-    >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "c.toml")
-    >>> _ = open(p, "w").write('colour_points = "dbt"\\n[goals]\\ngoal_engage_days = 10\\n')
-    >>> cfg = load_toml(p)
+    >>> cfg = from_toml_text('colour_points = "dbt"\\n[goals]\\ngoal_engage_days = 10\\n')
     >>> cfg.points(), cfg.goal_engage_days
     ((25.0, 63.0, 88.0), 10)
     """
     try:
-        with open(Path(path), "rb") as fh:
-            raw = tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        raise ConfigError(f"{source}: not valid TOML ({exc})") from None
     flat = {}
     for k, v in raw.items():
         if isinstance(v, dict):
@@ -297,21 +292,7 @@ def load_toml(path, base: Config | None = None) -> Config:
     try:
         return Config.from_mapping(flat, base=base)
     except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-
-
-def workbook_config(data_config: dict, toml=None, source=None) -> Config:
-    """The configuration in force for a workbook: defaults, then its ``Config`` sheet rows
-    ``data_config``, then the TOML file ``toml`` (if any). Errors name the workbook's sheet.
-    """
-    cfg = DEFAULT
-    if data_config:
-        try:
-            cfg = Config.from_mapping(data_config)
-        except ConfigError as exc:
-            where = f"{source}: " if source else ""
-            raise ConfigError(f"{where}sheet 'Config': {exc}") from None
-    return load_toml(toml, base=cfg) if toml else cfg
+        raise ConfigError(f"{source}: {exc}") from None
 
 
 DEFAULT = Config()

@@ -6,7 +6,11 @@ distribution). Importing this package is cheap: WeasyPrint loads only when a PDF
 Pipeline, one module per stage: :mod:`.viewmodel` / :mod:`.sections` (engine numbers →
 formatted view model), :mod:`.rules` (executive-summary wins, risks, next steps),
 :mod:`.charts` (SVG), :mod:`.render` (HTML and PDF, batches), :mod:`.fetcher` (the only way to
-load a resource), :mod:`.commands` (the ``ebr`` CLI).
+load a resource). The ``ebr`` command is :mod:`cs_workbook.cli.ebr`.
+
+May import the engine, :mod:`cs_workbook.files`, jinja2 and WeasyPrint; it takes
+:class:`~cs_workbook.data.CSData`, so it never imports the workbook reader, headless calc, the
+Excel functions or the CLI.
 """
 
 __all__ = [
@@ -19,14 +23,20 @@ __all__ = [
     "render_html",
 ]
 
-_LAZY = {"render_ebr": "render", "render_batch": "render", "render_document": "render",
-         "render_html": "render", "DocResult": "render", "build_view": "viewmodel",
-         "Brand": "brand"}
+_RENDER = {"render_ebr", "render_batch", "render_document", "render_html", "DocResult"}
 
 
 def __getattr__(name):
-    if name in _LAZY:
-        from importlib import import_module
+    if name in _RENDER:
+        from . import render
 
-        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+        return getattr(render, name)
+    if name == "build_view":
+        from .viewmodel import build_view
+
+        return build_view
+    if name == "Brand":
+        from .brand import Brand
+
+        return Brand
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

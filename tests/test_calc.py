@@ -15,8 +15,8 @@ import pytest
 from openpyxl.worksheet.table import Table
 
 from cs_workbook.errors import CSError
-from cs_workbook.workbook.calc import calculate, excel_names
-from cs_workbook.workbook.calc_refs import rewrite_structured, tables_of
+from cs_workbook.calc import calculate, excel_names
+from cs_workbook.calc.refs import rewrite_structured, tables_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "excel-authored"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

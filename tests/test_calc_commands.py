@@ -6,15 +6,10 @@ import openpyxl
 import pytest
 
 from cs_workbook import cli
-from cs_workbook.workbook.calc_commands import register
 
 
 @pytest.fixture
-def run(monkeypatch):
-    commands = list(cli._COMMANDS)
-    if register not in commands:
-        commands.append(register)
-    monkeypatch.setattr(cli, "_COMMANDS", commands)
+def run():
     return cli.main
 
 

@@ -12,8 +12,8 @@ import pytest
 from cs_workbook.config import Config
 from cs_workbook.errors import CSError
 from cs_workbook.portfolio import score_accounts
-from cs_workbook.workbook.calc import calculate
-from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.calc import calculate
+from cs_workbook.sample import sample_portfolio
 from cs_workbook.workbook.writer import write_workbook
 
 AS_OF = dt.date(2026, 11, 23)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import cs_workbook as cs
-from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.sample import sample_portfolio
 
 AS_OF = "2026-11-23"
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from cs_workbook import metrics
-from cs_workbook.config import DEFAULT, GROUPS, PRODUCT_MEASURES, Config, load_toml
+from cs_workbook.config import DEFAULT, GROUPS, PRODUCT_MEASURES, Config
+from cs_workbook.config_files import load_toml
 from cs_workbook.errors import ConfigError
 
 # (key, DOMAIN default, where DOMAIN states it)

@@ -14,12 +14,12 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from cs_workbook.reports import commands
+from cs_workbook.cli import ebr as commands
 from cs_workbook.reports.render import render_batch, render_ebr, safe_filename
 
 from cs_workbook.errors import CSError
 from cs_workbook.portfolio import score_accounts
-from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.sample import sample_portfolio
 
 AS_OF = dt.date(2026, 11, 23)
 
@@ -148,7 +148,7 @@ def test_cli_needs_account_or_all(workbook):
 
 
 def test_standalone_module_bad_input_exit_2(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "cs_workbook.reports.commands",
+    proc = subprocess.run([sys.executable, "-m", "cs_workbook.cli.ebr",
                            str(tmp_path / "missing.xlsx"), "--account", "A"],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2

@@ -18,7 +18,7 @@ from cs_workbook.reports.viewmodel import build_view
 
 from cs_workbook.portfolio import score_accounts
 from cs_workbook.rounding import excel_round
-from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.sample import sample_portfolio
 
 AS_OF = dt.date(2026, 11, 23)
 ACCOUNTS = ("ACC-001", "ACC-004")  # a Green strategic account and a Red churning one

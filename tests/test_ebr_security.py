@@ -18,7 +18,7 @@ from cs_workbook.reports.fetcher import BlockedURL, PackageFetcher
 from cs_workbook.reports.render import Renderer
 from cs_workbook.reports.viewmodel import build_view
 
-from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.sample import sample_portfolio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_ebr_pdf import text_of, weasyprint_logs

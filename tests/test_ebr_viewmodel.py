@@ -159,7 +159,7 @@ def test_brand_validation(tmp_path):
 
 
 def test_imports_stay_light():
-    code = ("import sys, cs_workbook.reports, cs_workbook.reports.commands, "
+    code = ("import sys, cs_workbook.reports, cs_workbook.cli.ebr, "
             "cs_workbook.reports.viewmodel; "
             "print(sorted(m for m in ('weasyprint', 'jinja2') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

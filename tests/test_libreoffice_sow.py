@@ -67,7 +67,7 @@ def test_libreoffice_replaces_stale_cached_values(tmp_path):
     import re
     import zipfile
 
-    from cs_workbook.workbook.calc import calculate
+    from cs_workbook.calc import calculate
 
     src = tmp_path / "sow.xlsx"
     write_sow_calculator(src, sample=True)

@@ -16,7 +16,7 @@ import time
 
 import pytest
 from cs_workbook.udfs import server
-from cs_workbook.udfs.commands import register
+from cs_workbook.cli.excel import register
 
 from cs_workbook import udfs
 
@@ -215,7 +215,7 @@ def test_missing_licence_key_is_explained(monkeypatch):
 def test_cli_commands(capsys):
     import argparse
 
-    from cs_workbook.udfs.commands import markdown
+    from cs_workbook.udfs.catalogue import markdown
 
     from cs_workbook.errors import CSError
 

@@ -12,7 +12,7 @@ from cs_workbook import metrics
 from cs_workbook.config import DEFAULT
 from cs_workbook.data import CSData
 from cs_workbook.portfolio import score_accounts
-from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.sample import sample_portfolio
 
 AS_OF = dt.date(2026, 11, 23)
 COMPONENTS = ["Product Score", "Risk (Sentiment)", "Success Plan Health", "Support Health",

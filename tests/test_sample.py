@@ -11,7 +11,7 @@ import pytest
 from cs_workbook.data import ATTRS, frame
 from cs_workbook.errors import InvalidInput
 from cs_workbook.schema import MRR_REASONS, SHEETS, sheet
-from cs_workbook.workbook.sample import PRICE_PER_SEAT, STAGES, sample_portfolio
+from cs_workbook.sample import PRICE_PER_SEAT, STAGES, sample_portfolio
 
 AS_OF = datetime.date(2026, 11, 23)
 AS_OF_TS = pd.Timestamp(AS_OF)

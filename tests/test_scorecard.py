@@ -20,8 +20,8 @@ import pytest
 
 from cs_workbook.config import DEFAULT
 from cs_workbook.portfolio import score_accounts
-from cs_workbook.workbook.calc import calculate
-from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.calc import calculate
+from cs_workbook.sample import sample_portfolio
 from cs_workbook.workbook.scorecard import COLOUR_COLUMNS, SCORECARD_COLUMNS, add_scorecard
 
 AS_OF = dt.date(2026, 11, 23)

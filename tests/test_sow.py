@@ -10,7 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from cs_workbook.workbook.calc import calculate
+from cs_workbook.calc import calculate
 from cs_workbook.workbook.sow import (LINE_ROWS, QUARTERS, RATE_CARD, read_sow, sow_results,
                                      write_sow_calculator)
 

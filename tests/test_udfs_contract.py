@@ -213,7 +213,7 @@ def test_catalogue_snapshot():
 
 
 def test_generated_reference_is_current():
-    from cs_workbook.udfs.commands import markdown
+    from cs_workbook.udfs.catalogue import markdown
 
     reference = Path(__file__).parents[1] / "docs" / "functions.md"
     assert reference.read_text(encoding="utf-8") == markdown(), \

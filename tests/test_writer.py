@@ -18,7 +18,7 @@ from cs_workbook.errors import InvalidInput, WorkbookError
 from cs_workbook.schema import SHEETS, sheet
 from cs_workbook import files
 from cs_workbook.workbook import writer
-from cs_workbook.workbook.sample import sample_portfolio
+from cs_workbook.sample import sample_portfolio
 from cs_workbook.workbook.writer import write_frames, write_workbook
 
 AS_OF = datetime.date(2026, 11, 23)

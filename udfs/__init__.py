@@ -4,7 +4,11 @@ Each function is a thin wrapper — coerce what Excel sends (:mod:`.coerce`), ca
 once for a whole range (:mod:`.rows`), map the answer to Excel values (:mod:`.errors`) — and
 carries xlwings metadata (:mod:`._xl`) for the classic add-in (*UDF Modules* =
 ``cs_workbook.udfs``, *Import Functions*) and for Office.js (``cs-workbook serve``, namespace
-``CS``). Importing this package needs only the engine and xlwings, never the ``server`` extra.
+``CS``). :mod:`.catalogue` renders the function reference; :mod:`.server` is the Office.js
+server (the ``server`` extra).
+
+Imports only the engine, :mod:`cs_workbook.config_files`, numpy, pandas and xlwings — what
+xlwings Lite (Pyodide) can load — never workbook I/O, headless calc, reports or the CLI.
 
 ``CATALOGUE`` maps each Excel name to its function, in SPEC order; ``use_config`` evaluates
 the functions under another configuration (e.g. a workbook's Config sheet).

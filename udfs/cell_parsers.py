@@ -2,7 +2,7 @@
 
 Each parser returns the cell's clean value, ``None`` for a blank (``False`` for a milestone) or an
 :class:`~.errors.ExcelError` for an unusable cell; :mod:`.coerce` applies them to whole arguments.
-Dates follow Excel's 1900 system, fictitious 1900-02-29 included. Date text: ISO ``2026-11-23``
+Dates follow Excel's 1900 system (:mod:`cs_workbook.excel.dates`), fictitious 1900-02-29 included. Date text: ISO ``2026-11-23``
 always; ``23/11/2026``-style text only when the day is unambiguous or the caller's locale order is
 known (:func:`date_order`).
 """
@@ -19,13 +19,13 @@ from numbers import Number
 import numpy as np
 import pandas as pd
 
+from ..excel.dates import date_to_serial, serial_to_date
 from .errors import ExcelError, error_of
 
 __all__ = ["serial_to_date", "parse_date_text", "date_order", "date_order_from_format"]
 
 _EMPTY = (None, "")
 _ORDER = contextvars.ContextVar("cs_workbook_date_order", default=None)
-_MAX_SERIAL = 2958465  # 9999-12-31
 
 
 def _unwrap(v):
@@ -91,40 +91,13 @@ def _number(v, name):
         return _bad(name, v, "a number")
     if isinstance(v, (_dt.date, pd.Timestamp, np.datetime64)):
         d = _as_date(v)
-        return None if d is None else float(_date_to_serial(d))
+        if d is None:
+            return None
+        try:
+            return date_to_serial(d)
+        except ValueError:
+            return _bad(name, v, "a date Excel can hold (1900 or later)")
     return _bad(name, v, "a number")
-
-
-def _leap_quirk_epoch(serial: float):
-    """The date of an Excel 1900-system serial, honouring Excel's 1900 leap-year bug.
-
-    Excel (after Lotus 1-2-3) counts a fictitious 1900-02-29 as serial 60, so serials from 61
-    count from 1899-12-30 while 1–59 count from 1899-12-31; serial 60 has no real date.
-    """
-    if serial >= 61:
-        return _dt.date(1899, 12, 30) + _dt.timedelta(days=int(serial))
-    if serial >= 1 and int(serial) != 60:
-        return _dt.date(1899, 12, 31) + _dt.timedelta(days=int(serial))
-    return None
-
-
-def serial_to_date(serial: float) -> _dt.date:
-    """Excel serial → date (time of day dropped); raises ValueError for serials with no date.
-
-    >>> serial_to_date(59), serial_to_date(61), serial_to_date(46349)
-    (datetime.date(1900, 2, 28), datetime.date(1900, 3, 1), datetime.date(2026, 11, 23))
-    """
-    if not (1 <= serial <= _MAX_SERIAL):
-        raise ValueError("outside Excel's dates (1 to 2958465)")
-    d = _leap_quirk_epoch(math.floor(serial))
-    if d is None:
-        raise ValueError("Excel's fictitious 1900-02-29")
-    return d
-
-
-def _date_to_serial(d: _dt.date) -> int:
-    days = (d - _dt.date(1899, 12, 30)).days
-    return days if days >= 61 else days - 1  # before 1900-03-01 (see _leap_quirk_epoch)
 
 
 def _as_date(v):

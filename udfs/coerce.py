@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CSError
-from .cell_parsers import (_MAX_SERIAL, _bad, _date, _flag, _milestone, _number, _score_or_colour,
+from ..excel.dates import serials_to_dates
+from .cell_parsers import (_bad, _date, _flag, _milestone, _number, _score_or_colour,
                            _text, date_order, date_order_from_format, parse_date_text,
                            serial_to_date)
 from .errors import ExcelError, UserError
@@ -200,13 +201,9 @@ def dates(x, name: str) -> Col:
 def _serial_column(name, shape, items):
     s = np.array(items, dtype=float)
     s = np.where(np.isnan(s), 0.0, s)
-    days = np.floor(s)
-    blank = days == 0
-    bad = ((days < 1) | (days > _MAX_SERIAL) | (days == 60)) & ~blank
-    # 1900 leap-year quirk, vectorised: see cell_parsers._leap_quirk_epoch.
-    epoch = np.where(days >= 61, np.datetime64("1899-12-30"), np.datetime64("1899-12-31"))
-    out = (epoch + np.where(blank | bad, 0, days).astype("timedelta64[D]")).astype("datetime64[D]")
-    out[blank | bad] = np.datetime64("NaT")
+    blank = np.floor(s) == 0
+    out, valid = serials_to_dates(s)
+    bad = ~valid & ~blank
     errors = {}
     for i in np.flatnonzero(bad):
         try:

@@ -29,49 +29,11 @@ import numpy as np
 from xlwings import XlwingsError
 
 from ..errors import CSError, InvalidInput
+from ..excel.errors import ERROR_CODES, NA, ExcelError, error_of
 
-__all__ = ["ERROR_CODES", "NA", "ExcelError", "PassOn", "UserError", "boundary", "error_of", "from_cs",
-           "is_error_text"]
+__all__ = ["ERROR_CODES", "NA", "ExcelError", "PassOn", "UserError", "boundary", "error_of", "from_cs"]
 
 logger = logging.getLogger("cs_workbook.udfs")
-
-#: Excel's error values (en-US spelling, as Office.js and xlwings deliver them).
-ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-               "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
-               "#BUSY!", "#UNKNOWN!", "#DATA!", "#PYTHON!")
-_CODES = frozenset(ERROR_CODES)
-# Office.js ErrorCellValue.errorType names (runtime 1.4 payloads may carry only these).
-_ERROR_TYPES = {"Div0": "#DIV/0!", "NotAvailable": "#N/A", "Name": "#NAME?", "Null": "#NULL!",
-                "Num": "#NUM!", "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA",
-                "Spill": "#SPILL!", "Calc": "#CALC!", "Field": "#FIELD!", "Blocked": "#BLOCKED!",
-                "Connect": "#CONNECT!", "Busy": "#BUSY!", "Unknown": "#UNKNOWN!",
-                "Python": "#PYTHON!"}
-
-
-class ExcelError:
-    """An Excel error value travelling through a computation.
-
-    ``user`` marks bad input (a single-cell call raises :class:`UserError` for it);
-    ``False`` marks an answer (NA, #DIV/0!) or an error cell that came in as input.
-    """
-
-    __slots__ = ("code", "message", "user")
-
-    def __init__(self, code: str, message: str = "", user: bool = False):
-        self.code, self.message, self.user = code, message, user
-
-    def __repr__(self):
-        return f"ExcelError({self.code!r}, {self.message!r})"
-
-    def __eq__(self, other):
-        return isinstance(other, ExcelError) and other.code == self.code
-
-    def __hash__(self):
-        return hash(self.code)
-
-
-#: The NA answer.
-NA = ExcelError("#N/A")
 
 
 class UserError(XlwingsError):
@@ -89,22 +51,6 @@ class PassOn(Exception):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
-
-
-def is_error_text(value) -> bool:
-    return isinstance(value, str) and value in _CODES
-
-
-def error_of(value) -> ExcelError | None:
-    """The Excel error an input cell holds (error text or an Office.js error dict), else None."""
-    if isinstance(value, str):
-        return ExcelError(value) if value in _CODES else None
-    if isinstance(value, dict) and value.get("type") == "Error":
-        code = value.get("basicValue")
-        if code not in _CODES:
-            code = _ERROR_TYPES.get(value.get("errorType"), "#VALUE!")
-        return ExcelError(code)
-    return None
 
 
 def from_cs(exc: CSError) -> ExcelError:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as _dt
+import functools
 import os
 
 import numpy as np
 import pandas as pd
 
-from ..config import DEFAULT, Config, load_toml
+from ..config import DEFAULT, Config
 from ..errors import CSError
 from .coerce import broadcast, size
 from .errors import NA, ExcelError, PassOn, UserError, from_cs
@@ -28,19 +29,29 @@ NUM = ExcelError("#NUM!", "the result is too large")
 __all__ = ["config", "use_config", "elementwise", "shaped", "single", "table", "check_whole",
            "na_left_out"]
 
-def _startup_config() -> Config:
+def _environment_config() -> Config:
     """Built-in defaults, or the TOML file named by ``$CS_WORKBOOK_CONFIG`` (for the add-in and
-    ``serve``, which have no workbook Config sheet to read)."""
+    ``serve``, which have no workbook Config sheet to read). Read on first use, not at import,
+    so a bad file is reported by the first function call and never breaks an import."""
     path = os.environ.get("CS_WORKBOOK_CONFIG")
-    return load_toml(path) if path else DEFAULT
+    return _load_toml(path) if path else DEFAULT
 
 
-_CONFIG = contextvars.ContextVar("cs_workbook_udf_config", default=_startup_config())
+@functools.lru_cache(maxsize=4)
+def _load_toml(path: str) -> Config:
+    from ..config_files import load_toml
+
+    return load_toml(path)
+
+
+_CONFIG: contextvars.ContextVar[Config | None] = contextvars.ContextVar(
+    "cs_workbook_udf_config", default=None)
 
 
 def config() -> Config:
     """The active configuration of the Excel functions (default: the built-in defaults)."""
-    return _CONFIG.get()
+    cfg = _CONFIG.get()
+    return _environment_config() if cfg is None else cfg
 
 
 @contextlib.contextmanager

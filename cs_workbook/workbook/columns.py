@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
+from ..excel.dates import serials_to_dates
 from ..schema import Column
 
 __all__ = ["Cells", "grid", "convert", "text"]
@@ -180,17 +181,11 @@ def _clip(parsed: pd.Series) -> np.ndarray:
 def _from_excel_serial(serial: np.ndarray) -> np.ndarray:
     """Excel 1900-system serial numbers → datetime64[ns] days (NaT where not a valid date).
 
-    Excel inherited Lotus 1-2-3's bug of treating 1900 as a leap year: serial 60 is the
-    fictitious 1900-02-29, so from 61 on serials run one day ahead of a plain count from
-    1899-12-31. We read 60 as 1900-02-28, as calamine does for date-formatted cells. Serials
-    below 1 (Excel's "1900-01-00") and beyond 9999-12-31 are not dates.
+    Serial 60, Excel's fictitious 1900-02-29, is read as 1900-02-28 here, as python-calamine
+    reads a date-formatted 60, so one column never reads the same cell two ways.
     """
-    with np.errstate(invalid="ignore"):
-        days = np.floor(serial)
-        valid = np.isfinite(days) & (days >= 1) & (days <= 2958465)
-        days = np.where(days >= 61, days - 1, np.minimum(days, 59))
-    offsets = np.where(valid, days, 0).astype("int64").astype("timedelta64[D]")
-    dates = (np.datetime64("1899-12-31", "D") + offsets).astype("datetime64[us]")
+    days, valid = serials_to_dates(serial, 1900, leap_day="feb28")
+    dates = days.astype("datetime64[us]")
     inside = valid & (dates >= _FIRST_DAY) & (dates <= _LAST_DAY)
     return np.where(inside, dates, np.datetime64("NaT")).astype("datetime64[ns]")
 

@@ -4,7 +4,7 @@
 functions under all three spellings (``CS_X`` classic add-in, ``CS.X`` Office.js namespace,
 ``_xldudf_CS_X`` as Excel saves an Office.js function it cannot reach) — with the
 ``formulas`` package, and writes OUT as a copy of IN's package in which only the cached values
-of formula cells differ (see :mod:`.calc_package`). IN is never modified; OUT is written to a
+of formula cells differ (see :mod:`.package`). IN is never modified; OUT is written to a
 temporary file and renamed into place.
 """
 
@@ -22,13 +22,14 @@ from pathlib import Path
 
 from ..errors import CSError
 from ..files import atomic_path
-from .calc_package import ERRORS, ExcelError, copy_package, patch_sheet, sheet_parts
-from .calc_refs import rewrite_structured, tables_of
+from ..excel.dates import date_to_serial
+from ..excel.errors import ERROR_CODES, ExcelError
+from .package import copy_package, patch_sheet, sheet_parts
+from .refs import rewrite_structured, tables_of
 
 __all__ = ["calculate", "CalcReport", "register_functions", "excel_names"]
 
 log = logging.getLogger(__name__)
-_EPOCH = _dt.datetime(1899, 12, 30)
 
 
 @dataclass
@@ -107,12 +108,13 @@ def _to_engine(value):
         return np.asarray(grid, dtype=object).view(Array)
     if value is None:
         return ""
-    if isinstance(value, str) and value in ERRORS and value in Error.errors:
+    if isinstance(value, str) and value in ERROR_CODES and value in Error.errors:
         return Error.errors[value]
-    if isinstance(value, _dt.datetime):
-        return (value - _EPOCH).total_seconds() / 86400
-    if isinstance(value, _dt.date):
-        return float((value - _EPOCH.date()).days)
+    if isinstance(value, _dt.date):  # datetimes too: the time of day is the fraction
+        try:
+            return date_to_serial(value)
+        except ValueError:  # before Excel's first date
+            return Error.errors["#NUM!"]
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, float) and value != value:
@@ -145,10 +147,8 @@ def register_functions(functions: dict) -> None:
 
 
 def _catalogue() -> dict:
-    try:
-        from ..udfs import CATALOGUE
-    except ImportError:
-        return {}
+    from ..udfs import CATALOGUE
+
     return dict(CATALOGUE)
 
 
@@ -252,9 +252,9 @@ def _evaluate(path: Path, functions: dict):
 
 def _config_of(src: Path):
     """The configuration a workbook asks for in its ``Config`` sheet (Key, Value), if any."""
-    from ..config import workbook_config
+    from ..config_files import workbook_config
     from ..errors import WorkbookError
-    from .reader import read_sheet_frame
+    from ..workbook.reader import read_sheet_frame
 
     try:
         frame = read_sheet_frame(src, "Config")

@@ -1,42 +1,27 @@
-"""The ``cs-workbook`` command line: demo, new, score (and the adapters' commands).
-
-Bad input prints one line naming file, sheet, row and column and exits with code 2; a
-traceback appears only with ``--debug``.
-"""
+"""``demo``, ``new`` and ``score``: the sample portfolio, workbook templates and scoring."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as _dt
-import sys
 from pathlib import Path
 
-from . import __version__
-from .config import Config, workbook_config
-from .errors import CSError
-from .reports import commands as _ebr
-from .udfs.commands import register as _register_udfs
-from .workbook.calc_commands import register as _register_calc
+from ..errors import CSError
+from .args import iso_date
 
-__all__ = ["main", "build_parser"]
+__all__ = ["register", "cmd_demo", "cmd_new", "cmd_score", "print_table"]
 
 
-def _date(text: str) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+def _config(args, data_config: dict | None = None):
+    from ..config_files import workbook_config
 
-
-def _config(args, data_config: dict | None = None) -> Config:
     return workbook_config(data_config or {}, getattr(args, "config", None),
                            source=args.workbook)
 
 
 def cmd_score(args) -> int:
-    from .portfolio import portfolio_summary, score_accounts
-    from .workbook.output import write_scores
-    from .workbook.reader import read_workbook
+    from ..portfolio import portfolio_summary, score_accounts
+    from ..workbook.reader import read_workbook
+    from ..workbook.export import write_scores
 
     data = read_workbook(args.workbook)
     cfg = _config(args, data.config)
@@ -47,12 +32,13 @@ def cmd_score(args) -> int:
         out = write_scores(scores, args.output, summary)
         print(f"scored {len(scores)} accounts as of {as_of}: {out}")
     else:
-        _print_table(scores, summary)
+        print_table(scores, summary)
     return 0
 
 
-def _print_table(scores, summary):
-    from .rounding import excel_round
+def print_table(scores, summary) -> None:
+    """The terminal table of ``score`` and ``demo``: one line per account, then GRR/NRR."""
+    from ..rounding import excel_round
 
     cols = ["Account ID", "Account", "Lifecycle Stage", "Health Score", "Health Colour",
             "Health Trend", "License Utilization"]
@@ -71,18 +57,18 @@ def _print_table(scores, summary):
 
 
 def _pct(v):
-    from .rounding import excel_round
+    from ..rounding import excel_round
 
     return "NA" if v is None else f"{excel_round(v * 100, 1):.1f} %"
 
 
 def cmd_new(args) -> int:
-    from .data import CSData
-    from .workbook.sample import sample_portfolio
-    from .workbook.writer import write_workbook
+    from ..data import CSData
+    from ..sample import sample_portfolio
+    from ..workbook.writer import write_workbook
 
     if args.kind == "sow":
-        from .workbook.sow import write_sow_calculator  # issue 3
+        from ..workbook.sow import write_sow_calculator
 
         write_sow_calculator(args.output, sample=args.sample)
         print(f"wrote SOW cost calculator: {args.output}")
@@ -104,10 +90,11 @@ def cmd_new(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .portfolio import portfolio_summary, score_accounts
-    from .workbook.output import write_scores
-    from .workbook.sample import sample_portfolio
-    from .workbook.writer import write_workbook
+    from ..portfolio import portfolio_summary, score_accounts
+    from ..sample import sample_portfolio
+    from ..workbook.export import write_scores
+    from ..workbook.writer import write_workbook
+    from .ebr import demo_step as ebr_demo_step
 
     out = Path(args.out)
     as_of = args.as_of or _dt.date.today()
@@ -117,9 +104,9 @@ def cmd_demo(args) -> int:
     summary = portfolio_summary(data, scores, as_of)
     wrote.append(write_scores(scores, out / "scores.xlsx", summary))
     wrote.append(write_scores(scores, out / "scores.json", summary))
-    for extra in _DEMO_EXTRAS:
+    for extra in (_demo_sow, ebr_demo_step):
         wrote.extend(extra(data, scores, out, as_of))
-    _print_table(scores, summary)
+    print_table(scores, summary)
     print("\nwrote:")
     for p in wrote:
         print(f"  {p}")
@@ -127,8 +114,8 @@ def cmd_demo(args) -> int:
 
 
 def _demo_sow(data, scores, out: Path, as_of) -> list[Path]:
-    from .workbook.calc import calculate
-    from .workbook.sow import write_sow_calculator
+    from ..calc import calculate
+    from ..workbook.sow import write_sow_calculator
 
     sow = write_sow_calculator(out / "sow-calculator.xlsx", sample=True)
     calculated = out / "sample-portfolio-calculated.xlsx"
@@ -136,23 +123,12 @@ def _demo_sow(data, scores, out: Path, as_of) -> list[Path]:
     return [sow, calculated]
 
 
-#: Demo steps after the portfolio and its scores: (data, scores, out_dir, as_of) -> [paths]
-_DEMO_EXTRAS: list = [_demo_sow, _ebr.demo_step]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="cs-workbook",
-        description="Customer Success metrics in your workbooks: score portfolios, write "
-                    "templates and sample data.")
-    p.add_argument("--version", action="version", version=f"cs-workbook {__version__}")
-    p.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def register(sub) -> None:
+    """Add ``demo``, ``new`` and ``score`` to the CLI's sub-parsers."""
     d = sub.add_parser("demo", help="build the sample portfolio and score it (the main job on "
                                     "built-in data)")
     d.add_argument("--out", default="demo-output", help="output folder (default: demo-output)")
-    d.add_argument("--as-of", type=_date, help="scoring date YYYY-MM-DD (default: today)")
+    d.add_argument("--as-of", type=iso_date, help="scoring date YYYY-MM-DD (default: today)")
     d.set_defaults(func=cmd_demo)
 
     n = sub.add_parser("new", help="write a workbook template, empty or with sample data")
@@ -160,46 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("output", type=Path, metavar="OUT.xlsx")
     n.add_argument("--sample", action="store_true", help="fill with the built-in sample data")
     n.add_argument("--account", help="journey: which sample account (default: the first)")
-    n.add_argument("--as-of", type=_date, help="sample data ends at this date (default: today)")
+    n.add_argument("--as-of", type=iso_date, help="sample data ends at this date (default: today)")
     n.set_defaults(func=cmd_new)
 
     s = sub.add_parser("score", help="compute every metric for every account of a workbook")
     s.add_argument("workbook", type=Path)
     s.add_argument("-o", "--output", type=Path, metavar="OUT",
                    help="write .xlsx, .csv or .json (default: print a table)")
-    s.add_argument("--as-of", type=_date, help="scoring date YYYY-MM-DD (default: today)")
+    s.add_argument("--as-of", type=iso_date, help="scoring date YYYY-MM-DD (default: today)")
     s.add_argument("--config", type=Path, help="TOML file of configuration overrides")
     s.set_defaults(func=cmd_score)
-    for register in _COMMANDS:
-        register(sub)
-    return p
-
-
-#: Adapter packages add their sub-commands (calc, functions, serve, ebr) here.
-_COMMANDS: list = [_register_calc, _ebr.register, _register_udfs]
-
-
-def main(argv=None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except CSError as exc:
-        if args.debug:
-            raise
-        print(f"cs-workbook: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("cs-workbook: interrupted", file=sys.stderr)
-        return 130
-    except OSError as exc:
-        if args.debug:
-            raise
-        name = exc.filename or ""
-        print(f"cs-workbook: error: {name}{': ' if name else ''}{exc.strerror or exc}",
-              file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """The sample portfolio's monthly series: usage, support tickets, MRR and the MRR changes.
 
-Each is generated from an account's plan (:mod:`.sample_accounts`) and ends at the review month.
+Each is generated from an account's plan (:mod:`.accounts`) and ends at the review month.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from .sample_accounts import _month
-from .sample_names import SEGMENT_PROFILES
+from .accounts import _month
+from .names import SEGMENT_PROFILES
 
 __all__ = ["PRICE_PER_SEAT", "USAGE_MONTHS", "REVENUE_MONTHS"]
 

@@ -1,17 +1,12 @@
-"""CLI sub-commands of the Excel face: ``functions`` (the catalogue) and ``serve`` (Office.js).
-
-``register(subparsers)`` adds both to the ``cs-workbook`` parser; nothing here is imported
-until a command runs, and ``serve`` needs the ``server`` extra only when it runs.
-"""
+"""The function catalogue as people read it: each CS_* function's signature, argument help,
+description and example, as data, as Markdown (``docs/functions.md``) and as a text table."""
 
 from __future__ import annotations
 
 import inspect
-import os
 import re
-import sys
 
-__all__ = ["register", "describe", "markdown", "AREAS"]
+__all__ = ["describe", "markdown", "text_table", "AREAS"]
 
 #: Catalogue sections (SPEC §3.3) by defining module.
 AREAS = {"ttv": "Time to value", "adoption": "Licenses and adoption",
@@ -72,7 +67,8 @@ def markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _table() -> str:
+def text_table() -> str:
+    """The catalogue as plain text (``cs-workbook functions``)."""
     rows = []
     for f in describe():
         rows.append(f"{f['signature']}\n    {f['description']}")
@@ -80,46 +76,3 @@ def _table() -> str:
             result = f"  → {f['result']}" if f["result"] else ""
             rows.append(f"    e.g. {f['example']}{result}")
     return "\n".join(rows) + "\n"
-
-
-def cmd_functions(args) -> int:
-    text = markdown() if args.markdown else _table()
-    if args.output:
-        from pathlib import Path
-
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def cmd_serve(args) -> int:
-    from ..errors import CSError
-    from .server import ServerUnavailable, serve
-
-    try:
-        serve(args.host, args.port, args.token, args.ssl_certfile, args.ssl_keyfile)
-    except ServerUnavailable as exc:
-        raise CSError(str(exc)) from None
-    return 0
-
-
-def register(subparsers) -> None:
-    """Add ``functions`` and ``serve`` to the ``cs-workbook`` sub-command parser."""
-    f = subparsers.add_parser("functions", help="list the Excel functions (CS_*)")
-    f.add_argument("--markdown", action="store_true",
-                   help="write the Markdown reference (docs/functions.md)")
-    f.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
-    f.set_defaults(func=cmd_functions)
-
-    s = subparsers.add_parser(
-        "serve", help="serve the functions to Excel on Mac/web as =CS.…() (extra 'server')")
-    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    s.add_argument("--token", default=os.environ.get("CS_WORKBOOK_TOKEN"),
-                   help="shared secret required from Excel; mandatory unless bound to "
-                        "127.0.0.1 (default: $CS_WORKBOOK_TOKEN)")
-    s.add_argument("--ssl-certfile", help="TLS certificate (Office.js add-ins need HTTPS)")
-    s.add_argument("--ssl-keyfile", help="TLS private key")
-    s.set_defaults(func=cmd_serve)

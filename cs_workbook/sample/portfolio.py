@@ -5,8 +5,8 @@ the same ``(as_of, n_accounts, seed)`` always gives the same frames. Each accoun
 lifecycle stage (DOMAIN.md §3.4) and then dates, usage, revenue and the rest are generated to be
 consistent with it: the stage recomputed from the data with the engine's rule is the planned one.
 
-The accounts are planned in :mod:`.sample_accounts` and their monthly series generated in
-:mod:`.sample_series`; this module draws them in order and assembles the frames.
+The accounts are planned in :mod:`.accounts` and their monthly series generated in
+:mod:`.series`; this module draws them in order and assembles the frames.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pandas as pd
 
 from ..data import CSData
 from ..errors import InvalidInput
-from .sample_accounts import _finish_account, _plan_accounts, _success_plan, _timeline
-from .sample_series import PRICE_PER_SEAT, REVENUE_MONTHS, USAGE_MONTHS, _revenue, _support, _usage
+from .accounts import _finish_account, _plan_accounts, _success_plan, _timeline
+from .series import PRICE_PER_SEAT, REVENUE_MONTHS, USAGE_MONTHS, _revenue, _support, _usage
 
 __all__ = ["sample_portfolio", "STAGES", "PRICE_PER_SEAT", "USAGE_MONTHS", "REVENUE_MONTHS"]
 

@@ -15,13 +15,13 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
-__all__ = ["sheet_parts", "patch_sheet", "copy_package", "ERRORS"]
+from ..excel.errors import ExcelError
+
+__all__ = ["sheet_parts", "patch_sheet", "copy_package"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-          "#GETTING_DATA", "#SPILL!", "#CALC!")
 
 _SHEET_DATA = re.compile(
     rb"<(?:\w+:)?sheetData\b.*?</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>", re.S)
@@ -90,24 +90,6 @@ def encode(value) -> tuple[bytes | None, bytes]:
     if isinstance(value, ExcelError):
         return b"e", value.code.encode()
     return b"str", _escape(str(value))
-
-
-class ExcelError:
-    """An Excel error value (``#N/A`` …) as a formula result."""
-
-    __slots__ = ("code",)
-
-    def __init__(self, code: str):
-        self.code = code
-
-    def __eq__(self, other):
-        return isinstance(other, ExcelError) and other.code == self.code
-
-    def __hash__(self):
-        return hash(self.code)
-
-    def __repr__(self):
-        return f"ExcelError({self.code!r})"
 
 
 def patch_sheet(xml: bytes, values: dict[str, object]) -> tuple[bytes, int]:

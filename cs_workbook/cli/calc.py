@@ -11,7 +11,7 @@ __all__ = ["register", "cmd_calc"]
 
 
 def cmd_calc(args) -> int:
-    from .calc import calculate
+    from ..calc import calculate
 
     src, out = Path(args.workbook), Path(args.output)
     if out.suffix.lower() != src.suffix.lower():

@@ -2,7 +2,7 @@
 
 Registration is import-light (no WeasyPrint, no workbook reader) so the main CLI starts fast;
 the work happens in :func:`main_ebr`. The module also runs on its own:
-``python -m cs_workbook.reports.commands WORKBOOK --account ID -o FILE.pdf``.
+``python -m cs_workbook.cli.ebr WORKBOOK --account ID -o FILE.pdf``.
 
 Exit codes: 0 all written, 1 some documents failed (listed in ``ebr-errors.txt`` next to
 them), 2 bad input (one line on stderr).
@@ -17,28 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from cs_workbook.errors import CSError, InvalidInput
+from ..errors import InvalidInput
+from .args import iso_date, worker_count
 
 __all__ = ["ERROR_REPORT", "add_arguments", "demo_step", "main", "main_ebr", "register"]
 
 ERROR_REPORT = "ebr-errors.txt"
 
-
-def _date(text: str) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
-
-
-def _jobs(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of worker processes ≥ 1")
-    return n
 
 
 def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -50,9 +35,9 @@ def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, metavar="PATH",
                    help="--account: the PDF file or a folder (default: ./ID.pdf); "
                         "--all: the folder (default: ./ebr)")
-    p.add_argument("--jobs", type=_jobs, metavar="N",
+    p.add_argument("--jobs", type=worker_count, metavar="N",
                    help="worker processes for --all (default: one per CPU core)")
-    p.add_argument("--as-of", type=_date, metavar="DATE",
+    p.add_argument("--as-of", type=iso_date, metavar="DATE",
                    help="review date YYYY-MM-DD (default: today); the period is the 12 months "
                         "ending with its month")
     p.add_argument("--config", type=Path, metavar="TOML",
@@ -75,13 +60,13 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _config(workbook, data, toml):
-    from cs_workbook.config import workbook_config
+    from ..config_files import workbook_config
 
     return workbook_config(data.config, toml, source=workbook)
 
 
 def _brand(args):
-    from .brand import Brand
+    from ..reports.brand import Brand
 
     kwargs = {}
     if getattr(args, "brand_name", None):
@@ -98,7 +83,7 @@ def _brand(args):
 
 def main_ebr(args) -> int:
     """Run ``ebr`` for parsed ``args``; raises :class:`CSError` on bad input."""
-    from cs_workbook.workbook.reader import read_workbook
+    from ..workbook.reader import read_workbook
 
     data = read_workbook(args.workbook)
     config = _config(args.workbook, data, args.config)
@@ -117,7 +102,7 @@ def main_ebr(args) -> int:
 
 
 def _one(data, account_id, as_of, config, brand, output) -> int:
-    from .render import render_ebr, safe_filename, write_atomic
+    from ..reports.render import render_ebr, safe_filename, write_atomic
 
     path = Path(output) if output else Path(safe_filename(account_id))
     if output and (path.is_dir() or str(output).endswith(("/", os.sep))):
@@ -130,7 +115,7 @@ def _one(data, account_id, as_of, config, brand, output) -> int:
 
 
 def _all(data, ids, as_of, config, brand, out_dir: Path, jobs) -> int:
-    from .render import render_batch
+    from ..reports.render import render_batch
 
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidInput(f"-o: {out_dir} is a file; --all needs a folder")
@@ -187,7 +172,7 @@ class ProgressBar:
 def demo_step(data, scores, out_dir, as_of) -> list[Path]:
     """``cs-workbook demo``: sample EBRs of a Green, a Yellow and a Red account (largest ARR
     of each colour) in ``out_dir / "ebr"``."""
-    from .render import render_ebr, safe_filename, write_atomic
+    from ..reports.render import render_ebr, safe_filename, write_atomic
 
     folder = Path(out_dir) / "ebr"
     folder.mkdir(parents=True, exist_ok=True)
@@ -205,27 +190,15 @@ def demo_step(data, scores, out_dir, as_of) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    """Standalone entry point (``python -m cs_workbook.reports.commands``)."""
+    """Standalone entry point (``python -m cs_workbook.cli.ebr``)."""
+    from .app import add_debug, run
+
     parser = add_arguments(argparse.ArgumentParser(
-        prog="python -m cs_workbook.reports.commands",
+        prog="python -m cs_workbook.cli.ebr",
         description="Render executive business review PDFs from a CS workbook."))
-    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
-    args = parser.parse_args(argv)
-    try:
-        return main_ebr(args)
-    except CSError as exc:
-        if args.debug:
-            raise
-        print(f"cs-workbook: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        if args.debug:
-            raise
-        print(f"cs-workbook: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("cs-workbook: interrupted", file=sys.stderr)
-        return 130
+    add_debug(parser)
+    parser.set_defaults(func=main_ebr)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":  # pragma: no cover

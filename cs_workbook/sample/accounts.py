@@ -1,7 +1,7 @@
 """The sample portfolio's accounts: each one's plan, timeline, success plan and Accounts row.
 
 The plan fixes an account's lifecycle stage, segment, special role (churn, stale usage, quiet…),
-contract and onboarding dates and usage curve; :mod:`.sample_series` turns it into monthly series
+contract and onboarding dates and usage curve; :mod:`.series` turns it into monthly series
 and :func:`.sample.sample_portfolio` calls both in its fixed order of random draws.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .sample_names import (COMPANIES, CSMS, NOTES, OBJECTIVES, SEGMENT_CYCLE, SEGMENT_PROFILES,
+from .names import (COMPANIES, CSMS, NOTES, OBJECTIVES, SEGMENT_CYCLE, SEGMENT_PROFILES,
                            STAGE_CYCLE)
 
 _CONTRACT_DAYS_AGO = ((12, 80), (75, 170), (200, 1080), (330, 1080))

@@ -1,4 +1,4 @@
-"""Fixed vocabularies and profiles for the built-in sample portfolio (see ``sample.py``).
+"""Fixed vocabularies and profiles for the built-in sample portfolio (see ``portfolio.py``).
 
 Every name here is invented. The lists are tuples so their order, and therefore the sample, never
 depends on hashing; dicts are only looked up by key, never iterated.

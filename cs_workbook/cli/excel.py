@@ -1,0 +1,58 @@
+"""``functions`` (the CS_* catalogue) and ``serve`` (the Office.js custom-functions server).
+
+Nothing of the Excel face is imported until a command runs; ``serve`` needs the ``server``
+extra only when it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..errors import CSError
+
+__all__ = ["register", "cmd_functions", "cmd_serve"]
+
+
+def cmd_functions(args) -> int:
+    from ..udfs.catalogue import markdown, text_table
+
+    text = markdown() if args.markdown else text_table()
+    if args.output:
+        from pathlib import Path
+
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from ..udfs.server import ServerUnavailable, serve
+
+    try:
+        serve(args.host, args.port, args.token, args.ssl_certfile, args.ssl_keyfile)
+    except ServerUnavailable as exc:
+        raise CSError(str(exc)) from None
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add ``functions`` and ``serve`` to the ``cs-workbook`` sub-command parser."""
+    f = subparsers.add_parser("functions", help="list the Excel functions (CS_*)")
+    f.add_argument("--markdown", action="store_true",
+                   help="write the Markdown reference (docs/functions.md)")
+    f.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
+    f.set_defaults(func=cmd_functions)
+
+    s = subparsers.add_parser(
+        "serve", help="serve the functions to Excel on Mac/web as =CS.…() (extra 'server')")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument("--token", default=os.environ.get("CS_WORKBOOK_TOKEN"),
+                   help="shared secret required from Excel; mandatory unless bound to "
+                        "127.0.0.1 (default: $CS_WORKBOOK_TOKEN)")
+    s.add_argument("--ssl-certfile", help="TLS certificate (Office.js add-ins need HTTPS)")
+    s.add_argument("--ssl-keyfile", help="TLS private key")
+    s.set_defaults(func=cmd_serve)
