@@ -1,4 +1,5 @@
-"""The pure metric engine: every DOMAIN.md rule once, on scalars and on pandas/numpy columns.
+"""The pure metric engine: every rule of docs/methodology.md once, on scalars and on
+pandas/numpy columns.
 
 Imports no I/O library (no openpyxl, xlwings, jinja2, weasyprint, calamine).
 """

@@ -1,4 +1,4 @@
-"""Colours: parsing, numeric points, and the colour band of a 0–100 score [DOMAIN §1.2, §1.4].
+"""Colours: parsing, numeric points, and the colour band of a 0–100 score [methodology §1.2, §1.4].
 
 Internally a colour is an ``int8`` code: -1 NA, 0 Red, 1 Yellow, 2 Green (the codes of a
 pandas Categorical with categories Red, Yellow, Green).
@@ -164,23 +164,29 @@ def colour(score, *, config: Config = DEFAULT):
 
     Parameters
     ----------
-    score : float or array-like
-        Aggregated score(s) 0–100; blank → NA.
-    config : Config
-        ``red_max`` / ``yellow_max`` thresholds.
+    score : float or array_like
+        Aggregated score(s) 0–100 (a group, use-case, product or overall score); blank is NA.
+    config : Config, optional
+        Supplies the band limits ``red_max`` (50) and ``yellow_max`` (75).
 
     Returns
     -------
-    str or None (NA), or the same shape as ``score``.
+    colour : str or None, or array_like
+        ``"Red"``, ``"Yellow"`` or ``"Green"``; None for NA. A Categorical Series for a Series
+        input, an object array for other array input.
 
     Raises
     ------
     InvalidInput
-        Score outside 0–100 (``#VALUE!``).
+        A score is not a number or lies outside 0–100, or is an empty range (``#VALUE!``).
 
     Notes
     -----
-    DOMAIN §1.4 [DBT; GS-FAQ]: "Except for the 0–X range, the 'From' value is not included".
+    ``Red if score ≤ red_max; Yellow if red_max < score ≤ yellow_max; Green if score >
+    yellow_max`` [methodology §1.4]. The lower edge of a band belongs to the band below.
+
+    Sources: GitLab dbt model ``rpt_product_usage_health_score`` (``overall_product_color``);
+    Gainsight Scorecard FAQs: "Except for the 0–X range, the 'From' value is not included".
 
     Examples
     --------
@@ -195,6 +201,33 @@ def colour(score, *, config: Config = DEFAULT):
 
 def points(colour_value, *, config: Config = DEFAULT):
     """Numeric points of a colour: Green 87.5, Yellow 62.5, Red 25 (dbt set: 88/63/25).
+
+    Parameters
+    ----------
+    colour_value : str, float or array_like
+        ``Green``/``Yellow``/``Red`` in any case, ``G``/``Y``/``R`` or ``Amber``; a number 0–100
+        is first banded to its colour. Blank, ``NA`` and ``#N/A`` are NA.
+    config : Config, optional
+        ``colour_points`` picks the point set (``midpoint`` or ``dbt``); ``red_max`` and
+        ``yellow_max`` band numeric input.
+
+    Returns
+    -------
+    points : float or None, or array_like
+        The colour's points; None (NaN in arrays) for NA.
+
+    Raises
+    ------
+    InvalidInput
+        A value is not a colour (unknown word, TRUE/FALSE) or a number outside 0–100
+        (``#VALUE!``).
+
+    Notes
+    -----
+    ``points(Red, Yellow, Green) = 25, 62.5, 87.5`` with ``colour_points = "midpoint"`` (the
+    middles of Gainsight's bands 0–50 / 50–75 / 75–100, as in the handbook's worked example), or
+    ``25, 63, 88`` with ``colour_points = "dbt"`` (GitLab's dbt model
+    ``rpt_product_usage_health_score``) [methodology §1.2].
 
     Examples
     --------

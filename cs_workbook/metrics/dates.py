@@ -1,4 +1,4 @@
-"""Calendar arithmetic: whole days and calendar-month differences [DOMAIN §3.2, §4]."""
+"""Calendar arithmetic: whole days and calendar-month differences [methodology §3.2, §4]."""
 
 from __future__ import annotations
 
@@ -24,6 +24,27 @@ def month_diff(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 def days_between(start, end):
     """Whole calendar days ``end − start`` (negative allowed; no inclusive +1).
 
+    Parameters
+    ----------
+    start, end : date, str or array_like
+        Dates (``datetime.date``, ``pandas.Timestamp``, ``numpy.datetime64`` or ISO text such
+        as ``2020-01-31``); blank is NA.
+
+    Returns
+    -------
+    days : int or None, or array_like
+        ``end − start`` in days; None (NA) when either date is blank.
+
+    Raises
+    ------
+    InvalidInput
+        A value is not a date, or the ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``days = end − start`` in calendar days, without adding 1 [methodology §4]; both worked
+    examples of GitLab's CSM onboarding handbook page (11 and 34 days) follow this rule.
+
     Examples
     --------
     >>> import datetime as dt
@@ -40,6 +61,29 @@ def days_between(start, end):
 
 def months_between(start, end):
     """Calendar months from ``start`` to ``end``: (y₂−y₁)·12 + (m₂−m₁), days ignored.
+
+    Parameters
+    ----------
+    start, end : date, str or array_like
+        Dates; blank is NA.
+
+    Returns
+    -------
+    months : int or None, or array_like
+        Whole calendar months (negative when ``end`` is earlier); None (NA) when either date is
+        blank.
+
+    Raises
+    ------
+    InvalidInput
+        A value is not a date, or the ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``months = (year_end − year_start)·12 + (month_end − month_start)``; the day of the month is
+    ignored, like Snowflake's ``DATEDIFF(MONTH)`` that GitLab's dbt model
+    ``rpt_product_usage_health_score`` uses for the account age of the license-utilization
+    table [methodology §3.2].
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """PROVE health: NA-aware weighted scores, the overall score, colour override and drivers.
 
-DOMAIN §1.1 (weights), §1.3 (aggregation and the Red-sentiment override), §7.1 (Gainsight).
+methodology §1.1 (weights), §1.3 (aggregation and the Red-sentiment override), §7.1 (Gainsight).
 """
 
 from __future__ import annotations
@@ -43,18 +43,36 @@ def weighted_mean(scores: np.ndarray, weights) -> np.ndarray:
 
 
 def weighted_score(scores, weights):
-    """Weighted mean of the non-NA scores, weights renormalised [DOMAIN §1.3; GS-CALC].
+    """Weighted mean of the non-NA scores, weights renormalised (Gainsight's rule).
 
     Parameters
     ----------
     scores : sequence of float or colour
         Measure scores 0–100 or colours; blanks are NA and drop out with their weight.
-    weights : sequence of float
-        Non-negative weights, any scale (auto-normalised), same length as ``scores``.
+    weights : float or sequence of float
+        Non-negative weights, any scale (auto-normalised), same length as ``scores``; a single
+        weight applies to every score.
 
     Returns
     -------
-    float, or None when every score is NA.
+    score : float or None
+        The weighted mean; None when every score is NA (or only zero-weight scores are present).
+
+    Raises
+    ------
+    InvalidInput
+        Lengths differ, a weight is blank, negative or not a number, a score is not a colour or
+        lies outside 0–100, or a range is ragged (``#VALUE!``).
+
+    Notes
+    -----
+    ``score = Σ wᵢ·sᵢ / Σ wᵢ`` over the scores that are not NA [methodology §1.3.1], so an NA
+    score's weight is shared in proportion among the others; a weight of 0 contributes nothing;
+    all NA gives NA, never 0 [methodology §1.3.4]. Colours count as their points
+    [methodology §1.2].
+
+    Source: Gainsight "Calculation of Measure Group Scores and Overall Score" (weights 20, 15, 22
+    and scores 47, 59, 21 give 40.12, displayed 40).
 
     Examples
     --------
@@ -128,23 +146,36 @@ def group_matrix(product, risk, outcomes, voice, engagement, cfg: Config = DEFAU
 
 def health_score(product, risk, outcomes, voice, engagement, weights=None, *,
                  config: Config = DEFAULT):
-    """PROVE overall score 0–100: weighted mean of the non-NA group scores [DOMAIN §1.3].
+    """PROVE overall score 0–100: weighted mean of the non-NA group scores.
 
     Parameters
     ----------
-    product, risk, outcomes, voice, engagement : float, colour, or array-like
+    product, risk, outcomes, voice, engagement : float, colour, or array_like
         Group scores 0–100 or colours (points per ``config.colour_points``); blank = NA.
     weights : sequence of 5 floats or dict, optional
-        Group weights (P, R, O, V, E); default from the configuration (50/25/10/5/10).
+        Group weights (P, R, O, V, E), any non-negative scale; a dict overrides some groups by
+        name. Default from the configuration (50/25/10/5/10).
+    config : Config, optional
+        Supplies the default weights and the colour points.
 
     Returns
     -------
-    float or None (all NA); arrays for array inputs. Unrounded (display rounds).
+    score : float or None, or array_like
+        Unrounded score (display rounds); None when every group is NA.
+
+    Raises
+    ------
+    InvalidInput
+        A group value is not a colour or a score 0–100; weights are not five non-negative
+        numbers, name an unknown group or are all 0; ranges differ in length (``#VALUE!``).
 
     Notes
     -----
-    ``Σ(W_g·G_g)/Σ W_g`` over non-NA groups: missing groups' weight is redistributed in
-    proportion (CHS Example 1). The Red-sentiment override affects only the colour.
+    ``overall = Σ W_g·G_g / Σ W_g`` over the groups g that are not NA [methodology §1.3.2]: a
+    missing group's weight is redistributed in proportion (GitLab Customer Health Scoring,
+    Example 1); all NA gives NA [methodology §1.3.4]. Default weights are GitLab's current
+    PROVE table [methodology §1.1]. The Red-sentiment override changes only the colour
+    (:func:`health_colour`), not this score [methodology §1.3.5].
 
     Examples
     --------
@@ -160,6 +191,31 @@ def health_score(product, risk, outcomes, voice, engagement, weights=None, *,
 def health_colour(product, risk, outcomes, voice, engagement, weights=None, *,
                   config: Config = DEFAULT):
     """PROVE colour: colour of :func:`health_score`, Red whenever CSM sentiment is Red.
+
+    Parameters
+    ----------
+    product, risk, outcomes, voice, engagement : float, colour, or array_like
+        Group scores 0–100 or colours; blank = NA. ``risk`` is the CSM sentiment.
+    weights : sequence of 5 floats or dict, optional
+        Group weights (P, R, O, V, E); default from the configuration.
+    config : Config, optional
+        Weights, colour points, band limits and ``sentiment_override`` (default True).
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Red"``, ``"Yellow"``, ``"Green"``, or None when every group is NA.
+
+    Raises
+    ------
+    InvalidInput
+        As :func:`health_score` (``#VALUE!``).
+
+    Notes
+    -----
+    ``colour = band(health_score)`` with the bands of [methodology §1.4]; if
+    ``sentiment_override`` and ``risk`` is Red, the colour is Red whatever the score
+    [methodology §1.3.5] (GitLab Customer Health Scoring: CSM-sentiment override).
 
     Examples
     --------
@@ -180,8 +236,33 @@ def health_drivers(product, risk, outcomes, voice, engagement, weights=None, *,
                    config: Config = DEFAULT) -> pd.DataFrame:
     """Why the score is what it is: one row per PROVE group.
 
-    Columns: component, input, points, effective weight (renormalised fraction, 0 for NA),
-    contribution (points × effective weight; the contributions sum to the score).
+    Parameters
+    ----------
+    product, risk, outcomes, voice, engagement : float or colour
+        One account's group scores 0–100 or colours; blank = NA.
+    weights : sequence of 5 floats or dict, optional
+        Group weights (P, R, O, V, E); default from the configuration.
+    config : Config, optional
+        Weights and colour points.
+
+    Returns
+    -------
+    drivers : pandas.DataFrame
+        Columns ``component``, ``input``, ``points``, ``weight`` (configured share),
+        ``effective weight`` (renormalised fraction, 0 for NA) and ``contribution`` (points ×
+        effective weight; NaN for NA). The contributions sum to the overall score.
+
+    Raises
+    ------
+    InvalidInput
+        An argument is a range rather than a single value, or as :func:`health_score`
+        (``#VALUE!``).
+
+    Notes
+    -----
+    ``effective weight_g = W_g / Σ W_h`` over the non-NA groups h, and ``contribution_g =
+    points_g × effective weight_g``, so ``Σ contribution_g`` is the overall score of
+    [methodology §1.3.2]; the drivers table is described in [methodology §1.3.6].
 
     Examples
     --------

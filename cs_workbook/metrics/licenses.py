@@ -1,6 +1,6 @@
 """License utilization, its age-banded health, first value, adoption and lifecycle stage.
 
-DOMAIN §3 (definitions, LU table, first value, adoption complete, lifecycle) and §1.5.
+methodology §3 (definitions, LU table, first value, adoption complete, lifecycle) and §1.5.
 """
 
 from __future__ import annotations
@@ -29,11 +29,34 @@ def utilization(billable: np.ndarray, licensed: np.ndarray) -> np.ndarray:
 
 
 def license_utilization(billable_users, licensed_users, *, config: Config = DEFAULT):
-    """License utilization = billable users ÷ licensed users, not capped [DOMAIN §3.1].
+    """License utilization = billable users ÷ licensed users, not capped.
+
+    Parameters
+    ----------
+    billable_users : float or array_like
+        Billable users (guests on Ultimate and bots excluded).
+    licensed_users : float or array_like
+        Licensed users (seats bought); 0 or blank gives NA.
+    config : Config, optional
+        Unused; accepted for a uniform signature.
 
     Returns
     -------
-    float (a fraction: 0.8 is 80 %), None (NA) when licensed is 0 or blank.
+    utilization : float or None, or array_like
+        A fraction (0.8 is 80 %); None (NA) when licensed is 0 or blank or billable is blank.
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+    NotComputable
+        The ratio overflows (``#NUM!``).
+
+    Notes
+    -----
+    ``utilization = billable / licensed`` for ``licensed > 0``, else NA; values above 1 are kept
+    (over-use is billed as a true-up) [methodology §3.1]. Source: GitLab "License Utilization in
+    Gainsight"; GitLab dbt ``rpt_product_usage_health_score`` excludes rows with 0 licenses.
 
     Examples
     --------
@@ -74,7 +97,7 @@ def lu_health_codes(util: np.ndarray, age: np.ndarray, cfg: Config) -> np.ndarra
 
 
 def license_health(utilization_value, account_age_months, *, config: Config = DEFAULT):
-    """License-utilization colour by account age (DBT table by default) [DOMAIN §3.2].
+    """License-utilization colour by account age (DBT table by default).
 
     ======  =========  =================  ========
     age     Red        Yellow             Green
@@ -84,6 +107,33 @@ def license_health(utilization_value, account_age_months, *, config: Config = DE
     7–9     ≤50 %      >50 % – ≤75 %      >75 %
     ≥10     ≤75 %      —                  >75 %
     ======  =========  =================  ========
+
+    Parameters
+    ----------
+    utilization_value : float or array_like
+        License utilization as a fraction (0.3 is 30 %); blank is NA.
+    account_age_months : float or array_like
+        Calendar months since the contract (see :func:`months_between`); rounded down.
+    config : Config, optional
+        ``lu_table`` (``dbt`` or ``handbook``) and ``lu_min_age_months`` (3, dbt table only).
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Red"``, ``"Yellow"``, ``"Green"``, or None (NA: too young, negative age, or blank).
+
+    Raises
+    ------
+    InvalidInput
+        Utilization is negative or not a number, the age is not a number, or ranges differ in
+        length (``#VALUE!``).
+
+    Notes
+    -----
+    The table above is ``lu_table = "dbt"`` [methodology §3.2]. With ``lu_table = "handbook"``
+    scoring starts at 2 months and in months 2–6 ``u < 10 %`` is Red, so exactly 10 % is
+    Yellow. Sources: GitLab dbt model ``rpt_product_usage_health_score`` (normative); GitLab
+    "Health Scoring – Calculations and Methodology" license-utilization table.
 
     Examples
     --------
@@ -100,7 +150,7 @@ def license_health(utilization_value, account_age_months, *, config: Config = DE
 
 def first_value_dates(groups: np.ndarray, snap: np.ndarray, util: np.ndarray,
                       threshold: float) -> pd.Series:
-    """First snapshot date per group with utilization ≥ threshold (inclusive) [DOMAIN §3.3]."""
+    """First snapshot date per group with utilization ≥ threshold (inclusive) [methodology §3.3]."""
     hit = util >= threshold
     frame = pd.DataFrame({"g": groups[hit], "d": snap[hit]})
     return frame.groupby("g", sort=False)["d"].min()
@@ -109,6 +159,36 @@ def first_value_dates(groups: np.ndarray, snap: np.ndarray, util: np.ndarray,
 def first_value_date(snapshot_dates, billable_users, licensed_users, threshold=None, *,
                      config: Config = DEFAULT):
     """First snapshot date on which utilization reaches the threshold (10 %, inclusive).
+
+    Parameters
+    ----------
+    snapshot_dates : date, str or array_like
+        Dates of the usage snapshots (monthly); blank dates are ignored.
+    billable_users : float or array_like
+        Billable users on each snapshot.
+    licensed_users : float or array_like
+        Licensed users (one number or one per snapshot).
+    threshold : float, optional
+        Utilization that counts as first value; default ``config.first_value_threshold`` (0.10).
+    config : Config, optional
+        Supplies the default threshold.
+
+    Returns
+    -------
+    date : datetime.date or None
+        The earliest snapshot date with utilization ≥ threshold; None (NA) if none.
+
+    Raises
+    ------
+    InvalidInput
+        A date or count is invalid or negative, the threshold is outside 0–10, a range is empty,
+        or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``first value date = min{dᵢ : billableᵢ / licensedᵢ ≥ threshold}`` [methodology §3.3].
+    Sources: GitLab Customer Success Vision (first value = 10 % of licenses activated) and CSM
+    Customer Onboarding (the date is set when utilization "meets or exceeds 10%").
 
     Examples
     --------
@@ -135,6 +215,35 @@ def adoption_complete(utilization_value, primary_use_case_colour, threshold=None
     """Adoption complete: utilization ≥ 80 % of original licenses AND primary use case Green.
 
     NA when utilization is NA; a blank colour is not Green.
+
+    Parameters
+    ----------
+    utilization_value : float or array_like
+        License utilization against the originally purchased licenses (a fraction).
+    primary_use_case_colour : str or array_like
+        Colour of the use case the customer bought GitLab for.
+    threshold : float, optional
+        Utilization needed; default ``config.adoption_threshold`` (0.80).
+    config : Config, optional
+        Supplies the default threshold.
+
+    Returns
+    -------
+    complete : bool or None, or array_like
+        True, False, or None (NA) when utilization is blank.
+
+    Raises
+    ------
+    InvalidInput
+        Utilization is negative or not a number, the colour is not a colour, the threshold is
+        outside 0–10, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``complete = utilization ≥ threshold and colour = Green`` [methodology §3.3]. Source: GitLab
+    Customer Success Vision (adoption is complete when 80 % of the original licenses are active
+    and the customer is adopting the use cases of the original purchase intent); the use-case
+    test is our way of making the second condition measurable.
 
     Examples
     --------
@@ -173,10 +282,34 @@ def _done(shape, x, name) -> np.ndarray:
 
 def lifecycle_stage(onboarding_closed, infrastructure_ready, adoption_complete_flag, *,
                     config: Config = DEFAULT):
-    """Lifecycle stage [DOMAIN §3.4]: the first milestone not yet reached names the stage.
+    """Lifecycle stage: the first milestone not yet reached names the stage.
 
     Onboarding until onboarding is closed → Implementation until production infrastructure
     is ready → Adoption until adoption is complete → Optimize & Grow.
+
+    Parameters
+    ----------
+    onboarding_closed, infrastructure_ready, adoption_complete_flag : date, bool or array_like
+        Milestones: reached when the cell holds a date or TRUE; blank, FALSE or "no" is not
+        reached.
+    config : Config, optional
+        Unused; accepted for a uniform signature.
+
+    Returns
+    -------
+    stage : str or array_like
+        One of :data:`STAGES`.
+
+    Raises
+    ------
+    InvalidInput
+        Ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``stage = Onboarding if not onboarded; Implementation if not infrastructure ready; Adoption
+    if not adoption complete; else Optimize & Grow`` [methodology §3.4]. Source: GitLab Customer
+    Success Vision (lifecycle stages).
 
     Examples
     --------
@@ -210,6 +343,30 @@ def stage_names(onboarded: np.ndarray, infra_ready: np.ndarray, adopted: np.ndar
 def overage_seats(billable_users, licensed_users, *, config: Config = DEFAULT):
     """Seats used beyond the license: ``max(0, billable − licensed)`` (true-up exposure).
 
+    Parameters
+    ----------
+    billable_users, licensed_users : float or array_like
+        Billable and licensed users.
+    config : Config, optional
+        Unused; accepted for a uniform signature.
+
+    Returns
+    -------
+    seats : float or None, or array_like
+        Overage seats; None (NA) when either count is blank.
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``overage = max(0, billable − licensed)`` [methodology §3.1]. Source: GitLab true-ups are
+    "the outstanding overage of maximum users exceeding the users/seats in a license".
+
+    Examples
+    --------
     >>> overage_seats(120, 100), overage_seats(80, 100)
     (20.0, 0.0)
     """
@@ -220,11 +377,43 @@ def overage_seats(billable_users, licensed_users, *, config: Config = DEFAULT):
 
 
 def account_license_utilization(billable, licensed, arr=None, *, config: Config = DEFAULT):
-    """Account-level utilization over its subscriptions [DOMAIN §1.5, §3.1].
+    """Account-level utilization over its subscriptions.
 
     ``sum`` (default): Σ billable ÷ Σ licensed, NA if any subscription misses either value.
     ``arr_weighted``: Σ(ratioₛ·ARRₛ) ÷ Σ ARRₛ over subscriptions that report usage.
 
+    Parameters
+    ----------
+    billable, licensed : array_like
+        Billable and licensed users per subscription.
+    arr : array_like, optional
+        ARR per subscription; required for ``arr_weighted``.
+    config : Config, optional
+        ``account_lu_method`` (``sum`` or ``arr_weighted``).
+
+    Returns
+    -------
+    utilization : float or None
+        The account's utilization; None (NA) when it cannot be formed (a missing value with
+        ``sum``, licensed total 0, or no ARR reporting usage).
+
+    Raises
+    ------
+    InvalidInput
+        A count or ARR is negative or not a number, ranges differ in length, or ``arr`` is
+        missing for ``arr_weighted`` (``#VALUE!``).
+    NotComputable
+        The user totals overflow (``#NUM!``).
+
+    Notes
+    -----
+    ``sum``: ``U = Σ billableₛ / Σ licensedₛ``. ``arr_weighted``: ``U = Σ uₛ·ARRₛ / Σ ARRₛ`` with
+    ``uₛ = billableₛ / licensedₛ`` over subscriptions with ``licensedₛ > 0`` and ARR present
+    [methodology §1.5, §3.1]. Sources: GitLab "License Utilization in Gainsight" (sum/sum);
+    GitLab dbt ``rpt_product_usage_health_score_account_calcs`` (ARR-weighted).
+
+    Examples
+    --------
     >>> account_license_utilization([50, 30], [100, 100])
     0.4
     >>> from cs_workbook.config import Config

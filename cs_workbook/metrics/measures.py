@@ -1,4 +1,4 @@
-"""Manually- and activity-scored PROVE measures [DOMAIN §1.2, §1.5].
+"""Manually- and activity-scored PROVE measures [methodology §1.2, §1.5].
 
 Meeting cadence, support issues, emergency tickets, success plan (ROI), persona engagement
 and CSM-sentiment staleness.
@@ -31,10 +31,34 @@ def meeting_cadence_codes(days: np.ndarray, priority: np.ndarray, cfg: Config) -
 
 
 def meeting_cadence_health(days_since_last_meeting, csm_priority, *, config: Config = DEFAULT):
-    """Colour of meeting cadence by CSM priority [DOMAIN §1.2, CHS].
+    """Colour of meeting cadence by CSM priority.
 
-    Priority 1: Green ≤35 days, Yellow ≤60, Red >60. Priority 2: Green ≤65, Yellow ≤90,
-    Red >90. Other priorities, or no meeting data → NA.
+    Parameters
+    ----------
+    days_since_last_meeting : float or array_like
+        Days since the last call or meeting; blank = no meeting recorded (NA).
+    csm_priority : int or array_like
+        CSM prioritization of the account (1 or 2; anything else is NA).
+    config : Config, optional
+        ``cadence_p1_green_days`` (35), ``cadence_p1_yellow_days`` (60),
+        ``cadence_p2_green_days`` (65), ``cadence_p2_yellow_days`` (90).
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Green"``, ``"Yellow"``, ``"Red"`` or None (NA).
+
+    Raises
+    ------
+    InvalidInput
+        Days are negative or not numbers, the priority is not a number, or ranges differ in
+        length (``#VALUE!``).
+
+    Notes
+    -----
+    Priority 1: ``days ≤ 35`` Green, ``35 < days ≤ 60`` Yellow, ``days > 60`` Red. Priority 2:
+    ``days ≤ 65`` Green, ``65 < days ≤ 90`` Yellow, ``days > 90`` Red. Other priorities → NA
+    (our choice) [methodology §1.2]. Source: GitLab Customer Health Scoring (Engagement).
 
     Examples
     --------
@@ -62,11 +86,30 @@ def support_codes(tickets: np.ndarray, cfg: Config) -> np.ndarray:
 def support_health(tickets_per_month, *, config: Config = DEFAULT):
     """Colour of support-ticket volume: 1–5 Green, 6–15 Yellow, >15 Red, 0 Yellow (default).
 
+    Parameters
+    ----------
+    tickets_per_month : float or array_like
+        Support tickets in the month; blank is NA.
+    config : Config, optional
+        ``support_green_max`` (5), ``support_yellow_max`` (15), ``support_zero_tickets``
+        (``yellow`` or ``na``).
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Green"``, ``"Yellow"``, ``"Red"`` or None (NA).
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number (``#VALUE!``).
+
     Notes
     -----
-    CHS writes the Yellow band as "5–15", HST as "6–15" and Red as "16+"; 0 tickets is
-    Yellow by default ("not leveraging technical support", HST) or NA with
-    ``support_zero_tickets = "na"``.
+    ``0 < t ≤ 5`` Green, ``5 < t ≤ 15`` Yellow, ``t > 15`` Red; ``t = 0`` Yellow by default
+    [methodology §1.2]. GitLab's Customer Health Scoring page writes the Yellow band as "5–15",
+    the health-score-triage page as "6–15" with Red "16+"; zero tickets is Yellow there ("not
+    leveraging technical support services"), or NA with ``support_zero_tickets = "na"``.
 
     Examples
     --------
@@ -81,7 +124,30 @@ def support_health(tickets_per_month, *, config: Config = DEFAULT):
 def emergency_health(emergency_open, emergency_closed_last_7_days, *, config: Config = DEFAULT):
     """Emergency tickets: Red if any open, Yellow if any closed in the last 7 days, else Green.
 
-    Displayed only (weight 0 %). Both blank → NA.
+    Parameters
+    ----------
+    emergency_open : float or array_like
+        Open emergency (Priority: Urgent) tickets.
+    emergency_closed_last_7_days : float or array_like
+        Emergency tickets closed in the last 7 days.
+    config : Config, optional
+        Unused; accepted for a uniform signature.
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Red"``, ``"Yellow"``, ``"Green"``, or None when both counts are blank.
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``open ≥ 1`` Red; else ``closed ≥ 1`` Yellow; else Green (our choice: the source names only
+    Red and Yellow); a blank count beside a known one reads as 0 [methodology §1.2]. Displayed
+    only: the measure's weight is 0 %. Source: GitLab Customer Health Scoring.
 
     Examples
     --------
@@ -122,10 +188,36 @@ def _status_codes(shape, status) -> np.ndarray:
 
 
 def success_plan_health(plan_status, objectives, has_strategy, *, config: Config = DEFAULT):
-    """ROI (success plan) colour [DOMAIN §1.2, CHS-2022 wording].
+    """ROI (success plan) colour, using the CHS-2022 wording.
 
-    Green: Active plan with ≥1 objective and Strategy/Highlights. Yellow: a Draft plan, or an
-    Active plan with ≥1 objective and no Strategy/Highlights. Red: no plan, or no objectives.
+    Parameters
+    ----------
+    plan_status : str or array_like
+        ``Active``, ``Draft``, ``None``/``No plan`` or blank (no plan), any case.
+    objectives : float or array_like
+        Number of objectives in the plan; blank counts as 0.
+    has_strategy : bool or array_like
+        Whether the plan has Strategy/Highlights; blank counts as no.
+    config : Config, optional
+        Unused; accepted for a uniform signature.
+
+    Returns
+    -------
+    colour : str or array_like
+        ``"Green"``, ``"Yellow"`` or ``"Red"`` (never NA: no plan is Red).
+
+    Raises
+    ------
+    InvalidInput
+        An unknown plan status, a negative or non-numeric objective count, a non-boolean
+        strategy flag, or ranges of different lengths (``#VALUE!``).
+
+    Notes
+    -----
+    Green: ``status = Active`` and ``objectives ≥ 1`` and strategy. Yellow: ``status = Draft``,
+    or ``status = Active`` and ``objectives ≥ 1`` and no strategy. Red: otherwise (no plan, or
+    no objectives) [methodology §1.2]. Source: GitLab Customer Health Scoring (2022 revision;
+    the current page's Green row repeats the Yellow wording).
 
     Examples
     --------
@@ -152,6 +244,30 @@ def persona_codes(dev: np.ndarray, sec: np.ndarray) -> np.ndarray:
 def persona_health(dev_lead_engaged, security_lead_engaged, *, config: Config = DEFAULT):
     """Persona engagement: Green both Dev and Security Lead attended, Yellow one, Red neither.
 
+    Parameters
+    ----------
+    dev_lead_engaged, security_lead_engaged : bool or array_like
+        Whether the Dev Lead / Security Lead attended a meeting in the past 3 months; blank is
+        unknown.
+    config : Config, optional
+        Unused; accepted for a uniform signature.
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Green"``, ``"Yellow"``, ``"Red"``, or None when both are unknown.
+
+    Raises
+    ------
+    InvalidInput
+        A flag is not TRUE/FALSE (or 1/0), or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``n = [dev attended] + [security attended]``: ``n = 2`` Green, ``n = 1`` Yellow, ``n = 0``
+    Red; one unknown flag counts as "not attended", both unknown is NA [methodology §1.2].
+    Source: GitLab Customer Health Scoring (Engagement).
+
     Examples
     --------
     >>> persona_health(True, True), persona_health(True, False), persona_health(False, False)
@@ -174,6 +290,34 @@ def sentiment_status(sentiment, updated_on, as_of=None, *, config: Config = DEFA
     """CSM sentiment with staleness: the colour; ``Stale`` after 90 days; NA after 120.
 
     An unknown update date leaves the sentiment as entered.
+
+    Parameters
+    ----------
+    sentiment : str or array_like
+        The CSM's colour (Green, Yellow, Red; a number 0–100 is banded); blank is NA.
+    updated_on : date, str or array_like
+        Date the sentiment was last updated.
+    as_of : date or str, optional
+        Date to judge staleness on; default today.
+    config : Config, optional
+        ``sentiment_stale_days`` (90) and ``sentiment_na_days`` (120).
+
+    Returns
+    -------
+    status : str or None, or array_like
+        The colour, ``"Stale"``, or None (NA).
+
+    Raises
+    ------
+    InvalidInput
+        The sentiment is not a colour, a date is invalid, or ranges differ in length
+        (``#VALUE!``).
+
+    Notes
+    -----
+    ``age = as_of − updated_on`` in days: ``age > 120`` → NA; ``90 < age ≤ 120`` → ``Stale``;
+    otherwise the colour [methodology §1.5]. Source: GitLab Customer Health Scoring (CSM
+    sentiment is flagged stale after 90 days without update and set to NULL after 120).
 
     Examples
     --------

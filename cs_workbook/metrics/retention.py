@@ -1,4 +1,4 @@
-"""Gross and net revenue retention, and dollar-weighted churn/expansion reasons [DOMAIN §5]."""
+"""Gross and net revenue retention, and dollar-weighted churn/expansion reasons [methodology §5]."""
 
 from __future__ import annotations
 
@@ -35,9 +35,35 @@ def retention_pairs(mrr_year_ago, mrr_now):
 
 
 def grr(mrr_year_ago, mrr_now):
-    """Gross revenue retention ΣC/ΣA with C = min(A, B) per customer (≤ 100 %) [DOMAIN §5.1].
+    """Gross revenue retention ΣC/ΣA with C = min(A, B) per customer (≤ 100 %).
 
     Returns None (NA) when no customer was active a year ago.
+
+    Parameters
+    ----------
+    mrr_year_ago : float or array_like
+        MRR of each customer twelve months ago (A); blank or 0 leaves the cohort.
+    mrr_now : float or array_like
+        Current MRR of the same customers (B); blank counts as 0 (churned).
+
+    Returns
+    -------
+    grr : float or None
+        A fraction (0.857 is 85.7 %).
+
+    Raises
+    ------
+    InvalidInput
+        An amount is negative or not a number, or ranges differ in length (``#VALUE!``).
+    NotComputable
+        The totals overflow (``#NUM!``).
+
+    Notes
+    -----
+    ``GRR = Σ min(Aᵢ, Bᵢ) / Σ Aᵢ`` over customers with ``Aᵢ > 0``; computed from the sums,
+    never by averaging percentages [methodology §5.1]. Source: GitLab Customer Success Vision
+    (2019 revision: X 50 → 100 and Y 125 → 100 give GRR 150/175); GitLab retention direction
+    page (GRR = min(B, A)/A).
 
     Examples
     --------
@@ -51,7 +77,31 @@ def grr(mrr_year_ago, mrr_now):
 
 
 def nrr(mrr_year_ago, mrr_now):
-    """Net revenue retention ΣB/ΣA over customers active a year ago [DOMAIN §5.1].
+    """Net revenue retention ΣB/ΣA over customers active a year ago.
+
+    Parameters
+    ----------
+    mrr_year_ago : float or array_like
+        MRR of each customer twelve months ago (A); blank or 0 leaves the cohort.
+    mrr_now : float or array_like
+        Current MRR of the same customers (B); blank counts as 0 (churned).
+
+    Returns
+    -------
+    nrr : float or None
+        A fraction (1.14 is 114 %); None (NA) when no customer was active a year ago.
+
+    Raises
+    ------
+    InvalidInput
+        An amount is negative or not a number, or ranges differ in length (``#VALUE!``).
+    NotComputable
+        The totals overflow (``#NUM!``).
+
+    Notes
+    -----
+    ``NRR = Σ Bᵢ / Σ Aᵢ`` over customers with ``Aᵢ > 0`` [methodology §5.1]. Source: GitLab
+    Customer Success Vision (2019 revision: NRR 200/175 = 114 %).
 
     Examples
     --------
@@ -65,8 +115,33 @@ def nrr(mrr_year_ago, mrr_now):
 
 
 def retention_from_components(start, contraction, churn, expansion):
-    """Industry form: (GRR, NRR) from start ARR and its movements [DOMAIN §5.2].
+    """Industry form: (GRR, NRR) from start ARR and its movements.
 
+    Parameters
+    ----------
+    start : float
+        ARR (or MRR) of the cohort at the start of the period.
+    contraction, churn, expansion : float
+        Amounts lost to downgrades, lost to cancellations, and gained, as positive numbers.
+
+    Returns
+    -------
+    grr, nrr : float or None
+        Both fractions; ``(None, None)`` when ``start`` is 0.
+
+    Raises
+    ------
+    InvalidInput
+        An argument is a range, blank, negative or not a number (``#VALUE!``).
+
+    Notes
+    -----
+    ``GRR = (start − contraction − churn) / start``; ``NRR = (start + expansion − contraction −
+    churn) / start`` [methodology §5.2]. Source: industry definition (PulseRevOps; early.tools),
+    example 10.0 M start, 0.6 M contraction, 0.9 M churn, 1.8 M expansion → 85 % and 103 %.
+
+    Examples
+    --------
     >>> tuple(round(x, 4) for x in retention_from_components(10.0, 0.6, 0.9, 1.8))
     (0.85, 1.03)
     """
@@ -88,16 +163,36 @@ _KNOWN = {r.lower(): ("Churn", r) for r in CHURN_REASONS} | {
 
 
 def reason_shares(reasons, mrr_changes) -> pd.DataFrame:
-    """Dollar-weighted shares of churn and expansion reasons, true-ups excluded [DOMAIN §5.3].
+    """Dollar-weighted shares of churn and expansion reasons, true-ups excluded.
 
     share = |ΔMRR(reason)| ÷ Σ|ΔMRR| of its category (Churn: Cancellation, Downgrade;
     Expansion: Seat Expansion, Product Change, Product Change/Seat Change Mix,
     Discount/Price Change). Unknown reasons go to "Other" by the sign of the change. A
     category whose total is 0 has NA shares.
 
+    Parameters
+    ----------
+    reasons : array_like
+        Reason of each MRR change (case-insensitive); blank is "Other"; true-ups are dropped.
+    mrr_changes : array_like
+        Signed MRR change of each row; blank rows are dropped.
+
     Returns
     -------
-    DataFrame with columns category, reason, mrr_change (signed sum), share (fraction/None).
+    shares : pandas.DataFrame
+        Columns category, reason, mrr_change (signed sum) and share (a fraction; NA when
+        the category's total is 0).
+
+    Raises
+    ------
+    InvalidInput
+        A change is not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``share(r) = |Σ ΔMRR(r)| / Σ_{r' in category} |Σ ΔMRR(r')|``, true-ups excluded from both
+    sides [methodology §5.3]. Source: GitLab Customer Success Vision ("Reasons for Churn /
+    Expansion, Dollar Weighted"); absolute values and the "Other" row are our choice.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Professional Services standard cost, rate tables and SOW cost, price and margin [DOMAIN §6]."""
+"""Professional Services standard cost, rate tables, SOW cost, price and margin [methodology §6]."""
 
 from __future__ import annotations
 
@@ -19,10 +19,36 @@ RATE_COLUMNS = ("Quarter", "Effective From", "Role", "Average Annual OTE", "Bene
 def ps_standard_rate(avg_annual_ote, benefits, billable_hours=None, *, config: Config = DEFAULT):
     """Standard hourly cost = (average annual OTE + benefits) ÷ billable hours (1,880).
 
+    Parameters
+    ----------
+    avg_annual_ote : float or array_like
+        Average annual on-target earnings of the role; blank gives NA.
+    benefits : float or array_like
+        Annual benefits; blank counts as 0.
+    billable_hours : float or array_like, optional
+        Estimated annual billable hours; blank uses ``config.ps_billable_hours`` (1,880).
+    config : Config, optional
+        Supplies ``ps_billable_hours``.
+
+    Returns
+    -------
+    rate : float or None, or array_like
+        Cost per hour.
+
     Raises
     ------
+    InvalidInput
+        An amount is negative or not a number, or ranges differ in length (``#VALUE!``).
     ZeroDenominator
         ``billable_hours`` is 0 (``#DIV/0!``).
+    NotComputable
+        The result overflows (``#NUM!``).
+
+    Notes
+    -----
+    ``rate = (OTE + benefits) / hours`` with ``hours = 1,880`` by default [methodology §6.1].
+    Source: GitLab Customer Success Vision ("Professional Services Standard Cost"; updated
+    quarterly).
 
     Examples
     --------
@@ -42,7 +68,34 @@ def ps_standard_rate(avg_annual_ote, benefits, billable_hours=None, *, config: C
 
 def rate_table(table) -> pd.DataFrame:
     """A rate table (DataFrame, or rows with or without the header row) as a clean DataFrame
-    with the :data:`RATE_COLUMNS`; a blank Standard Rate is computed from OTE and benefits."""
+    with the :data:`RATE_COLUMNS`; a blank Standard Rate is computed from OTE and benefits.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or sequence of rows
+        Columns Quarter, Effective From, Role, Average Annual OTE, Benefits, Billable Hours,
+        Standard Rate, Bill Rate (header optional; Effective From and Role are required).
+
+    Returns
+    -------
+    rates : pandas.DataFrame
+        Columns Quarter, Effective From, Role, Standard Rate, Bill Rate, sorted by Effective
+        From; rows without a role or effective date are dropped.
+
+    Raises
+    ------
+    InvalidInput
+        ``table`` is not a table of rows, has the wrong number of columns (without a header),
+        lacks Effective From or Role, or holds an invalid date or a negative or non-numeric
+        amount (``#VALUE!``).
+
+    Notes
+    -----
+    A blank Standard Rate is ``(OTE + benefits) / hours`` with the row's Billable Hours, or
+    1,880 when those are blank or 0 [methodology §6.1, §6.2]. Quarterly rate versions follow
+    GitLab Customer Success Vision (the standard cost is updated each quarter); the table layout
+    is our choice.
+    """
     if isinstance(table, pd.DataFrame):
         df = table.copy()
     elif is_scalar(table) or not all(isinstance(r, (list, tuple, np.ndarray)) for r in table):
@@ -89,10 +142,37 @@ def ps_rate(role, as_of, table, column: str = "Standard Rate", *, config: Config
 
     The version is the row with the latest ``Effective From`` ≤ ``as_of`` for that role.
 
+    Parameters
+    ----------
+    role : str or array_like
+        Role name (case-insensitive).
+    as_of : date, str or array_like
+        Date the rate must be effective on (usually the SOW date).
+    table : pandas.DataFrame or sequence of rows
+        Rate table, as :func:`rate_table` reads it.
+    column : str, optional
+        ``"Standard Rate"`` (default, the cost rate) or ``"Bill Rate"``.
+    config : Config, optional
+        Unused; accepted for a uniform signature.
+
+    Returns
+    -------
+    rate : float or array_like
+        The rate; NaN in an array result where no version is effective.
+
     Raises
     ------
+    InvalidInput
+        The table is invalid (see :func:`rate_table`), ``column`` is neither rate column, a
+        date is invalid, or ranges differ in length (``#VALUE!``).
     MissingData
         No version of that role is effective on that date (``#N/A``).
+
+    Notes
+    -----
+    ``rate(role, d) = rate of the row with role = role and the greatest Effective From ≤ d``
+    [methodology §6.2]. Our choice of lookup; quarterly versions per GitLab Customer Success
+    Vision.
 
     Examples
     --------
@@ -169,6 +249,38 @@ def sow_cost(hours, cost_rates, contingency_pct=None, travel_cost=None, *,
              config: Config = DEFAULT) -> float:
     """SOW cost = Σ hours × cost rate × (1 + contingency) + travel & expenses cost.
 
+    Parameters
+    ----------
+    hours : float or array_like
+        Hours per role line; lines with no hours are ignored.
+    cost_rates : float or array_like
+        Standard (cost) rate per line.
+    contingency_pct : float, optional
+        Contingency on labour cost as a fraction, 0 ≤ c < 1; default
+        ``config.sow_contingency_pct`` (0).
+    travel_cost : float, optional
+        Travel and expenses cost; blank is 0.
+    config : Config, optional
+        Supplies the default contingency.
+
+    Returns
+    -------
+    cost : float
+
+    Raises
+    ------
+    InvalidInput
+        A value is negative or not a number, a line with hours has no rate, the contingency is
+        outside 0 ≤ c < 1, an optional argument is a range, or ranges differ in length
+        (``#VALUE!``).
+    NotComputable
+        The labour total overflows (``#NUM!``).
+
+    Notes
+    -----
+    ``cost = Σ hᵣ·costᵣ × (1 + c) + T&E`` [methodology §6.2]. The calculator model is our
+    choice (GitLab's SOW Cost Estimate Calculator is internal).
+
     Examples
     --------
     >>> round(sow_cost(120, 114.8936), 2)
@@ -185,6 +297,39 @@ def sow_price(hours, bill_rates, discount_pct=None, travel_billed=None, *,
               config: Config = DEFAULT) -> float:
     """SOW price = Σ hours × bill rate × (1 − discount) + travel billed.
 
+    Parameters
+    ----------
+    hours : float or array_like
+        Hours per role line; lines with no hours are ignored.
+    bill_rates : float or array_like
+        Bill rate per line.
+    discount_pct : float, optional
+        Discount on fees as a fraction, 0 ≤ d < 1; default ``config.sow_discount_pct`` (0).
+    travel_billed : float, optional
+        Travel and expenses billed to the customer; blank is 0.
+    config : Config, optional
+        Supplies the default discount.
+
+    Returns
+    -------
+    price : float
+
+    Raises
+    ------
+    InvalidInput
+        A value is negative or not a number, a line with hours has no rate, the discount is
+        outside 0 ≤ d < 1, an optional argument is a range, or ranges differ in length
+        (``#VALUE!``).
+    NotComputable
+        The fee total overflows (``#NUM!``).
+
+    Notes
+    -----
+    ``price = Σ hᵣ·billᵣ × (1 − d) + T&E billed`` [methodology §6.2]. The calculator model is
+    our choice.
+
+    Examples
+    --------
     >>> sow_price(120, 250)
     30000.0
     >>> sow_price([10, 20], [200, 150], 0.1, 300)
@@ -198,6 +343,32 @@ def sow_price(hours, bill_rates, discount_pct=None, travel_billed=None, *,
 def sow_margin(price, cost, *, config: Config = DEFAULT):
     """Gross margin = (price − cost) ÷ price; NA when price is 0 or blank.
 
+    Parameters
+    ----------
+    price, cost : float or array_like
+        SOW price and cost.
+    config : Config, optional
+        Unused; accepted for a uniform signature.
+
+    Returns
+    -------
+    margin : float or None, or array_like
+        A fraction (0.54 is 54 %).
+
+    Raises
+    ------
+    InvalidInput
+        An amount is negative or not a number, or ranges differ in length (``#VALUE!``).
+    NotComputable
+        The ratio overflows (``#NUM!``).
+
+    Notes
+    -----
+    ``margin = (price − cost) / price`` for ``price > 0``, else NA [methodology §6.2]. Target
+    30 % per GitLab's Professional Services handbook (see :func:`below_target`).
+
+    Examples
+    --------
     >>> round(sow_margin(30000, 13787.23), 4)
     0.5404
     >>> sow_margin(0, 100) is None
@@ -214,6 +385,31 @@ def sow_margin(price, cost, *, config: Config = DEFAULT):
 def sow_markup(price, cost, *, config: Config = DEFAULT):
     """Markup = (price − cost) ÷ cost; NA when cost is 0.
 
+    Parameters
+    ----------
+    price, cost : float or array_like
+        SOW price and cost.
+    config : Config, optional
+        Unused; accepted for a uniform signature.
+
+    Returns
+    -------
+    markup : float or None, or array_like
+        A fraction (0.5 is 50 %).
+
+    Raises
+    ------
+    InvalidInput
+        An amount is negative or not a number, or ranges differ in length (``#VALUE!``).
+    NotComputable
+        The ratio overflows (``#NUM!``).
+
+    Notes
+    -----
+    ``markup = (price − cost) / cost`` for ``cost > 0``, else NA [methodology §6.2].
+
+    Examples
+    --------
     >>> sow_markup(150, 100)
     0.5
     """
@@ -228,6 +424,29 @@ def sow_markup(price, cost, *, config: Config = DEFAULT):
 def below_target(margin, *, config: Config = DEFAULT):
     """TRUE when the margin is below the PS target (30 %); NA margin → NA.
 
+    Parameters
+    ----------
+    margin : float or array_like
+        Gross margin as a fraction.
+    config : Config, optional
+        ``sow_margin_target`` (0.30).
+
+    Returns
+    -------
+    flag : bool or None, or array_like
+
+    Raises
+    ------
+    InvalidInput
+        A margin is not a number (``#VALUE!``).
+
+    Notes
+    -----
+    ``flag = margin < sow_margin_target``; exactly on target is not below [methodology §6.2].
+    Source: GitLab Professional Services handbook (long-term 30 % gross margin target).
+
+    Examples
+    --------
     >>> below_target(0.29), below_target(0.30)
     (True, False)
     """

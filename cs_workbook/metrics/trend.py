@@ -1,4 +1,4 @@
-"""Trend arrows, score-drop alerts and early-warning signals [DOMAIN §1.6]."""
+"""Trend arrows, score-drop alerts and early-warning signals [methodology §1.6]."""
 
 from __future__ import annotations
 
@@ -18,6 +18,29 @@ def trend_codes(prev: np.ndarray, cur: np.ndarray, eps: float) -> np.ndarray:
 
 def trend(previous, current, *, config: Config = DEFAULT):
     """Trend arrow of a score or colour: ``Up``, ``Down`` or ``Same`` (dead-band ε, default 0).
+
+    Parameters
+    ----------
+    previous, current : float, colour, or array_like
+        Previous and current score 0–100 or colour (read as points); blank is NA.
+    config : Config, optional
+        ``trend_epsilon`` (0) and the colour points.
+
+    Returns
+    -------
+    trend : str or None, or array_like
+        ``"Up"``, ``"Down"``, ``"Same"``, or None when either value is NA.
+
+    Raises
+    ------
+    InvalidInput
+        A value is not a colour or a score 0–100, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``Up if current − previous > ε; Down if previous − current > ε; else Same``
+    [methodology §1.6]. Source: Gainsight trend indicator (arrow up / down / same against the
+    previous score); ε = 0 reproduces it exactly.
 
     Examples
     --------
@@ -43,6 +66,29 @@ def drop_alert(previous_colour, current_colour, *, config: Config = DEFAULT):
     TRUE on Green→Yellow, Green→Red or Yellow→Red; FALSE otherwise, including when either
     colour is NA (no alert fires without data).
 
+    Parameters
+    ----------
+    previous_colour, current_colour : str or array_like
+        Colours (a number 0–100 is banded); blank is NA.
+    config : Config, optional
+        Band limits for numeric input.
+
+    Returns
+    -------
+    alert : bool or array_like
+        True when the colour dropped.
+
+    Raises
+    ------
+    InvalidInput
+        A value is not a colour or a score 0–100, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``alert = (previous = Green and current ∈ {Yellow, Red}) or (previous = Yellow and current =
+    Red)`` [methodology §1.6]. Source: GitLab "Health Scoring – Calculations and Methodology",
+    Product Health Score Drop CTA.
+
     Examples
     --------
     >>> drop_alert("Green", "Yellow"), drop_alert("Yellow", "Red"), drop_alert("Red", "Green")
@@ -62,7 +108,8 @@ SIGNALS = ("Seat expansion", "Seat reduction", "Downtier risk", "Churn risk")
 
 def signal_flags(*, utilization, engagement, onboarding, declining_users, tier_eligible,
                  security, sentiment, days_since_touch, cfg: Config = DEFAULT) -> dict:
-    """Early-warning signals as boolean arrays [DOMAIN §1.6, CHS "Appetite and ability to expand"].
+    """Early-warning signals as boolean arrays [methodology §1.6; CHS "Appetite and ability to
+    expand"].
 
     * Seat expansion: utilization ≥ 90 % or user engagement (UMAU) > 80 %.
     * Seat reduction: utilization < 75 % (onboarding accounts excluded), or billable users

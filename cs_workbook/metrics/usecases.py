@@ -1,5 +1,5 @@
 """Use-case adoption health (SCM, CI, CD, Security, user engagement), platform adoption and the
-product score [DOMAIN §2, §2.3, §2.4].
+product score [methodology §2, §2.3, §2.4].
 
 All ratios are L28D counters ÷ billable users. Zero denominators follow DBT's ``DIV0`` (ratio
 0 → Red) unless ``zero_denominator = "na"``; a blank numerator is NA.
@@ -71,6 +71,33 @@ def _ratio_health(measure, num, den, names, config):
 def user_engagement_health(active_users, billable_users, *, config: Config = DEFAULT):
     """User engagement: active users L28D ÷ billable: <50 % Red, <80 % Yellow, ≥80 % Green.
 
+    Parameters
+    ----------
+    active_users : float or array_like
+        Unique active users in the last 28 days.
+    billable_users : float or array_like
+        Billable users (the denominator).
+    config : Config, optional
+        ``threshold_set`` and ``zero_denominator``.
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Red"``, ``"Yellow"``, ``"Green"`` or None (NA).
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``r = active / billable``: ``r < 0.50`` Red, ``0.50 ≤ r < 0.80`` Yellow, ``r ≥ 0.80`` Green
+    [methodology §2.1]. A blank count gives NA; a zero denominator gives ``r = 0`` (Snowflake
+    ``DIV0``, as GitLab's SQL) or NA with ``zero_denominator = "na"``. Workbook scoring also
+    makes it NA on SaaS deployments [methodology §1.1]. Sources: GitLab "Health Scoring –
+    Calculations and Methodology"; dbt ``rpt_product_usage_health_score``.
+
     Examples
     --------
     >>> [user_engagement_health(a, 100) for a in (79, 80, 49)]
@@ -84,6 +111,33 @@ def user_engagement_health(active_users, billable_users, *, config: Config = DEF
 def scm_health(git_operation_users, billable_users, *, config: Config = DEFAULT):
     """SCM: git-operation users ÷ billable: ≤10 % Red, ≤33 % Yellow, >33 % Green.
 
+    Parameters
+    ----------
+    git_operation_users : float or array_like
+        Users with git operations in the last 28 days.
+    billable_users : float or array_like
+        Billable users (the denominator).
+    config : Config, optional
+        ``threshold_set`` (``current`` or ``2023``) and ``zero_denominator``.
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Red"``, ``"Yellow"``, ``"Green"`` or None (NA).
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``r = git_operation_users / billable``; current set: ``r ≤ 0.10`` Red, ``0.10 < r ≤ 0.33``
+    Yellow, ``r > 0.33`` Green; 2023 set: ``< 0.25`` Red, ``< 0.50`` Yellow, ``≥ 0.50`` Green
+    [methodology §2.1, §2.2]. Blank count → NA; zero denominator → ``r = 0`` (dbt ``DIV0``) or NA
+    with ``zero_denominator = "na"``. Sources: GitLab "Health Scoring – Calculations and
+    Methodology"; dbt ``rpt_product_usage_health_score``.
+
     Examples
     --------
     >>> scm_health(30, 100), scm_health(10, 100), scm_health(34, 100)
@@ -96,6 +150,34 @@ def scm_health(git_operation_users, billable_users, *, config: Config = DEFAULT)
 
 def ci_health(ci_builds, billable_users, *, config: Config = DEFAULT):
     """CI: CI builds L28D per billable user: ≤2 Red, ≤40 Yellow, >40 Green.
+
+    Parameters
+    ----------
+    ci_builds : float or array_like
+        CI builds in the last 28 days (with ``threshold_set = "2023"``: CI pipeline users, for
+        CI pipeline utilization).
+    billable_users : float or array_like
+        Billable users (the denominator).
+    config : Config, optional
+        ``threshold_set`` and ``zero_denominator``.
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Red"``, ``"Yellow"``, ``"Green"`` or None (NA).
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``r = ci_builds / billable``; current set: ``r ≤ 2`` Red, ``2 < r ≤ 40`` Yellow, ``r > 40``
+    Green; 2023 set (pipeline utilization): ``< 0.25`` Red, ``< 0.33`` Yellow, ``≥ 0.33`` Green
+    [methodology §2.1, §2.2]. Blank count → NA; zero denominator → ``r = 0`` (dbt ``DIV0``) or NA
+    with ``zero_denominator = "na"``. Sources: GitLab "Health Scoring – Calculations and
+    Methodology"; dbt ``rpt_product_usage_health_score``.
 
     Examples
     --------
@@ -130,6 +212,43 @@ def cd_score(deployment_users, deployments, successful, failed, billable_users, 
              config: Config = DEFAULT):
     """CD use-case score: mean points of its three measures (NA if all NA).
 
+    Parameters
+    ----------
+    deployment_users : float or array_like
+        Users who deployed in the last 28 days.
+    deployments : float or array_like
+        Deployments in the last 28 days.
+    successful, failed : float or array_like
+        Successful and failed deployments in the last 28 days.
+    billable_users : float or array_like
+        Billable users (the denominator of the first two measures).
+    config : Config, optional
+        ``zero_denominator``, colour points and band limits.
+
+    Returns
+    -------
+    score : float or None, or array_like
+        Use-case score 0–100; None (NA) when all three measures are NA.
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    Three measures, each Red / Yellow / Green: user deployment utilization ``deployment_users /
+    billable`` (``< 5 %`` R, ``5–12 %`` Y inclusive, ``> 12 %`` G); deployments per user
+    ``deployments / billable`` (``< 2`` R, ``2–7`` Y inclusive, ``> 7`` G); success rate
+    ``successful / (successful + failed)`` (``< 25 %`` R, ``25–80 %`` Y inclusive, ``> 80 %`` G).
+    ``score = mean of the points of the non-NA measures`` (NA if all three are NA)
+    [methodology §2.1]; colour by the bands of [methodology §1.4]. Blank count → NA; zero
+    denominator → ratio 0 (dbt ``DIV0``) or NA with ``zero_denominator = "na"``. Sources: GitLab
+    "Health Scoring – Calculations and Methodology" (worked example Y, G, Y → 70.83); dbt
+    ``rpt_product_usage_health_score`` (``cd_measure_count``).
+
+    Examples
+    --------
     >>> round(cd_score(8, 800, 90, 10, 100), 2)  # Y (8 %), G (8/user), G (90 %)
     79.17
     """
@@ -142,6 +261,41 @@ def cd_score(deployment_users, deployments, successful, failed, billable_users, 
 def cd_health(deployment_users, deployments, successful, failed, billable_users, *,
               config: Config = DEFAULT):
     """CD colour: mean of user-deployment %, deployments per user and success rate.
+
+    Parameters
+    ----------
+    deployment_users : float or array_like
+        Users who deployed in the last 28 days.
+    deployments : float or array_like
+        Deployments in the last 28 days.
+    successful, failed : float or array_like
+        Successful and failed deployments in the last 28 days.
+    billable_users : float or array_like
+        Billable users (the denominator of the first two measures).
+    config : Config, optional
+        ``zero_denominator``, colour points and band limits.
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Red"``, ``"Yellow"``, ``"Green"`` or None (NA).
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    Three measures, each Red / Yellow / Green: user deployment utilization ``deployment_users /
+    billable`` (``< 5 %`` R, ``5–12 %`` Y inclusive, ``> 12 %`` G); deployments per user
+    ``deployments / billable`` (``< 2`` R, ``2–7`` Y inclusive, ``> 7`` G); success rate
+    ``successful / (successful + failed)`` (``< 25 %`` R, ``25–80 %`` Y inclusive, ``> 80 %`` G).
+    ``score = mean of the points of the non-NA measures`` (NA if all three are NA)
+    [methodology §2.1]; colour by the bands of [methodology §1.4]. Blank count → NA; zero
+    denominator → ratio 0 (dbt ``DIV0``) or NA with ``zero_denominator = "na"``. Sources: GitLab
+    "Health Scoring – Calculations and Methodology" (worked example Y, G, Y → 70.83); dbt
+    ``rpt_product_usage_health_score`` (``cd_measure_count``).
 
     Examples
     --------
@@ -184,6 +338,48 @@ def security_score(scanner_users, billable_users, scans, pipelines, scanner_type
                    config: Config = DEFAULT):
     """Security use-case score: mean points of its three measures; NA unless Ultimate.
 
+    Parameters
+    ----------
+    scanner_users : float or array_like
+        Users running security scanners in the last 28 days.
+    billable_users : float or array_like
+        Billable users.
+    scans : float or array_like
+        Scans of the seven scanner types (secret detection, dependency, container, SAST, DAST,
+        coverage fuzzing, API fuzzing) in the last 28 days.
+    pipelines : float or array_like
+        CI pipelines in the last 28 days.
+    scanner_types : float or array_like
+        Number of scanner types with at least one scan.
+    tier : str or array_like, optional
+        Subscription tier; when given, Security is NA unless it is in ``config.security_tiers``
+        (Ultimate). A blank tier is not filtered.
+    config : Config, optional
+        ``security_tiers``, ``zero_denominator``, colour points and band limits.
+
+    Returns
+    -------
+    score : float or None, or array_like
+        Use-case score 0–100; None (NA) when all measures are NA or the tier is not eligible.
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    Three measures, each Red / Yellow / Green: scanner utilization ``scanner_users / billable``
+    (``≤ 5 %`` R, ``< 20 %`` Y, ``≥ 20 %`` G); scans per pipeline ``scans / pipelines``
+    (``< 0.1`` R, ``0.1–0.5`` Y inclusive, ``> 0.5`` G; NA when there are no pipelines);
+    scanner types (``≤ 1`` R, ``2`` Y, ``≥ 3`` G). ``score = mean of the points of the non-NA
+    measures`` [methodology §2.1]; colour by [methodology §1.4]; Ultimate only
+    [methodology §1.1]. Sources: GitLab "Health Scoring – Calculations and Methodology"; dbt
+    ``rpt_product_usage_health_score`` (``security_measure_count``,
+    ``security_score_ultimate_only``).
+
+    Examples
+    --------
     >>> security_score(25, 100, 60, 100, 3, "Ultimate")
     87.5
     >>> security_score(25, 100, 60, 100, 3, "Premium") is None
@@ -197,9 +393,49 @@ def security_score(scanner_users, billable_users, scans, pipelines, scanner_type
 
 def security_health(scanner_users, billable_users, scans, pipelines, scanner_types,
                     tier=None, *, config: Config = DEFAULT):
-    """Security (DevSecOps) colour; NA unless the tier is Ultimate [DOMAIN §2.1].
+    """Security (DevSecOps) colour; NA unless the tier is Ultimate.
 
     Scans per pipeline is NA when there are no pipelines.
+
+    Parameters
+    ----------
+    scanner_users : float or array_like
+        Users running security scanners in the last 28 days.
+    billable_users : float or array_like
+        Billable users.
+    scans : float or array_like
+        Scans of the seven scanner types (secret detection, dependency, container, SAST, DAST,
+        coverage fuzzing, API fuzzing) in the last 28 days.
+    pipelines : float or array_like
+        CI pipelines in the last 28 days.
+    scanner_types : float or array_like
+        Number of scanner types with at least one scan.
+    tier : str or array_like, optional
+        Subscription tier; when given, Security is NA unless it is in ``config.security_tiers``
+        (Ultimate). A blank tier is not filtered.
+    config : Config, optional
+        ``security_tiers``, ``zero_denominator``, colour points and band limits.
+
+    Returns
+    -------
+    colour : str or None, or array_like
+        ``"Red"``, ``"Yellow"``, ``"Green"`` or None (NA).
+
+    Raises
+    ------
+    InvalidInput
+        A count is negative or not a number, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    Three measures, each Red / Yellow / Green: scanner utilization ``scanner_users / billable``
+    (``≤ 5 %`` R, ``< 20 %`` Y, ``≥ 20 %`` G); scans per pipeline ``scans / pipelines``
+    (``< 0.1`` R, ``0.1–0.5`` Y inclusive, ``> 0.5`` G; NA when there are no pipelines);
+    scanner types (``≤ 1`` R, ``2`` Y, ``≥ 3`` G). ``score = mean of the points of the non-NA
+    measures`` [methodology §2.1]; colour by [methodology §1.4]; Ultimate only
+    [methodology §1.1]. Sources: GitLab "Health Scoring – Calculations and Methodology"; dbt
+    ``rpt_product_usage_health_score`` (``security_measure_count``,
+    ``security_score_ultimate_only``).
 
     Examples
     --------
@@ -219,7 +455,31 @@ def security_health(scanner_users, billable_users, scans, pipelines, scanner_typ
 def platform_adoption(scm, ci, cd, security, *, config: Config = DEFAULT):
     """Platform adoption score: number of Green use cases among SCM, CI, CD, Security (0–4).
 
-    NA use cases count as not adopted; all four NA → NA (no usage data) [DOMAIN §2.4].
+    NA use cases count as not adopted; all four NA → NA (no usage data).
+
+    Parameters
+    ----------
+    scm, ci, cd, security : str or array_like
+        Use-case colours (a number 0–100 is banded); blank is NA.
+    config : Config, optional
+        Band limits for numeric input.
+
+    Returns
+    -------
+    count : int or None, or array_like
+        0–4; None (NA) when all four are NA.
+
+    Raises
+    ------
+    InvalidInput
+        A value is not a colour or a score 0–100, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``count = #{SCM, CI, CD, Security with colour Green}``, NA if all four are NA; 3 or more is
+    successful platform adoption [methodology §2.4]. Sources: GitLab "Platform Adoption
+    Scoring"; "Health Scoring – Calculations and Methodology"; dbt
+    ``rpt_product_usage_health_score``.
 
     Examples
     --------
@@ -242,10 +502,35 @@ def adoption_count(codes_list) -> np.ndarray:
 
 
 def product_score(license, engagement, scm, ci, cd, security, *, config: Config = DEFAULT):
-    """Overall product score: weighted mean of the non-NA product measures [DOMAIN §2.3].
+    """Overall product score: weighted mean of the non-NA product measures.
 
     Weights LU 30, UE 10, SCM 15, CI 15, CD 15, Security 15 (renormalised over non-NA).
     Inputs are colours or scores 0–100.
+
+    Parameters
+    ----------
+    license, engagement, scm, ci, cd, security : str, float or array_like
+        License utilization, user engagement, SCM, CI, CD and Security, as colours or scores
+        0–100; blank is NA.
+    config : Config, optional
+        Weights (``weights_profile`` and ``weight_license`` … ``weight_security``) and colour
+        points.
+
+    Returns
+    -------
+    score : float or None, or array_like
+        Product score 0–100; None (NA) when all six are NA.
+
+    Raises
+    ------
+    InvalidInput
+        A value is not a colour or a score 0–100, or ranges differ in length (``#VALUE!``).
+
+    Notes
+    -----
+    ``product = Σ wᵢ·sᵢ / Σ wᵢ`` over the non-NA measures with w = (30, 10, 15, 15, 15, 15)
+    [methodology §2.3, §1.3.1]. Source: GitLab dbt ``rpt_product_usage_health_score``
+    (re-weighting ``w / Σ w(non-null)``); weights from GitLab Customer Health Scoring.
 
     Examples
     --------
