@@ -1,4 +1,4 @@
-"""Configuration: every tagged DEFAULT of DOMAIN.md in one frozen dataclass, with validation.
+"""Configuration: every default of docs/methodology.md in one frozen dataclass, with validation.
 
 Overrides come as ``{key: value}`` mappings — a workbook's ``Config`` sheet rows, a parsed TOML
 document (:func:`from_toml_text`) or a Config range passed to an Excel function; unknown keys
@@ -22,7 +22,7 @@ GROUPS = ("product", "risk", "outcomes", "voice", "engagement")
 #: Product-group measures in display order.
 PRODUCT_MEASURES = ("license", "user_engagement", "scm", "ci", "cd", "security")
 
-#: Weight profiles [DOMAIN §1.1]: current CHS table and the CHS-2022 triage scorecard.
+#: Weight profiles [methodology §1.1]: current CHS table and the CHS-2022 triage scorecard.
 PROFILES = {
     "gitlab_current": {
         "groups": {"product": 50, "risk": 25, "outcomes": 10, "voice": 5, "engagement": 10},
@@ -139,7 +139,7 @@ class Config:
         return {m: _pick(getattr(self, f"weight_{m}"), base[m]) for m in PRODUCT_MEASURES}
 
     def points(self) -> tuple[float, float, float]:
-        """Numeric points of (Red, Yellow, Green) [DOMAIN §1.2]."""
+        """Numeric points of (Red, Yellow, Green) [methodology §1.2]."""
         return (25.0, 62.5, 87.5) if self.colour_points == "midpoint" else (25.0, 63.0, 88.0)
 
     def ttv_goal(self, kpi: str) -> int:

@@ -1,4 +1,4 @@
-"""The CS workbook schema (SPEC.md §5.1): sheets, columns, their kinds and allowed values.
+"""The CS workbook schema (docs/workbook.md): sheets, columns, their kinds and allowed values.
 
 Pure data shared by the reader, the template writer, the sample generator and the scorer.
 Header names are what users see; readers match them case- and space-insensitively.

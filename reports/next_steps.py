@@ -17,7 +17,7 @@ def next_renewal(facts: Facts):
 
 
 def next_signals(facts: Facts):
-    """One action per early-warning signal [DOMAIN §1.6, CHS "Appetite and ability to expand"]."""
+    """One action per early-warning signal [methodology §1.6, CHS "Appetite and ability to expand"]."""
     out = []
     if facts.get("Churn risk"):
         out += _f("next", "Hold an executive alignment call to confirm goals and sponsorship",
@@ -38,7 +38,7 @@ def next_signals(facts: Facts):
 
 
 def next_use_case(facts: Facts):
-    """Grow the next use case that is not yet Green [DOMAIN §2.1, §2.4]."""
+    """Grow the next use case that is not yet Green [methodology §2.1, §2.4]."""
     for name, col in USE_CASES:
         colour = facts.get(col)
         if colour in ("Red", "Yellow"):
@@ -48,7 +48,7 @@ def next_use_case(facts: Facts):
 
 
 def next_ttv(facts: Facts):
-    """Close open or overdue time-to-value milestones [DOMAIN §4.2]."""
+    """Close open or overdue time-to-value milestones [methodology §4.2]."""
     out = []
     for i, (kpi, label, _, status_col, _) in enumerate(TTV):
         if facts.get(status_col) in ("Open", "Overdue"):
@@ -58,7 +58,7 @@ def next_ttv(facts: Facts):
 
 
 def next_engagement(facts: Facts):
-    """Restore cadence and multi-thread the relationship [DOMAIN §1.2, HST]."""
+    """Restore cadence and multi-thread the relationship [methodology §1.2, HST]."""
     out = []
     if facts.get("Meeting Cadence Health") in ("Red", "Yellow"):
         out += _f("next", "Book the next cadence call", 19, next_engagement)
@@ -72,7 +72,7 @@ def next_engagement(facts: Facts):
 
 
 def next_objectives(facts: Facts):
-    """Re-plan late success-plan objectives [DOMAIN §1.2 ROI]."""
+    """Re-plan late success-plan objectives [methodology §1.2 ROI]."""
     if risk_objectives(facts):
         return _f("next", "Re-plan the late success-plan objectives with the sponsor", 15,
                   next_objectives)

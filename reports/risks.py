@@ -7,7 +7,7 @@ from .facts import MEASURE_COLUMNS, TTV, Facts, _date, _f, _in_period, _ttv_end
 
 
 def risk_health_colour(facts: Facts):
-    """Overall health Red or Yellow, with its weakest PROVE component [DOMAIN §1.3–1.4]."""
+    """Overall health Red or Yellow, with its weakest PROVE component [methodology §1.3–1.4]."""
     colour = facts.get("Health Colour")
     if colour not in ("Red", "Yellow"):
         return []
@@ -22,7 +22,7 @@ def risk_health_colour(facts: Facts):
 
 
 def risk_health_declined(facts: Facts):
-    """Health trend ↓ against the previous month [DOMAIN §1.6, GS-TR]."""
+    """Health trend ↓ against the previous month [methodology §1.6, GS-TR]."""
     if facts.get("Health Trend") != "Down":
         return []
     before, now = fmt.points(facts.get("Previous Health Score")), fmt.points(
@@ -33,7 +33,7 @@ def risk_health_declined(facts: Facts):
 
 
 def risk_score_drops(facts: Facts):
-    """Product score-drop alerts: Green→Yellow/Red or Yellow→Red [DOMAIN §1.6, UCA CTA]."""
+    """Product score-drop alerts: Green→Yellow/Red or Yellow→Red [methodology §1.6, UCA CTA]."""
     alerts = facts.get("Drop Alerts")
     if not alerts:
         return []
@@ -48,7 +48,7 @@ def risk_score_drops(facts: Facts):
 
 
 def risk_ttv(facts: Facts):
-    """Time-to-value goals missed in the period, or milestones overdue [DOMAIN §4.2]."""
+    """Time-to-value goals missed in the period, or milestones overdue [methodology §4.2]."""
     out = []
     for i, (kpi, label, value_col, status_col, start_col) in enumerate(TTV):
         status, goal = facts.get(status_col), facts.config.ttv_goal(kpi)
@@ -64,7 +64,7 @@ def risk_ttv(facts: Facts):
 
 
 def risk_seat_reduction(facts: Facts):
-    """Seat reduction: utilization < 75 % (not onboarding) or falling users [DOMAIN §1.6]."""
+    """Seat reduction: utilization < 75 % (not onboarding) or falling users [methodology §1.6]."""
     if not facts.get("Seat reduction"):
         return []
     util = facts.get("License Utilization")
@@ -77,7 +77,7 @@ def risk_seat_reduction(facts: Facts):
 
 
 def risk_downtier(facts: Facts):
-    """Downtier: an Ultimate account not using Ultimate (security) features [DOMAIN §1.6]."""
+    """Downtier: an Ultimate account not using Ultimate (security) features [methodology §1.6]."""
     if facts.get("Downtier risk"):
         return _f("risk", f"Downtier risk: Ultimate security features under-used (Security "
                   f"{facts.get('Security Health') or 'n/a'})", 17, risk_downtier)
@@ -85,7 +85,7 @@ def risk_downtier(facts: Facts):
 
 
 def risk_churn(facts: Facts):
-    """Churn: CSM sentiment Red or customer gone dark [DOMAIN §1.6]."""
+    """Churn: CSM sentiment Red or customer gone dark [methodology §1.6]."""
     if not facts.get("Churn risk"):
         return []
     if facts.get("Risk (Sentiment)") == "Red":
@@ -110,7 +110,7 @@ def risk_renewal(facts: Facts):
 
 
 def risk_objectives(facts: Facts):
-    """Success-plan objectives at risk or past their target date [DOMAIN §1.2 ROI]."""
+    """Success-plan objectives at risk or past their target date [methodology §1.2 ROI]."""
     late = [o for o in facts.objectives if o.get("Status") == "At Risk" or (
         o.get("Status") not in ("Achieved", "Cancelled") and fmt.is_blank(o.get("Achieved Date"))
         and _date(o.get("Target Date")) is not None and _date(o.get("Target Date")) < facts.as_of)]
@@ -123,7 +123,7 @@ def risk_objectives(facts: Facts):
 
 
 def risk_support(facts: Facts):
-    """Open emergency ticket (Red) or > 15 tickets a month (Red) [DOMAIN §1.2]."""
+    """Open emergency ticket (Red) or > 15 tickets a month (Red) [methodology §1.2]."""
     out = []
     if facts.get("Emergency Health") == "Red":
         out += _f("risk", "An emergency support ticket is open", 12, risk_support)
@@ -134,7 +134,7 @@ def risk_support(facts: Facts):
 
 
 def risk_engagement(facts: Facts):
-    """Meeting cadence Red, or single-threaded persona coverage [DOMAIN §1.2, HST]."""
+    """Meeting cadence Red, or single-threaded persona coverage [methodology §1.2, HST]."""
     out = []
     if facts.get("Meeting Cadence Health") == "Red":
         out += _f("risk", f"Last meeting {fmt.days(facts.get('Days Since Last Meeting'))} ago, "
@@ -150,7 +150,7 @@ def risk_engagement(facts: Facts):
 
 
 def risk_stale_sentiment(facts: Facts):
-    """CSM sentiment stale after 90 days without update [DOMAIN §1.5]."""
+    """CSM sentiment stale after 90 days without update [methodology §1.5]."""
     if facts.get("Sentiment Stale"):
         return _f("risk", f"CSM sentiment not updated in over {facts.config.sentiment_stale_days}"
                   " days", 29, risk_stale_sentiment)
@@ -158,7 +158,7 @@ def risk_stale_sentiment(facts: Facts):
 
 
 def risk_gross_retention(facts: Facts):
-    """Gross revenue retention below target (90 %) [DOMAIN §5.1]."""
+    """Gross revenue retention below target (90 %) [methodology §5.1]."""
     grr = facts.get("GRR")
     if grr is not None and grr < facts.config.grr_target:
         return _f("risk", f"Gross revenue retention {fmt.pct(grr)}, below the "

@@ -1,7 +1,7 @@
 """Executive-summary rules: wins, risks and next steps derived from the scored data.
 
 Each rule is a small named function of :class:`Facts` that returns zero or more
-:class:`Finding` s; it cites the DOMAIN.md rule it rests on. The facts are the account's row
+:class:`Finding` s; it cites the methodology rule it rests on. The facts are the account's row
 of :func:`cs_workbook.portfolio.score_accounts` (and the row one month earlier), so every
 number a rule quotes is an engine number, formatted with :mod:`.fmt`. :func:`summarise`
 runs every rule and keeps the most important findings of each kind. The rules live in

@@ -7,7 +7,7 @@ from .facts import TTV, USE_CASES, Facts, _f, _in_period, _ttv_end
 
 
 def win_health_green(facts: Facts):
-    """Overall health Green (score > 75) [DOMAIN §1.3, §1.4]."""
+    """Overall health Green (score > 75) [methodology §1.3, §1.4]."""
     if facts.get("Health Colour") == "Green":
         return _f("win", f"Overall health is Green at {fmt.points(facts.get('Health Score'))} "
                   "points", 10, win_health_green)
@@ -15,7 +15,7 @@ def win_health_green(facts: Facts):
 
 
 def win_health_improved(facts: Facts):
-    """Health trend ↑ against the previous month [DOMAIN §1.6, GS-TR]."""
+    """Health trend ↑ against the previous month [methodology §1.6, GS-TR]."""
     if facts.get("Health Trend") == "Up":
         before, now = (fmt.points(facts.get("Previous Health Score")),
                        fmt.points(facts.get("Health Score")))
@@ -36,7 +36,7 @@ def win_adoption_complete(facts: Facts):
 
 
 def win_use_cases_adopted(facts: Facts):
-    """Use cases adopted (Green); 3+ is successful platform adoption [DOMAIN §2.4]."""
+    """Use cases adopted (Green); 3+ is successful platform adoption [methodology §2.4]."""
     green = [name for name, col in USE_CASES if facts.get(col) == "Green"]
     if len(green) >= 3:
         return _f("win", f"Successful platform adoption: {len(green)} of 4 use cases Green "
@@ -47,7 +47,7 @@ def win_use_cases_adopted(facts: Facts):
 
 
 def win_strong_consumption(facts: Facts):
-    """Seat expansion signal: utilization ≥ 90 % or UMAU > 80 % [DOMAIN §1.6, CHS]."""
+    """Seat expansion signal: utilization ≥ 90 % or UMAU > 80 % [methodology §1.6, CHS]."""
     if not facts.get("Seat expansion"):
         return []
     util = facts.get("License Utilization")
@@ -59,7 +59,7 @@ def win_strong_consumption(facts: Facts):
 
 
 def win_ttv_met(facts: Facts):
-    """Time-to-value KPIs met (days ≤ goal) within the review period [DOMAIN §4.2]."""
+    """Time-to-value KPIs met (days ≤ goal) within the review period [methodology §4.2]."""
     out = []
     for i, (kpi, label, value_col, status_col, start_col) in enumerate(TTV):
         if facts.get(status_col) == "Met" and _in_period(facts, _ttv_end(facts, value_col,
@@ -70,7 +70,7 @@ def win_ttv_met(facts: Facts):
 
 
 def win_objectives_achieved(facts: Facts):
-    """Success-plan objectives achieved in the period: outcomes delivered [DOMAIN §1.2 ROI]."""
+    """Success-plan objectives achieved in the period: outcomes delivered [methodology §1.2 ROI]."""
     done = [o for o in facts.objectives if _in_period(facts, o.get("Achieved Date"))]
     if not done:
         return []
@@ -82,7 +82,7 @@ def win_objectives_achieved(facts: Facts):
 
 
 def win_net_retention(facts: Facts):
-    """Revenue grew year over year: NRR > 100 % [DOMAIN §5.1]."""
+    """Revenue grew year over year: NRR > 100 % [methodology §5.1]."""
     nrr = facts.get("NRR")
     if nrr is not None and nrr > 1:
         return _f("win", f"Net revenue retention of {fmt.pct(nrr)} year over year", 24,

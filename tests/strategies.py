@@ -23,7 +23,7 @@ score_inputs = st.one_of(st.none(), scores, colour_words)
 #: numbers that a colour input may also be (scored with the §1.4 bands)
 numeric_colours = st.one_of(scores, st.sampled_from([25.0, 62.5, 87.5, 50.0, 75.0]))
 
-#: Gainsight accepts any weight 0–999,999 [DOMAIN §7.1 GS-W]
+#: Gainsight accepts any weight 0–999,999 [methodology §7.1 GS-W]
 weights = st.floats(0, 999_999, allow_nan=False, allow_infinity=False)
 positive_weights = st.floats(1e-3, 999_999, allow_nan=False, allow_infinity=False)
 scale_factors = st.floats(1e-3, 1e3, allow_nan=False, allow_infinity=False)

@@ -1,4 +1,4 @@
-"""The Excel face of cs-workbook: one ``CS_*`` function per metric (SPEC §3.3).
+"""The Excel face of cs-workbook: one ``CS_*`` function per metric (docs/functions.md).
 
 Each function is a thin wrapper — coerce what Excel sends (:mod:`.coerce`), call the engine
 once for a whole range (:mod:`.rows`), map the answer to Excel values (:mod:`.errors`) — and
@@ -10,7 +10,7 @@ server (the ``server`` extra).
 Imports only the engine, :mod:`cs_workbook.config_files`, numpy, pandas and xlwings — what
 xlwings Lite (Pyodide) can load — never workbook I/O, headless calc, reports or the CLI.
 
-``CATALOGUE`` maps each Excel name to its function, in SPEC order; ``use_config`` evaluates
+``CATALOGUE`` maps each Excel name to its function, in the order of docs/functions.md; ``use_config`` evaluates
 the functions under another configuration (e.g. a workbook's Config sheet).
 """
 
@@ -61,7 +61,7 @@ from .usecases import (
                        CS_USER_ENGAGEMENT_HEALTH,
 )
 
-#: Excel name → function, in the order of SPEC §3.3 (each use-case score next to its colour).
+#: Excel name → function, in the order of docs/functions.md (each use-case score next to its colour).
 CATALOGUE = {f.__name__: f for f in (
     # Time to value
     CS_DAYS, CS_TIME_TO_ENGAGE, CS_TIME_TO_FIRST_VALUE, CS_TIME_TO_ONBOARD, CS_TTV_GOAL,

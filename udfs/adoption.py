@@ -1,4 +1,4 @@
-"""License and adoption Excel functions [DOMAIN §2, §3]: utilization, age-banded license
+"""License and adoption Excel functions [methodology §2, §3]: utilization, age-banded license
 health, first value, adoption complete and the lifecycle stage."""
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import re
 
 __all__ = ["describe", "markdown", "text_table", "AREAS"]
 
-#: Catalogue sections (SPEC §3.3) by defining module.
+#: Catalogue sections (docs/functions.md) by defining module.
 AREAS = {"ttv": "Time to value", "adoption": "Licenses and adoption",
          "usecases": "Licenses and adoption", "health": "Health", "retention": "Retention",
          "services": "Professional services"}

@@ -1,4 +1,4 @@
-"""PROVE health Excel functions [DOMAIN §1]: colours and points, weighted and overall scores,
+"""PROVE health Excel functions [methodology §1]: colours and points, weighted and overall scores,
 the drivers table, the manually scored measures, trend and drop alerts."""
 
 from __future__ import annotations

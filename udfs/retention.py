@@ -1,4 +1,4 @@
-"""Retention Excel functions [DOMAIN §5]: portfolio GRR and NRR, and the dollar-weighted
+"""Retention Excel functions [methodology §5]: portfolio GRR and NRR, and the dollar-weighted
 reasons for churn and expansion."""
 
 from __future__ import annotations

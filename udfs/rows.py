@@ -205,7 +205,7 @@ def na_left_out(col):
     """``col`` of an aggregating function with its ``#N/A`` cells read as blanks.
 
     ``#N/A`` is how the CS_* functions answer "not applicable", so a measure shown as ``#N/A``
-    is left out of a weighted score (its weight redistributed, DOMAIN §1.3) instead of making
+    is left out of a weighted score (its weight redistributed, methodology §1.3) instead of making
     the whole score ``#N/A``; any other error cell still passes on. The row's value is already
     the blank the coercer gives every unusable cell.
     """

@@ -1,4 +1,4 @@
-"""Professional-services Excel functions [DOMAIN §6]: standard hourly cost, the effective rate
+"""Professional-services Excel functions [methodology §6]: standard hourly cost, the effective rate
 from a quarterly rate table, SOW cost, price and margin."""
 
 from __future__ import annotations

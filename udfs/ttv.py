@@ -1,4 +1,4 @@
-"""Time-to-value Excel functions [DOMAIN §4]: days, KPIs, goals and statuses."""
+"""Time-to-value Excel functions [methodology §4]: days, KPIs, goals and statuses."""
 
 from __future__ import annotations
 

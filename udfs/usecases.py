@@ -1,4 +1,4 @@
-"""Use-case adoption Excel functions [DOMAIN §2]: user engagement, SCM, CI, CD and Security
+"""Use-case adoption Excel functions [methodology §2]: user engagement, SCM, CI, CD and Security
 health, the CD and Security scores, platform adoption and the product score."""
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """The pure metric engine: every rule of docs/methodology.md once, on scalars and on
 pandas/numpy columns.
 
-Imports no I/O library (no openpyxl, xlwings, jinja2, weasyprint, calamine).
+One module per concept (colours, health, measures, licenses, usecases, ttv, trend, retention,
+services, dates; ``_vector`` is the scalar/column plumbing they share). May import only numpy,
+pandas, the standard library without I/O, and the engine (config, errors, excel); never an
+I/O library or an adapter.
 """
 
 from .colours import colour, points

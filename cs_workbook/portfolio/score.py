@@ -68,7 +68,7 @@ class _Prepared:
         self.sentiment = colour_codes(self.shape, acc["CSM Sentiment"].to_numpy(dtype=object),
                                       cfg, "CSM Sentiment")
         self.eligible = security_eligible(acc["Tier"].to_numpy(dtype=object), cfg)
-        # DOMAIN §1.1: user engagement comes from Service Ping on self-managed only
+        # methodology §1.1: user engagement comes from Service Ping on self-managed only
         self.ue_na = _one_of(acc["Deployment"].to_numpy(dtype=object),
                              cfg.user_engagement_na_deployments)
         self.licensed = acc["Licensed Users"].to_numpy(dtype=float)

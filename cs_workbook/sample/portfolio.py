@@ -1,8 +1,8 @@
-"""The built-in sample portfolio (SPEC.md §7): a seeded, realistic CS workbook for demos and tests.
+"""The built-in sample portfolio (README "Usage"): a seeded, realistic CS workbook for demos and tests.
 
 Every random draw comes from one ``numpy.random.default_rng(seed)`` consumed in a fixed order, so
 the same ``(as_of, n_accounts, seed)`` always gives the same frames. Each account is first given a
-lifecycle stage (DOMAIN.md §3.4) and then dates, usage, revenue and the rest are generated to be
+lifecycle stage (methodology §3.4) and then dates, usage, revenue and the rest are generated to be
 consistent with it: the stage recomputed from the data with the engine's rule is the planned one.
 
 The accounts are planned in :mod:`.accounts` and their monthly series generated in

@@ -87,7 +87,7 @@ def _settle_stage(kind, b, act, g, j, licensed) -> None:
     """Make the latest usage row ``j`` state the planned stage exactly.
 
     Adoption is complete when license utilization ≥ 80 % and the SCM use case is Green
-    (git operation users / billable users > 33 %), DOMAIN.md §2.1 and §3.3.
+    (git operation users / billable users > 33 %), methodology §2.1 and §3.3.
     """
     if kind == "grow":
         b[j] = max(b[j], math.ceil(.8 * licensed))

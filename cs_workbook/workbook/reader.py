@@ -1,4 +1,4 @@
-"""Read a CS workbook (SPEC.md §5.1, §5.3) into ``CSData``, checking every cell as it goes.
+"""Read a CS workbook (docs/workbook.md, §5.3) into ``CSData``, checking every cell as it goes.
 
 Values come from python-calamine (cached values, no formulas), and each column is converted with
 vectorised numpy/pandas, so a 100,000-row sheet costs little more than calamine's own parse. The

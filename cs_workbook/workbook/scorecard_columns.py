@@ -3,7 +3,7 @@
 Each column is what :func:`cs_workbook.portfolio.score_accounts` computes for an account, as a
 CSM could write it: ``CS_*`` functions for every rule, Excel built-ins only to pick each
 account's inputs (its ``Accounts`` row, latest usage and support month, timeline meetings) and
-to apply staleness, onboarding grace and segment applicability [DOMAIN §1.1, §1.5].
+to apply staleness, onboarding grace and segment applicability [methodology §1.1, §1.5].
 
 Conventions of the formulas:
 
@@ -164,7 +164,7 @@ def columns(config: Config = DEFAULT) -> tuple:
              "License Health", "User Engagement Health", "SCM Health", "CI Health", "CD Score",
              "Security Score")) + ")", "0.0", 9),
         ("Product Health", f"=CS_COLOUR({_T('Product Score')})", "General", 10),
-        # DOMAIN §1.5: a stale sentiment still counts with its colour; NA after 120 days
+        # methodology §1.5: a stale sentiment still counts with its colour; NA after 120 days
         ("Risk (Sentiment)",
          (f"=IF({_one_of(seg, config.risk_na_segments)},NA(),"
           f'IF({status}="Stale",PROPER(TRIM({sentiment})),{status}))'), "General", 11),
@@ -190,7 +190,7 @@ def columns(config: Config = DEFAULT) -> tuple:
          f"=CS_MONTHS_BETWEEN({contract},{_T('Usage Month')})", "0", 11),
         ("License Health", gated(f"CS_LICENSE_HEALTH({_T('License Utilization')},"
                                  f"{_T('Account Age (Months)')})"), "General", 12),
-        # DOMAIN §1.1: user engagement exists only for self-managed instances (NA on SaaS)
+        # methodology §1.1: user engagement exists only for self-managed instances (NA on SaaS)
         ("User Engagement Health", _na_unless(
             f"AND({usage_current},NOT({ue_na}))",
             f"CS_USER_ENGAGEMENT_HEALTH({_usage('Active Users')},{_T('Billable Users')})"),
@@ -218,7 +218,7 @@ def columns(config: Config = DEFAULT) -> tuple:
         ("Platform Adoption",
          "=CS_PLATFORM_ADOPTION(" + ",".join(_T(c) for c in (
              "SCM Health", "CI Health", "CD Health", "Security Health")) + ")", "0", 10),
-        # DOMAIN §3.3: no primary use-case colour (stale usage) is not Green
+        # methodology §3.3: no primary use-case colour (stale usage) is not Green
         ("Adoption Complete",
          (f'=CS_ADOPTION_COMPLETE({_T("License Utilization")},_xlfn.IFNA({primary},""),'
           f"Adoption_Threshold)"), "General", 10),
@@ -264,7 +264,7 @@ def columns(config: Config = DEFAULT) -> tuple:
          f"=CS_TIME_TO_ONBOARD({start},{_dated('Onboarding Closed')})", "0", 10),
         ("Onboard Status",
          f'=CS_TTV_STATUS("onboard",{start},{_dated("Onboarding Closed")},AsOf)', "General", 10),
-        # DOMAIN §3.3: first snapshot with utilization ≥ the threshold, else the manual date.
+        # methodology §3.3: first snapshot with utilization ≥ the threshold, else the manual date.
         # billable ≥ threshold × licensed is billable ÷ licensed ≥ threshold for whole user
         # counts (the reader accepts no others): criteria numbers go through 15-digit text.
         ("Usage First Value",

@@ -1,4 +1,4 @@
-"""The SOW cost calculator (SPEC.md §5.2, DOMAIN.md §6): native Excel formulas only.
+"""The SOW cost calculator (docs/workbook.md, "SOW cost calculator", methodology §6): native Excel formulas only.
 
 Two sheets. ``Rates`` is the quarterly rate card (table ``Rates``): one row per role and
 quarter with its effective date; Standard Rate = (Average Annual OTE + Benefits) ÷ Billable
@@ -13,7 +13,6 @@ equal ``CS_PS_RATE``/``CS_SOW_COST``/``CS_SOW_PRICE``/``CS_SOW_MARGIN`` on the s
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 from pathlib import Path
 
@@ -21,8 +20,7 @@ from ..config import DEFAULT
 from ..files import atomic_path
 from .cells import put
 
-__all__ = ["write_sow_calculator", "read_sow", "sow_results", "RATE_CARD", "SAMPLE_ESTIMATE",
-           "QUARTERS", "LINE_ROWS"]
+__all__ = ["write_sow_calculator", "RATE_CARD", "SAMPLE_ESTIMATE", "QUARTERS", "LINE_ROWS"]
 
 #: GitLab's fiscal year starts on 1 February: FY26-Q1 begins 2025-02-01.
 QUARTERS = (("FY26-Q1", _dt.date(2025, 2, 1)), ("FY26-Q2", _dt.date(2025, 5, 1)),
@@ -247,67 +245,3 @@ def write_sow_calculator(path, *, sample: bool = False) -> Path:
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
-
-
-def read_sow(path) -> dict:
-    """The inputs of a SOW calculator workbook: rate card rows and the estimate.
-
-    Returns ``{"rates": [[header…], [row…]…], "sow_date", "lines": [(role, hours)…],
-    "contingency_pct", "travel_cost", "travel_billed", "discount_pct", "margin_target"}``
-    read from the cells (formulas are not evaluated: Standard Rate is recomputed by the
-    engine from OTE, benefits and hours).
-    """
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path)
-    rates = wb["Rates"]
-    ref = rates.tables["Rates"].ref
-    rows = [[c.value for c in row] for row in rates[ref]]
-    col = rows[0].index("Standard Rate")
-    rows = [rows[0]] + [r[:col] + [None] + r[col + 1:] for r in rows[1:]]
-    est = wb["Estimate"]
-    lines_ref = est.tables["Lines"].ref
-    lines = [(r[0].value, r[1].value) for r in est[lines_ref]][1:]
-    value = {name: est[f"B{i}"].value for i, name in enumerate(
-        ("customer", "sow_date", "currency", "margin_target", "contingency_pct", "travel_cost",
-         "travel_billed", "discount_pct"), 3)}
-    return {"rates": rows, "lines": [(r, h) for r, h in lines if r not in (None, "")], **value}
-
-
-def sow_results(inputs: dict) -> dict:
-    """The engine's answers for :func:`read_sow` inputs, keyed like the Estimate's totals.
-
-    Line values are lists in line order; a missing rate makes that line's rates and every
-    total ``"#N/A"``, as in the workbook.
-    """
-    from ..errors import MissingData
-    from ..metrics import below_target, ps_rate, sow_cost, sow_margin, sow_markup, sow_price
-
-    lines = inputs["lines"]
-    cost_rates, bill_rates = [], []
-    for role, _ in lines:
-        try:
-            cost_rates.append(ps_rate(role, inputs["sow_date"], inputs["rates"]))
-            bill_rates.append(ps_rate(role, inputs["sow_date"], inputs["rates"], "Bill Rate"))
-        except MissingData:
-            cost_rates.append("#N/A")
-            bill_rates.append("#N/A")
-    out = {"cost_rates": cost_rates, "bill_rates": bill_rates}
-    if "#N/A" in cost_rates:
-        return {**out, **dict.fromkeys(("Labour_Cost", "Total_Cost", "Fees", "Price", "Margin",
-                                        "Markup", "Below_Target"), "#N/A")}
-    hours = [h or 0 for _, h in lines] or [0]
-    cost_rates_n = cost_rates or [0.0]
-    bill_rates_n = bill_rates or [0.0]
-    cost = sow_cost(hours, cost_rates_n, inputs["contingency_pct"] or 0, inputs["travel_cost"])
-    price = sow_price(hours, bill_rates_n, inputs["discount_pct"] or 0, inputs["travel_billed"])
-    margin = sow_margin(price, cost)
-    target = inputs.get("margin_target")
-    cfg = DEFAULT if target is None else dataclasses.replace(DEFAULT, sow_margin_target=target)
-    markup = sow_markup(price, cost)
-    return {**out,
-            "Labour_Cost": sow_cost(hours, cost_rates_n, 0, 0), "Total_Cost": cost,
-            "Fees": sow_price(hours, bill_rates_n, 0, 0), "Price": price,
-            "Margin": "#N/A" if margin is None else margin,
-            "Markup": "#N/A" if markup is None else markup,
-            "Below_Target": "#N/A" if margin is None else bool(below_target(margin, config=cfg))}

@@ -1,4 +1,4 @@
-"""Write a :class:`~cs_workbook.data.CSData` as a real Excel CS workbook (SPEC.md §5.1, §5.3).
+"""Write a :class:`~cs_workbook.data.CSData` as a real Excel CS workbook (docs/workbook.md, §5.3).
 
 Each schema sheet becomes an Excel table (ListObject) with number formats, column widths, a frozen
 header, drop-downs on categorical columns and Red/Yellow/Green colours on CSM Sentiment. Text is

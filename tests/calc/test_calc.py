@@ -14,11 +14,13 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
 
+from paths import EXCEL_AUTHORED
+
 from cs_workbook.errors import CSError
 from cs_workbook.calc import calculate, excel_names
 from cs_workbook.calc.refs import rewrite_structured, tables_of
 
-FIXTURES = Path(__file__).parent / "fixtures" / "excel-authored"
+FIXTURES = EXCEL_AUTHORED
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 

@@ -168,7 +168,7 @@ def test_engagement_score_is_the_rule(scores):
 
 
 def test_segment_and_tier_applicability(scores):
-    """DOMAIN §1.1 applicability and §1.5 Security only for Ultimate."""
+    """methodology §1.1 applicability and §1.5 Security only for Ultimate."""
     seg = scores["Segment"]
     assert scores.loc[seg == "Tech Touch", "Risk (Sentiment)"].isna().all()
     assert scores.loc[seg.isin(["Scale", "Tech Touch"]), "Success Plan Health"].isna().all()
@@ -187,7 +187,7 @@ def test_retention_bounds(scores):
                      for a, b in zip(scores["MRR Year Ago"], scores["MRR Now"])], "GRR")
 
 
-# -- a hand-built portfolio, expected values computed from DOMAIN.md by hand -------------------
+# -- a hand-built portfolio, expected values computed from docs/methodology.md by hand -------------------
 
 TINY_AS_OF = dt.date(2025, 6, 15)
 
@@ -336,7 +336,7 @@ def test_tiny_usage_30_days_old_is_still_scored():
 
 
 def test_tiny_onboarding_grace_leaves_only_sentiment(tiny_scores):
-    """DOMAIN §1.5: all measures except CSM Sentiment are NULL for the first 30 days."""
+    """methodology §1.5: all measures except CSM Sentiment are NULL for the first 30 days."""
     c = _row(tiny_scores, "ACC-C")
     assert c["Risk (Sentiment)"] == "Yellow"
     measures = ["License Health", "User Engagement Health", "SCM Health", "CI Health",

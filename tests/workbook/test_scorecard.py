@@ -1,5 +1,5 @@
 """The Scorecard sheet: CS_* formulas over the data tables, evaluated headlessly with the CS_*
-catalogue, equal ``score_accounts`` cell by cell (SPEC.md §5.1, issue 3 §6b).
+catalogue, equal ``score_accounts`` cell by cell (docs/workbook.md, issue 3 §6b).
 
 Two portfolios: the sample as generated, and a smaller sample scored at an earlier date (rows
 after the as-of date must be ignored) with the Accounts fields the engine falls back from left

@@ -1,4 +1,4 @@
-"""Golden vectors: every DOMAIN.md §8 example plus boundary cases derived from its rules.
+"""Golden vectors: every methodology §8 example plus boundary cases derived from its rules.
 
 Each row of ``tests/vectors/*.csv`` names a public rule of :mod:`cs_workbook.metrics`, its
 positional ``args`` and keyword ``kwargs`` (JSON), ``config`` overrides (JSON, applied with
@@ -14,17 +14,18 @@ import csv
 import datetime as dt
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from paths import VECTORS
+
 from cs_workbook import errors, metrics
 from cs_workbook.config import Config
 from cs_workbook.rounding import excel_round
 
-VECTOR_DIR = Path(__file__).resolve().parent / "vectors"
+VECTOR_DIR = VECTORS
 COLUMNS = ["case_id", "function", "args", "kwargs", "config", "expected", "compare", "source"]
 
 
@@ -89,7 +90,7 @@ def test_vector_files_are_well_formed():
                                             "retention", "services", "measures"}
     for r in VECTORS:
         assert r["function"] in metrics.__all__, r["case_id"]
-        assert r["source"].startswith(("DOMAIN §", "derived from DOMAIN §")), r["case_id"]
+        assert r["source"].startswith(("methodology §", "derived from methodology §")), r["case_id"]
         assert r["compare"] in ("exact", "approx", "raises") or r["compare"].startswith("round:")
 
 

@@ -1,4 +1,4 @@
-"""Cross-check (SPEC.md §5.2): the SOW calculator recalculated by LibreOffice headless equals
+"""Cross-check (docs/workbook.md, "SOW cost calculator"): the SOW calculator recalculated by LibreOffice headless equals
 the engine's CS_PS_RATE / CS_SOW_COST / CS_SOW_PRICE / CS_SOW_MARGIN on the same inputs.
 
 CI installs LibreOffice (Debian: ``libreoffice-calc-nogui``); the test is skipped only when
@@ -15,7 +15,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cs_workbook.workbook.sow import read_sow, sow_results, write_sow_calculator
+from sow_oracle import read_sow, sow_results
+
+from cs_workbook.workbook.sow import write_sow_calculator
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")

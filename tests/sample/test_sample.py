@@ -32,7 +32,7 @@ def accounts(data):
 
 
 def stages(data) -> pd.Series:
-    """Lifecycle stage by DOMAIN.md §3.4 with the engine's adoption-complete rule."""
+    """Lifecycle stage by methodology §3.4 with the engine's adoption-complete rule."""
     acc = data.accounts.set_index("Account ID")
     latest = data.usage.sort_values("Month").groupby("Account ID").last()
     lu = latest["Billable Users"] / acc["Licensed Users"].reindex(latest.index)

@@ -20,8 +20,7 @@ from cs_workbook.reports.viewmodel import build_view
 
 from cs_workbook.sample import sample_portfolio
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_ebr_pdf import text_of, weasyprint_logs
+from pdf_checks import text_of, weasyprint_logs
 
 AS_OF = dt.date(2026, 11, 23)
 PNG = base64.b64encode(bytes.fromhex(

@@ -1,4 +1,4 @@
-"""Executive-summary rules: each rule fires on its DOMAIN.md condition and stays silent
+"""Executive-summary rules: each rule fires on its methodology condition and stays silent
 otherwise; the summary keeps the most important findings of each kind."""
 
 from __future__ import annotations

@@ -19,8 +19,7 @@ from cs_workbook import metrics
 from cs_workbook.config import DEFAULT, GROUPS, PRODUCT_MEASURES
 from cs_workbook.errors import CSError
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import strategies as S  # noqa: E402  (tests/ is not a package; see pyproject import mode)
+import strategies as S  # tests/ is on pytest's pythonpath (pyproject)
 
 FAST = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -81,7 +80,7 @@ def test_security_score_within_0_100(args, tier):
     result = metrics.security_score(*args, tier)
     assert _in_range(result)
     if tier is not None and tier.lower() != "ultimate":
-        assert result is None  # DOMAIN §1.5: Security NA for non-Ultimate
+        assert result is None  # methodology §1.5: Security NA for non-Ultimate
 
 
 @QUICK

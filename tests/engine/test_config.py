@@ -1,4 +1,4 @@
-"""Configuration: DOMAIN.md's tagged defaults, TOML loading, and errors that name the key."""
+"""Configuration: the defaults of docs/methodology.md, TOML loading, and errors that name the key."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from cs_workbook.config import DEFAULT, GROUPS, PRODUCT_MEASURES, Config
 from cs_workbook.config_files import load_toml
 from cs_workbook.errors import ConfigError
 
-# (key, DOMAIN default, where DOMAIN states it)
+# (key, default, where docs/methodology.md states it)
 DOMAIN_DEFAULTS = [
     ("weights_profile", "gitlab_current", "§1.1 ship the current table as gitlab_current"),
     ("colour_points", "midpoint", "§1.2 default midpoint"),

@@ -1,5 +1,5 @@
 """The SOW cost calculator: structure, and its native formulas evaluated headlessly equal the
-engine's CS_PS_RATE / CS_SOW_* answers on the same inputs (DOMAIN.md §6)."""
+engine's CS_PS_RATE / CS_SOW_* answers on the same inputs (methodology §6)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import openpyxl
 import pytest
 
 from cs_workbook.calc import calculate
-from cs_workbook.workbook.sow import (LINE_ROWS, QUARTERS, RATE_CARD, read_sow, sow_results,
+from sow_oracle import read_sow, sow_results
+
+from cs_workbook.workbook.sow import (LINE_ROWS, QUARTERS, RATE_CARD,
                                      write_sow_calculator)
 
 TOTALS = ("Labour_Cost", "Total_Cost", "Fees", "Price", "Margin", "Markup", "Below_Target")

@@ -3,7 +3,7 @@ range call equals the single-cell calls row by row; bad rows are #VALUE! while t
 compute; NA is #N/A; a column stays a column and a row a row.
 
 Inputs are written once in a logical form and rendered the way each delivery path sends them
-(SPEC §3.1): classic — scalars, ``datetime`` dates, ``None`` blanks, error text (xlwings'
+(docs/excel-setup.md): classic — scalars, ``datetime`` dates, ``None`` blanks, error text (xlwings'
 ``err_to_str``); Office.js — 1×1 matrices (unwrapped by xlwings), serial dates, ``""``/``None``
 blanks and ``0`` for an empty date cell, ``{"type": "Error", …}`` error cells.
 """
@@ -131,7 +131,7 @@ ROWS = {
     "CS_SOW_MARGIN": [(30000, 13787.23), (0, 100), (None, 100), (100, "cheap")],
 }
 
-# Expected single-call answers for a few rows (DOMAIN.md §8 vectors), by (function, row).
+# Expected single-call answers for a few rows (methodology §8 vectors), by (function, row).
 GOLDEN = {
     ("CS_DAYS", 0): 11, ("CS_TIME_TO_ENGAGE", 1): 0, ("CS_TIME_TO_FIRST_VALUE", 0): 19,
     ("CS_TIME_TO_ONBOARD", 0): 34, ("CS_TTV_GOAL", 2): 45, ("CS_TTV_STATUS", 2): "Open",
@@ -268,7 +268,7 @@ NA_OFFICEJS = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable
 
 @pytest.mark.parametrize("na", ["#N/A", NA_OFFICEJS])
 def test_aggregates_leave_na_measures_out(na):
-    # A measure a CS_* function answered #N/A is NA: its weight goes to the others (DOMAIN §1.3).
+    # A measure a CS_* function answered #N/A is NA: its weight goes to the others (methodology §1.3).
     assert udfs.CS_WEIGHTED_SCORE([["Green", na]], [[50, 50]]) == 87.5
     assert udfs.CS_WEIGHTED_SCORE([[na, na]], [[50, 50]]) == "#N/A"
     assert udfs.CS_PRODUCT_SCORE(na, "Y", "G", "G", na, "Y") == \

@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 
 import cs_workbook as cs
+from paths import ROOT
+
 from cs_workbook.sample import sample_portfolio
 
 AS_OF = "2026-11-23"
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args, cwd=None):
@@ -180,7 +181,7 @@ def test_readme_commands_run_as_written(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (tmp_path / "d" / "scores.xlsx").exists()
-    proc = subprocess.run(["scripts/test.sh", "--collect-only", "tests/test_cli.py"],
+    proc = subprocess.run(["scripts/test.sh", "--collect-only", "tests/cli/test_cli.py"],
                           cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "test_score_matches_engine" in proc.stdout

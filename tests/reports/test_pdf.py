@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
-from contextlib import contextmanager
 
 import pytest
 
 pypdf = pytest.importorskip("pypdf")
+
+from pdf_checks import text_of, weasyprint_logs
 
 from cs_workbook.reports import assets
 from cs_workbook.reports.render import PDF_OPTIONS, Renderer
@@ -24,35 +24,6 @@ AS_OF = dt.date(2026, 11, 23)
 ACCOUNTS = ("ACC-001", "ACC-004")  # a Green strategic account and a Red churning one
 SECTIONS = ("cover", "summary", "scorecard", "adoption", "time-to-value", "success-plan",
             "support", "commercials", "appendix")
-
-
-class _Records(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.records = []
-
-    def emit(self, record):
-        if not record.name.startswith("weasyprint.progress"):
-            self.records.append(record)
-
-
-@contextmanager
-def weasyprint_logs():
-    """Every record the ``weasyprint`` logger emits (progress messages excluded)."""
-    logger = logging.getLogger("weasyprint")
-    handler, level = _Records(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler.records
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-
-
-def text_of(pdf: bytes) -> list[str]:
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return [" ".join(p.extract_text().replace("\u00a0", " ").split()) for p in reader.pages]
 
 
 @pytest.fixture(scope="module")

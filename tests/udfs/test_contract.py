@@ -1,4 +1,4 @@
-"""Contract of the Excel face: SPEC §3.3 names and argument order, the xlwings metadata that
+"""Contract of the Excel face: docs/functions.md names and argument order, the xlwings metadata that
 classic *Import Functions* and Office.js registration read, help texts, and a snapshot of the
 catalogue so any change to the Excel-facing API shows in review.
 
@@ -15,17 +15,18 @@ import json
 import os
 import sys
 import types
-from pathlib import Path
 
 import pytest
+from paths import ROOT, SNAPSHOTS
+
 from cs_workbook.udfs import CATALOGUE
 from cs_workbook.udfs._xl import ARG_OPTIONS, CATEGORY
 
 from cs_workbook import udfs
 
-SNAPSHOT = Path(__file__).parent / "snapshots" / "catalogue.json"
+SNAPSHOT = SNAPSHOTS / "catalogue.json"
 
-# SPEC.md §3.3, verbatim: names and argument order are the contract ([x] = optional). The CD
+# docs/functions.md, verbatim: names and argument order are the contract ([x] = optional). The CD
 # and Security scores (the numbers CS_PRODUCT_SCORE weighs) follow their colours.
 SPEC = """
 CS_DAYS(start, end)
@@ -215,7 +216,7 @@ def test_catalogue_snapshot():
 def test_generated_reference_is_current():
     from cs_workbook.udfs.catalogue import markdown
 
-    reference = Path(__file__).parents[1] / "docs" / "functions.md"
+    reference = ROOT / "docs" / "functions.md"
     assert reference.read_text(encoding="utf-8") == markdown(), \
         "regenerate: cs-workbook functions --markdown -o docs/functions.md"
 

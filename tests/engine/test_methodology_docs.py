@@ -10,24 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from paths import ROOT
+
 from cs_workbook import errors as cs_errors
 from cs_workbook import metrics
 
 
-def repo_root() -> Path:
-    """The folder holding pyproject.toml, searched upwards from this file (so the test keeps
-    working if tests/ is reorganised into subfolders)."""
-    here = Path(__file__).resolve()
-    for folder in here.parents:
-        if (folder / "pyproject.toml").is_file():
-            return folder
-    raise RuntimeError(f"no pyproject.toml above {here}")
-
-
-ROOT = repo_root()
 METHODOLOGY = ROOT / "docs" / "methodology.md"
 #: Where citations are checked: the engine, the adapters, the templates and the docs.
-CITING = ("cs_workbook", "udfs", "reports", "templates", "README.md", "docs")
+CITING = ("cs_workbook", "udfs", "reports", "templates", "README.md", "docs", "bench", "tests")
 
 _NUMBER = r"\d+(?:\.\d+)*"
 #: "methodology §1.2", "DOMAIN §1.2", "DOMAIN.md §1.2", "methodology.md § 1.2", and the
@@ -83,6 +74,28 @@ def test_every_citation_resolves_to_a_heading():
     missing = [f"{where}: §{n}" for where, n in found if n not in known]
     assert not missing, "citations without a heading in docs/methodology.md:\n" + "\n".join(
         missing)
+
+
+#: Documents that live outside the repository: nothing in it may send a reader there.
+_OUTSIDE = re.compile(r"\b(?:DOMAIN|SPEC)(?:\.md)?\s*§|\b(?:DOMAIN|SPEC)\.md\b|shared/seeds")
+#: Repository documents cited by path (``docs/functions.md``): each must exist.
+_DOC_PATH = re.compile(r"\bdocs/[\w.-]+\.md\b")
+
+
+def test_nothing_cites_a_document_outside_the_repository():
+    here = Path(__file__).resolve()
+    found = [f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}: {m[0]}"
+             for path, text in _text_files() if path.resolve() != here
+             for m in _OUTSIDE.finditer(text)]
+    found += [f"{path.relative_to(ROOT)}: {m[0]} does not exist"
+              for path, text in _text_files() for m in _DOC_PATH.finditer(text)
+              if not (ROOT / m[0]).is_file()]
+    assert not found, "\n".join(found)
+
+
+def test_outside_pattern():
+    assert _OUTSIDE.search("see SPEC.md §5.1") and _OUTSIDE.search("[DOMAIN §1.2]")
+    assert _OUTSIDE.search("rules in DOMAIN.md") and not _OUTSIDE.search("methodology §1.2")
 
 
 def test_citation_pattern():
