@@ -20,10 +20,9 @@ __all__ = ["CS_LICENSE_UTILIZATION", "CS_MONTHS_BETWEEN", "CS_LICENSE_HEALTH",
 def CS_LICENSE_UTILIZATION(billable_users, licensed_users):
     """License utilization = billable ÷ licensed users as a fraction, not capped; #N/A when
     licensed is 0 or blank. Example: =CS_LICENSE_UTILIZATION(80, 100) returns 0.8 (80 %)."""
-    cfg = config()
     cols = [co.numbers(billable_users, "billable_users", 0),
             co.numbers(licensed_users, "licensed_users", 0)]
-    return elementwise(lambda b, lic: m.license_utilization(b, lic, config=cfg), cols)
+    return elementwise(lambda b, lic: m.license_utilization(b, lic), cols)
 
 
 @func
@@ -97,8 +96,7 @@ def CS_LIFECYCLE_STAGE(onboarding_closed, infrastructure_ready, adoption_complet
     """Lifecycle stage from the first milestone not reached: Onboarding, Implementation,
     Adoption or Optimize & Grow. Example: =CS_LIFECYCLE_STAGE(DATE(2024,2,1), "", FALSE)
     returns Implementation."""
-    cfg = config()
     cols = [co.milestones(onboarding_closed, "onboarding_closed"),
             co.milestones(infrastructure_ready, "infrastructure_ready"),
             co.milestones(adoption_complete, "adoption_complete")]
-    return elementwise(lambda o, i, a: m.lifecycle_stage(o, i, a, config=cfg), cols, "text")
+    return elementwise(lambda o, i, a: m.lifecycle_stage(o, i, a), cols, "text")

@@ -176,10 +176,9 @@ def CS_SUCCESS_PLAN_HEALTH(plan_status, objectives, has_strategy):
     """Success plan (ROI) colour: Green for an Active plan with objectives and strategy;
     Yellow for a Draft or no strategy; Red for no plan or no objectives. Example:
     =CS_SUCCESS_PLAN_HEALTH("Active", 2, TRUE) returns Green."""
-    cfg = config()
     cols = [co.texts(plan_status, "plan_status"), co.numbers(objectives, "objectives", 0),
             co.flags(has_strategy, "has_strategy")]
-    return elementwise(lambda s, o, h: m.success_plan_health(s, o, h, config=cfg), cols, "text")
+    return elementwise(lambda s, o, h: m.success_plan_health(s, o, h), cols, "text")
 
 
 @func
@@ -190,10 +189,9 @@ def CS_PERSONA_HEALTH(dev_lead_engaged, security_lead_engaged):
     """Persona engagement colour: Green when both the Dev Lead and the Security Lead engaged,
     Yellow for one, Red for neither. Example: =CS_PERSONA_HEALTH(TRUE, FALSE) returns
     Yellow."""
-    cfg = config()
     cols = [co.flags(dev_lead_engaged, "dev_lead_engaged"),
             co.flags(security_lead_engaged, "security_lead_engaged")]
-    return elementwise(lambda d, s: m.persona_health(d, s, config=cfg), cols, "text")
+    return elementwise(lambda d, s: m.persona_health(d, s), cols, "text")
 
 
 @func

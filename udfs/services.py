@@ -128,6 +128,5 @@ def CS_SOW_PRICE(hours, bill_rates, discount_pct=None, travel_billed=None):
 def CS_SOW_MARGIN(price, cost):
     """Gross margin of a SOW: (price − cost) ÷ price as a fraction; #N/A when price is 0 or
     blank (target 30 %). Example: =CS_SOW_MARGIN(30000, 13787.23) returns 0.54."""
-    cfg = config()
     cols = [co.numbers(price, "price", 0), co.numbers(cost, "cost", 0)]
-    return elementwise(lambda p, c: m.sow_margin(p, c, config=cfg), cols)
+    return elementwise(lambda p, c: m.sow_margin(p, c), cols)

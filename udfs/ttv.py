@@ -15,9 +15,7 @@ __all__ = ["CS_DAYS", "CS_TIME_TO_ENGAGE", "CS_TIME_TO_FIRST_VALUE", "CS_TIME_TO
 
 
 def _days(rule, start, end, start_name, end_name):
-    cfg = config()
-    return elementwise(lambda s, e: rule(s, e, config=cfg),
-                       [co.dates(start, start_name), co.dates(end, end_name)], "int")
+    return elementwise(rule, [co.dates(start, start_name), co.dates(end, end_name)], "int")
 
 
 @func

@@ -28,7 +28,7 @@ def utilization(billable: np.ndarray, licensed: np.ndarray) -> np.ndarray:
         return np.where(licensed > 0, billable / np.where(licensed > 0, licensed, 1), np.nan)
 
 
-def license_utilization(billable_users, licensed_users, *, config: Config = DEFAULT):
+def license_utilization(billable_users, licensed_users):
     """License utilization = billable users ÷ licensed users, not capped.
 
     Parameters
@@ -37,8 +37,6 @@ def license_utilization(billable_users, licensed_users, *, config: Config = DEFA
         Billable users (guests on Ultimate and bots excluded).
     licensed_users : float or array_like
         Licensed users (seats bought); 0 or blank gives NA.
-    config : Config, optional
-        Unused; accepted for a uniform signature.
 
     Returns
     -------
@@ -280,8 +278,7 @@ def _done(shape, x, name) -> np.ndarray:
     return out
 
 
-def lifecycle_stage(onboarding_closed, infrastructure_ready, adoption_complete_flag, *,
-                    config: Config = DEFAULT):
+def lifecycle_stage(onboarding_closed, infrastructure_ready, adoption_complete_flag):
     """Lifecycle stage: the first milestone not yet reached names the stage.
 
     Onboarding until onboarding is closed → Implementation until production infrastructure
@@ -292,8 +289,6 @@ def lifecycle_stage(onboarding_closed, infrastructure_ready, adoption_complete_f
     onboarding_closed, infrastructure_ready, adoption_complete_flag : date, bool or array_like
         Milestones: reached when the cell holds a date or TRUE; blank, FALSE or "no" is not
         reached.
-    config : Config, optional
-        Unused; accepted for a uniform signature.
 
     Returns
     -------
@@ -340,15 +335,13 @@ def stage_names(onboarded: np.ndarray, infra_ready: np.ndarray, adopted: np.ndar
     return np.array(STAGES, dtype=object)[idx]
 
 
-def overage_seats(billable_users, licensed_users, *, config: Config = DEFAULT):
+def overage_seats(billable_users, licensed_users):
     """Seats used beyond the license: ``max(0, billable − licensed)`` (true-up exposure).
 
     Parameters
     ----------
     billable_users, licensed_users : float or array_like
         Billable and licensed users.
-    config : Config, optional
-        Unused; accepted for a uniform signature.
 
     Returns
     -------

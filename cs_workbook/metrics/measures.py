@@ -121,7 +121,7 @@ def support_health(tickets_per_month, *, config: Config = DEFAULT):
     return colour_output(shape, support_codes(t, config))
 
 
-def emergency_health(emergency_open, emergency_closed_last_7_days, *, config: Config = DEFAULT):
+def emergency_health(emergency_open, emergency_closed_last_7_days):
     """Emergency tickets: Red if any open, Yellow if any closed in the last 7 days, else Green.
 
     Parameters
@@ -130,8 +130,6 @@ def emergency_health(emergency_open, emergency_closed_last_7_days, *, config: Co
         Open emergency (Priority: Urgent) tickets.
     emergency_closed_last_7_days : float or array_like
         Emergency tickets closed in the last 7 days.
-    config : Config, optional
-        Unused; accepted for a uniform signature.
 
     Returns
     -------
@@ -187,7 +185,7 @@ def _status_codes(shape, status) -> np.ndarray:
     return out
 
 
-def success_plan_health(plan_status, objectives, has_strategy, *, config: Config = DEFAULT):
+def success_plan_health(plan_status, objectives, has_strategy):
     """ROI (success plan) colour, using the CHS-2022 wording.
 
     Parameters
@@ -198,8 +196,6 @@ def success_plan_health(plan_status, objectives, has_strategy, *, config: Config
         Number of objectives in the plan; blank counts as 0.
     has_strategy : bool or array_like
         Whether the plan has Strategy/Highlights; blank counts as no.
-    config : Config, optional
-        Unused; accepted for a uniform signature.
 
     Returns
     -------
@@ -241,7 +237,7 @@ def persona_codes(dev: np.ndarray, sec: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(dev) & np.isnan(sec), NA, out).astype(np.int8)
 
 
-def persona_health(dev_lead_engaged, security_lead_engaged, *, config: Config = DEFAULT):
+def persona_health(dev_lead_engaged, security_lead_engaged):
     """Persona engagement: Green both Dev and Security Lead attended, Yellow one, Red neither.
 
     Parameters
@@ -249,8 +245,6 @@ def persona_health(dev_lead_engaged, security_lead_engaged, *, config: Config = 
     dev_lead_engaged, security_lead_engaged : bool or array_like
         Whether the Dev Lead / Security Lead attended a meeting in the past 3 months; blank is
         unknown.
-    config : Config, optional
-        Unused; accepted for a uniform signature.
 
     Returns
     -------

@@ -66,7 +66,7 @@ def ps_standard_rate(avg_annual_ote, benefits, billable_hours=None, *, config: C
     return output(shape, (ote + ben) / hours, name="standard_rate")
 
 
-def rate_table(table) -> pd.DataFrame:
+def rate_table(table, *, config: Config = DEFAULT) -> pd.DataFrame:
     """A rate table (DataFrame, or rows with or without the header row) as a clean DataFrame
     with the :data:`RATE_COLUMNS`; a blank Standard Rate is computed from OTE and benefits.
 
@@ -75,6 +75,8 @@ def rate_table(table) -> pd.DataFrame:
     table : pandas.DataFrame or sequence of rows
         Columns Quarter, Effective From, Role, Average Annual OTE, Benefits, Billable Hours,
         Standard Rate, Bill Rate (header optional; Effective From and Role are required).
+    config : Config, optional
+        Its ``ps_billable_hours`` (1,880 by default) fills a blank or 0 Billable Hours.
 
     Returns
     -------
@@ -92,7 +94,7 @@ def rate_table(table) -> pd.DataFrame:
     Notes
     -----
     A blank Standard Rate is ``(OTE + benefits) / hours`` with the row's Billable Hours, or
-    1,880 when those are blank or 0 [methodology §6.1, §6.2]. Quarterly rate versions follow
+    ``ps_billable_hours`` (1,880) when those are blank or 0 [methodology §6.1, §6.2]. Quarterly rate versions follow
     GitLab Customer Success Vision (the standard cost is updated each quarter); the table layout
     is our choice.
     """
@@ -124,7 +126,7 @@ def rate_table(table) -> pd.DataFrame:
     ote = floats(shape, df["Average Annual OTE"].to_numpy(dtype=object), "Average Annual OTE", minimum=0)
     ben = np.nan_to_num(floats(shape, df["Benefits"].to_numpy(dtype=object), "Benefits", minimum=0))
     hrs = floats(shape, df["Billable Hours"].to_numpy(dtype=object), "Billable Hours", minimum=0)
-    hrs = np.where(np.isnan(hrs) | (hrs == 0), DEFAULT.ps_billable_hours, hrs)
+    hrs = np.where(np.isnan(hrs) | (hrs == 0), config.ps_billable_hours, hrs)
     std = np.where(np.isnan(std), (ote + ben) / hrs, std)
     out = pd.DataFrame({
         "Quarter": texts(shape, df["Quarter"].to_numpy(dtype=object)),
@@ -153,7 +155,7 @@ def ps_rate(role, as_of, table, column: str = "Standard Rate", *, config: Config
     column : str, optional
         ``"Standard Rate"`` (default, the cost rate) or ``"Bill Rate"``.
     config : Config, optional
-        Unused; accepted for a uniform signature.
+        Its ``ps_billable_hours`` fills a blank Billable Hours (see :func:`rate_table`).
 
     Returns
     -------
@@ -182,7 +184,7 @@ def ps_rate(role, as_of, table, column: str = "Standard Rate", *, config: Config
     >>> ps_rate("Engineer", "2025-04-30", t), ps_rate("engineer", "2025-05-01", t)
     (110.0, 115.0)
     """
-    rates = rate_table(table)
+    rates = rate_table(table, config=config)
     shape = shape_of(role, as_of)
     roles = texts(shape, role)
     when = dates(shape, as_of, "as_of").astype("datetime64[ns]")
@@ -340,15 +342,13 @@ def sow_price(hours, bill_rates, discount_pct=None, travel_billed=None, *,
     return fees * (1 - d) + _money(travel_billed, "travel_billed")
 
 
-def sow_margin(price, cost, *, config: Config = DEFAULT):
+def sow_margin(price, cost):
     """Gross margin = (price − cost) ÷ price; NA when price is 0 or blank.
 
     Parameters
     ----------
     price, cost : float or array_like
         SOW price and cost.
-    config : Config, optional
-        Unused; accepted for a uniform signature.
 
     Returns
     -------
@@ -382,15 +382,13 @@ def sow_margin(price, cost, *, config: Config = DEFAULT):
     return output(shape, m, name="margin")
 
 
-def sow_markup(price, cost, *, config: Config = DEFAULT):
+def sow_markup(price, cost):
     """Markup = (price − cost) ÷ cost; NA when cost is 0.
 
     Parameters
     ----------
     price, cost : float or array_like
         SOW price and cost.
-    config : Config, optional
-        Unused; accepted for a uniform signature.
 
     Returns
     -------

@@ -17,10 +17,8 @@ from .dates import day_diff
 from .licenses import first_value_dates, utilization
 
 __all__ = ["time_to_engage", "time_to_first_value", "time_to_onboard", "ttv_goal",
-           "ttv_status", "ttv_status_codes", "time_to_utilization", "KPIS", "STATUSES"]
+           "ttv_status", "ttv_status_codes", "time_to_utilization"]
 
-KPIS = ("engage", "first_value", "onboard")
-STATUSES = ("Met", "Missed", "Open", "Overdue")
 
 
 def _days(start, end, clamp: bool):
@@ -29,7 +27,7 @@ def _days(start, end, clamp: bool):
     return shape, (np.maximum(d, 0) if clamp else d)
 
 
-def time_to_engage(onboarding_start, first_meeting, *, config: Config = DEFAULT):
+def time_to_engage(onboarding_start, first_meeting):
     """Days from onboarding start to the first call/meeting, clamped at 0; NA if none yet.
 
     Parameters
@@ -38,8 +36,6 @@ def time_to_engage(onboarding_start, first_meeting, *, config: Config = DEFAULT)
         Onboarding CTA start date.
     first_meeting : date, str or array_like
         Date of the first Timeline call or meeting; blank while there is none.
-    config : Config, optional
-        Unused; accepted for a uniform signature (the goal is ``goal_engage_days``).
 
     Returns
     -------
@@ -70,7 +66,7 @@ def time_to_engage(onboarding_start, first_meeting, *, config: Config = DEFAULT)
     return output(shape, d, "int", name="time_to_engage")
 
 
-def time_to_first_value(contract_date, first_value_date, *, config: Config = DEFAULT):
+def time_to_first_value(contract_date, first_value_date):
     """Days from the original contract date to first value (negative allowed).
 
     Parameters
@@ -79,8 +75,6 @@ def time_to_first_value(contract_date, first_value_date, *, config: Config = DEF
         Original contract date.
     first_value_date : date, str or array_like
         First value date (see :func:`first_value_date`); blank while not reached.
-    config : Config, optional
-        Unused; accepted for a uniform signature (the goal is ``goal_first_value_days``).
 
     Returns
     -------
@@ -107,7 +101,7 @@ def time_to_first_value(contract_date, first_value_date, *, config: Config = DEF
     return output(shape, d, "int", name="time_to_first_value")
 
 
-def time_to_onboard(onboarding_start, onboarding_closed, *, config: Config = DEFAULT):
+def time_to_onboard(onboarding_start, onboarding_closed):
     """Days from onboarding start to onboarding closed.
 
     Parameters
@@ -116,8 +110,6 @@ def time_to_onboard(onboarding_start, onboarding_closed, *, config: Config = DEF
         Onboarding CTA start date.
     onboarding_closed : date, str or array_like
         Date the onboarding CTA was closed; blank while open.
-    config : Config, optional
-        Unused; accepted for a uniform signature (the goal is ``goal_onboard_days``).
 
     Returns
     -------

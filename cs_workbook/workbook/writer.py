@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import math
 import pathlib
-import re
 import warnings
 
 import numpy as np
@@ -27,11 +26,10 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from ..data import CSData
-from ..errors import InvalidInput
 from ..files import atomic_path
-from ..schema import SHEETS, Column, Sheet
+from ..schema import SHEETS, Sheet
 
-__all__ = ["write_workbook", "write_frames", "NUMBER_FORMATS", "SPARE_ROWS", "TABLE_STYLE"]
+__all__ = ["write_workbook", "NUMBER_FORMATS", "SPARE_ROWS", "TABLE_STYLE"]
 
 #: number format by column kind; kinds not listed stay "General"
 NUMBER_FORMATS = {
@@ -50,15 +48,10 @@ SENTIMENT_COLOURS = (("Red", "FFC7CE", "9C0006"), ("Yellow", "FFEB9C", "9C5700")
                      ("Green", "C6EFCE", "006100"))
 # Spreadsheets treat text starting with these as a formula (CSV/DDE injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 # Config values keep their type (numbers stay numbers) instead of being written as text.
 _CONFIG = next(s for s in SHEETS if s.name == "Config")
 _CONFIG = dataclasses.replace(_CONFIG, columns=tuple(
     dataclasses.replace(c, kind="any") if c.name == "Value" else c for c in _CONFIG.columns))
-#: pandas.api.types.infer_dtype result -> column kind, for write_frames
-_INFERRED_KINDS = {"datetime64": "date", "datetime": "date", "date": "date", "boolean": "bool",
-                   "integer": "int", "floating": "number", "mixed-integer-float": "number",
-                   "string": "text", "empty": "text"}
 
 
 def write_workbook(data: CSData, path, *, config_rows: dict | None = None, as_of=None,
@@ -98,46 +91,6 @@ def write_workbook(data: CSData, path, *, config_rows: dict | None = None, as_of
     from .scorecard import add_scorecard
 
     return _save(path, specs, finish=lambda wb: add_scorecard(wb, data, as_of=as_of))
-
-
-def write_frames(path, frames: dict[str, pd.DataFrame]) -> pathlib.Path:
-    """Write ``{sheet name: DataFrame}`` as formatted Excel tables (e.g. score output).
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        Target ``.xlsx`` file, written atomically.
-    frames : dict of str to pandas.DataFrame
-        One sheet per item, in order; the index is not written. Column kinds (date, int,
-        bool…) are inferred from the values; a frame named like a schema sheet with exactly its
-        headers is written with that schema.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
-
-    Raises
-    ------
-    InvalidInput
-        A sheet name Excel cannot use, or a frame without distinct column names.
-    WorkbookError
-        The file cannot be written. Missing parent directories are created.
-    """
-    specs, tables = [], []
-    for name, df in frames.items():
-        _check_sheet_name(name, [s.name for s, _ in specs])
-        df = df.set_axis([str(c) for c in df.columns], axis=1)
-        if not len(df.columns) or df.columns.str.casefold().duplicated().any():
-            raise InvalidInput(f"sheet {name!r} needs distinct column names")
-        schema = next((s for s in SHEETS if s.name == name), None)
-        if schema is None or list(df.columns) != schema.headers:
-            cols = tuple(Column(str(c), _infer_kind(df[c]), width=max(10, min(48, len(str(c)) + 4)))
-                         for c in df.columns)
-            schema = Sheet(name, _table_name(name, tables), cols)
-        tables.append(schema.table)
-        specs.append((schema, df))
-    return _save(path, specs)
 
 
 def _save(path, specs: list[tuple[Sheet, pd.DataFrame]], finish=None) -> pathlib.Path:
@@ -265,27 +218,3 @@ def _python_value(v, kind: str):
     if isinstance(v, int | datetime.date | datetime.datetime):
         return v
     return str(v)
-
-
-def _infer_kind(series: pd.Series) -> str:
-    """Column kind from the values (``any`` keeps each value's own type)."""
-    return _INFERRED_KINDS.get(pd.api.types.infer_dtype(series, skipna=True), "any")
-
-
-def _check_sheet_name(name, taken: list[str]) -> None:
-    if not isinstance(name, str) or not 0 < len(name) <= 31 or _BAD_SHEET_CHARS.search(name) \
-            or name.startswith("'") or name.endswith("'"):
-        raise InvalidInput(f"{name!r} is not a valid Excel sheet name")
-    if name.casefold() in (t.casefold() for t in taken):
-        raise InvalidInput(f"duplicate sheet name {name!r}")
-
-
-def _table_name(sheet_name: str, taken: list[str]) -> str:
-    """An Excel table name: letters, digits, _ and ., not starting with a digit or like a cell."""
-    base = re.sub(r"[^0-9A-Za-z_.]", "", sheet_name) or "Table"
-    if not re.match(r"[A-Za-z_]", base) or re.fullmatch(r"(?i)[A-Z]{1,3}\d+|R\d*C?\d*|C\d*", base):
-        base = "T_" + base
-    name, k = base, 2
-    while name.casefold() in (t.casefold() for t in taken):
-        name, k = f"{base}_{k}", k + 1
-    return name

@@ -51,7 +51,7 @@ def book(tmp_path):
     ws.title = "My Data"
     ws.append(["A", "B", "C"])
     for i in range(1, 4):
-        ws.append([i, i * 10, f"=Data[[#This Row],[A]]+Data[[#This Row],[B]]"])
+        ws.append([i, i * 10, "=Data[[#This Row],[A]]+Data[[#This Row],[B]]"])
     ws.add_table(Table(displayName="Data", ref="A1:C4"))
     s = wb.create_sheet("S")
     formulas = {

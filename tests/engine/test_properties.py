@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
-import shutil
-import subprocess
 import zipfile
 
 import openpyxl
@@ -14,12 +11,12 @@ import pandas as pd
 import pytest
 
 from cs_workbook.data import CSData, frame
-from cs_workbook.errors import InvalidInput, WorkbookError
+from cs_workbook.errors import WorkbookError
 from cs_workbook.schema import SHEETS, sheet
 from cs_workbook import files
 from cs_workbook.workbook import writer
 from cs_workbook.sample import sample_portfolio
-from cs_workbook.workbook.writer import write_frames, write_workbook
+from cs_workbook.workbook.writer import write_workbook
 
 AS_OF = datetime.date(2026, 11, 23)
 INJECTIONS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "=1+1", "#N/A"]
@@ -213,56 +210,6 @@ def test_unwritable_target_is_a_workbook_error(tmp_path, data):
     with pytest.raises(WorkbookError, match="cannot write") as err:
         write_workbook(data, tmp_path / "file" / "out.xlsx")
     assert err.value.file == str(tmp_path / "file" / "out.xlsx")
-
-
-def test_write_frames_infers_kinds(tmp_path):
-    scores = pd.DataFrame({
-        "Account ID": ["ACC-001", "=bad"], "Health Score": [70.83, None],
-        "Adopted Use Cases": [3, 1], "Adoption Complete": [True, False],
-        "First Value Date": [datetime.date(2026, 3, 1), None],
-        "As Of": pd.to_datetime(["2026-11-23", "2026-11-23"]), "Mixed": [1, "x"],
-    })
-    path = write_frames(tmp_path / "scores.xlsx", {"Scores": scores, "1 Drops": scores.iloc[:0]})
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Scores"]
-    assert list(ws.tables) == ["Scores"] and list(wb["1 Drops"].tables) == ["T_1Drops"]
-    assert [c.value for c in ws[2]] == ["ACC-001", 70.83, 3, True, datetime.datetime(2026, 3, 1),
-                                        datetime.datetime(2026, 11, 23), 1]
-    assert ws["A3"].value == "=bad" and ws["B3"].value is None and ws["G3"].value == "x"
-    assert ws["C2"].number_format == "#,##0" and ws["E2"].number_format == "yyyy-mm-dd"
-    assert ws["F2"].number_format == "yyyy-mm-dd"
-    assert "<f>" not in "".join(sheet_xml(path).values())
-    with pytest.raises(InvalidInput):
-        write_frames(tmp_path / "bad.xlsx", {"a/b": scores})
-    with pytest.raises(InvalidInput):
-        write_frames(tmp_path / "bad.xlsx", {"x" * 32: scores})
-    with pytest.raises(InvalidInput):
-        write_frames(tmp_path / "bad.xlsx", {"a": pd.DataFrame([[1, 2]], columns=["x", "X"])})
-    with pytest.raises(InvalidInput):
-        write_frames(tmp_path / "bad.xlsx", {"a": pd.DataFrame()})
-    assert not (tmp_path / "bad.xlsx").exists()
-    numbered = write_frames(tmp_path / "n.xlsx", {"N": pd.DataFrame({7: [1]})})
-    ws = openpyxl.load_workbook(numbered)["N"]
-    assert [ws["A1"].value, ws["A2"].value] == ["7", 1]
-
-
-def test_write_frames_uses_the_schema_for_schema_sheets(tmp_path, data):
-    path = write_frames(tmp_path / "u.xlsx", {"Usage": data.usage})
-    ws = openpyxl.load_workbook(path)["Usage"]
-    assert list(ws.tables) == ["Usage"] and ws["B2"].number_format == "mmm yyyy"
-
-
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_libreoffice_opens_the_workbook(tmp_path, written):
-    path, _ = written
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-                    "csv", "--outdir", str(tmp_path), str(path)],
-                   check=True, capture_output=True, timeout=180)
-    lines = (tmp_path / "portfolio.csv").read_text().splitlines()
-    assert lines[0].split(",")[:3] == ["Account ID", "Account", "Segment"]
-    assert len(lines) == 13
-    assert re.match(r"ACC-001,[^,]+,\w", lines[1])
 
 
 def _umask() -> int:
