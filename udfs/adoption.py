@@ -26,13 +26,14 @@ def CS_LICENSE_UTILIZATION(billable_users, licensed_users):
 
 
 @func
-@arg("start", doc="Start date")
-@arg("end", doc="End date")
+@arg("start_date", doc="Start date")
+@arg("end_date", doc="End date")
 @boundary
-def CS_MONTHS_BETWEEN(start, end):
-    """Calendar months from start to end, days ignored: (year₂−year₁)·12 + (month₂−month₁).
-    Example: =CS_MONTHS_BETWEEN(DATE(2024,1,31), DATE(2024,2,1)) returns 1."""
-    return elementwise(m.months_between, [co.dates(start, "start"), co.dates(end, "end")], "int")
+def CS_MONTHS_BETWEEN(start_date, end_date):
+    """Calendar months from start_date to end_date, days ignored: (year₂−year₁)·12 +
+    (month₂−month₁). Example: =CS_MONTHS_BETWEEN(DATE(2024,1,31), DATE(2024,2,1)) returns 1."""
+    return elementwise(m.months_between, [co.dates(start_date, "start_date"),
+                                          co.dates(end_date, "end_date")], "int")
 
 
 @func

@@ -19,13 +19,15 @@ def _days(rule, start, end, start_name, end_name):
 
 
 @func
-@arg("start", doc="Start date: a date cell, a column of dates, or text like 2026-01-31")
-@arg("end", doc="End date (same shape as start, or one date)")
+@arg("start_date", doc="Start date: a date cell, a column of dates, or text like 2026-01-31")
+@arg("end_date", doc="End date (same shape as start_date, or one date)")
 @boundary
-def CS_DAYS(start, end):
-    """Whole calendar days from start to end (end − start, negative allowed); #N/A if a date
-    is blank. Example: =CS_DAYS(DATE(2020,1,1), DATE(2020,1,12)) returns 11."""
-    return elementwise(m.days_between, [co.dates(start, "start"), co.dates(end, "end")], "int")
+def CS_DAYS(start_date, end_date):
+    """Whole calendar days from start_date to end_date (end_date − start_date, negative
+    allowed); #N/A if a date is blank. Example: =CS_DAYS(DATE(2020,1,1), DATE(2020,1,12))
+    returns 11."""
+    return elementwise(m.days_between, [co.dates(start_date, "start_date"),
+                                        co.dates(end_date, "end_date")], "int")
 
 
 @func
@@ -89,15 +91,16 @@ def _statuses(kpis, start, end, as_of, cfg):
 
 @func
 @arg("kpi", doc="engage, first_value or onboard")
-@arg("start", doc="Start date of the KPI (onboarding start, or contract date for first_value)")
-@arg("end", doc="End date; blank while still open")
+@arg("start_date",
+     doc="Start date of the KPI (onboarding start, or contract date for first_value)")
+@arg("end_date", doc="End date; blank while still open")
 @arg("as_of", doc="Date to judge open KPIs on; default today")
 @boundary
-def CS_TTV_STATUS(kpi, start, end, as_of=None):
-    """Met or Missed when the end date is known (days ≤ goal), else Open or Overdue by days
+def CS_TTV_STATUS(kpi, start_date, end_date, as_of=None):
+    """Met or Missed when end_date is known (days ≤ goal), else Open or Overdue by days
     elapsed at as_of (default today). Example: =CS_TTV_STATUS("onboard", DATE(2020,8,15),
     DATE(2020,9,18)) returns Met."""
     cfg = config()
-    cols = [co.texts(kpi, "kpi"), co.dates(start, "start"), co.dates(end, "end"),
-            co.as_of_dates(as_of)]
+    cols = [co.texts(kpi, "kpi"), co.dates(start_date, "start_date"),
+            co.dates(end_date, "end_date"), co.as_of_dates(as_of)]
     return elementwise(lambda k, s, e, a: _statuses(k, s, e, a, cfg), cols, "text")

@@ -59,39 +59,43 @@ def CS_CI_HEALTH(ci_builds, billable_users):
 @func
 @arg("deployment_users", doc="Users who deployed in the last 28 days")
 @arg("deployments", doc="Deployments in the last 28 days")
-@arg("successful", doc="Successful deployments")
-@arg("failed", doc="Failed deployments")
+@arg("successful_deployments", doc="Successful deployments")
+@arg("failed_deployments", doc="Failed deployments")
 @arg("billable_users", doc=_BILLABLE)
 @boundary
-def CS_CD_HEALTH(deployment_users, deployments, successful, failed, billable_users):
+def CS_CD_HEALTH(deployment_users, deployments, successful_deployments, failed_deployments,
+                 billable_users):
     """CD adoption colour: mean points of deploying users %, deployments per user and success
     rate. Example: =CS_CD_HEALTH(8, 800, 90, 10, 100) returns Green."""
     cfg = config()
     return elementwise(lambda *a: m.cd_health(*a, config=cfg),
-                       _cd_columns(deployment_users, deployments, successful, failed,
-                                   billable_users), "text")
+                       _cd_columns(deployment_users, deployments, successful_deployments,
+                                   failed_deployments, billable_users), "text")
 
 
 @func
 @arg("deployment_users", doc="Users who deployed in the last 28 days")
 @arg("deployments", doc="Deployments in the last 28 days")
-@arg("successful", doc="Successful deployments")
-@arg("failed", doc="Failed deployments")
+@arg("successful_deployments", doc="Successful deployments")
+@arg("failed_deployments", doc="Failed deployments")
 @arg("billable_users", doc=_BILLABLE)
 @boundary
-def CS_CD_SCORE(deployment_users, deployments, successful, failed, billable_users):
+def CS_CD_SCORE(deployment_users, deployments, successful_deployments, failed_deployments,
+                billable_users):
     """CD adoption score 0–100 (what the product score weighs): mean points of deploying
     users %, deployments per user and success rate. Example: =CS_CD_SCORE(8, 800, 90, 10, 100)
     returns 79.17."""
     cfg = config()
     return elementwise(lambda *a: m.cd_score(*a, config=cfg),
-                       _cd_columns(deployment_users, deployments, successful, failed,
-                                   billable_users))
+                       _cd_columns(deployment_users, deployments, successful_deployments,
+                                   failed_deployments, billable_users))
 
 
-def _cd_columns(deployment_users, deployments, successful, failed, billable_users):
+def _cd_columns(deployment_users, deployments, successful_deployments, failed_deployments,
+                billable_users):
     return _counts((deployment_users, "deployment_users"), (deployments, "deployments"),
-                   (successful, "successful"), (failed, "failed"),
+                   (successful_deployments, "successful_deployments"),
+                   (failed_deployments, "failed_deployments"),
                    (billable_users, "billable_users"))
 
 

@@ -2,7 +2,7 @@
 classic *Import Functions* and Office.js registration read, help texts, and a snapshot of the
 catalogue so any change to the Excel-facing API shows in review.
 
-Update the snapshot deliberately with ``CS_UPDATE_SNAPSHOTS=1 pytest tests/test_udfs_contract.py``.
+Update the snapshot deliberately with ``CS_UPDATE_SNAPSHOTS=1 pytest tests/udfs/test_contract.py``.
 """
 
 from __future__ import annotations
@@ -26,25 +26,28 @@ from cs_workbook import udfs
 
 SNAPSHOT = SNAPSHOTS / "catalogue.json"
 
-# docs/functions.md, verbatim: names and argument order are the contract ([x] = optional). The CD
-# and Security scores (the numbers CS_PRODUCT_SCORE weighs) follow their colours.
+# The catalogue's contract: names and argument order ([x] = optional), as docs/functions.md
+# shows them. The CD and Security scores (the numbers CS_PRODUCT_SCORE weighs) follow their
+# colours. A long signature goes on over an indented line.
 SPEC = """
-CS_DAYS(start, end)
+CS_DAYS(start_date, end_date)
 CS_TIME_TO_ENGAGE(onboarding_start, first_meeting)
 CS_TIME_TO_FIRST_VALUE(contract_date, first_value_date)
 CS_TIME_TO_ONBOARD(onboarding_start, onboarding_closed)
 CS_TTV_GOAL(kpi)
-CS_TTV_STATUS(kpi, start, end, [as_of])
+CS_TTV_STATUS(kpi, start_date, end_date, [as_of])
 CS_LICENSE_UTILIZATION(billable_users, licensed_users)
-CS_MONTHS_BETWEEN(start, end)
+CS_MONTHS_BETWEEN(start_date, end_date)
 CS_LICENSE_HEALTH(utilization, account_age_months)
 CS_FIRST_VALUE_DATE(snapshot_dates, billable_users, licensed_users, [threshold])
 CS_ADOPTION_COMPLETE(utilization, primary_use_case_colour, [threshold])
 CS_USER_ENGAGEMENT_HEALTH(active_users, billable_users)
 CS_SCM_HEALTH(git_operation_users, billable_users)
 CS_CI_HEALTH(ci_builds, billable_users)
-CS_CD_HEALTH(deployment_users, deployments, successful, failed, billable_users)
-CS_CD_SCORE(deployment_users, deployments, successful, failed, billable_users)
+CS_CD_HEALTH(deployment_users, deployments, successful_deployments, failed_deployments,
+    billable_users)
+CS_CD_SCORE(deployment_users, deployments, successful_deployments, failed_deployments,
+    billable_users)
 CS_SECURITY_HEALTH(scanner_users, billable_users, scans, pipelines, scanner_types, [tier])
 CS_SECURITY_SCORE(scanner_users, billable_users, scans, pipelines, scanner_types, [tier])
 CS_PLATFORM_ADOPTION(scm, ci, cd, security)
@@ -76,7 +79,7 @@ CS_SOW_MARGIN(price, cost)
 
 def _spec():
     out = {}
-    for line in SPEC.strip().splitlines():
+    for line in SPEC.strip().replace("\n    ", " ").splitlines():
         name, args = line.rstrip(")").split("(")
         out[name] = [a.strip() for a in args.split(",") if a.strip()]
     return out
