@@ -8,7 +8,7 @@ so the functions would carry no metadata to test or to serve. These three build 
 (``sub``, ``vba``, ``category``, ``call_in_wizard``, ``async_mode``) and the Office.js keys
 that ``custom_functions_meta`` uses (``cache``, ``excel_name``, ``namespace``, ``help_url``,
 ``required_roles``). Both runtimes' own decorators leave an existing ``__xlfunc__`` alone
-apart from those option keys, and ``tests/test_udfs_contract.py`` checks that the result is
+apart from those option keys, and ``tests/udfs/test_contract.py`` checks that the result is
 what xlwings' classic and server decorators produce for the same function.
 """
 
