@@ -58,7 +58,7 @@ from cs_workbook.metrics import (cd_health, ci_health, days_between, emergency_h
                                  persona_health, product_score, scm_health, sentiment_status,
                                  success_plan_health, support_health, user_engagement_health,
                                  weighted_score)
-from cs_workbook.metrics.usecases import cd_score, security_health, security_score  # noqa: E402
+from cs_workbook.metrics.delivery import cd_score, security_health, security_score  # noqa: E402
 from cs_workbook.portfolio import score_accounts  # noqa: E402
 
 try:  # the validating reader (python-calamine); optional so the benchmark runs without it

@@ -14,7 +14,8 @@ from ..config import DEFAULT, Config
 from ..errors import InvalidInput
 from ._vector import dates, floats, is_scalar, number, output, shape_of
 from .dates import day_diff
-from .licenses import first_value_dates, utilization
+from .licenses import utilization
+from .milestones import first_value_dates
 
 __all__ = ["time_to_engage", "time_to_first_value", "time_to_onboard", "ttv_goal",
            "ttv_status", "ttv_status_codes", "time_to_utilization"]

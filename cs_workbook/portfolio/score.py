@@ -15,20 +15,33 @@ import pandas as pd
 from ..config import DEFAULT, GROUPS, PRODUCT_MEASURES, Config
 from ..data import CSData
 from ..metrics._vector import Shape, text_map
-from ..metrics.colours import (NA, RED, codes_of_scores, colour_codes, colour_names,
-                               points_of_codes)
+from ..metrics.colours import NA, RED, codes_of_scores, colour_codes, colour_names, points_of_codes
 from ..metrics.dates import day_diff, month_diff
+from ..metrics.delivery import _cd_codes, _security_codes, security_eligible
 from ..metrics.health import weighted_mean
-from ..metrics.licenses import (STAGES, adoption_codes, lu_health_codes, stage_names,
-                                utilization)
-from ..metrics.measures import (emergency_codes, meeting_cadence_codes, persona_codes,
-                                sentiment_codes, success_plan_codes, support_codes)
+from ..metrics.licenses import lu_health_codes, utilization
+from ..metrics.measures import (
+    emergency_codes,
+    meeting_cadence_codes,
+    persona_codes,
+    sentiment_codes,
+    success_plan_codes,
+    support_codes,
+)
+from ..metrics.milestones import STAGES, adoption_codes, stage_names
+from ..metrics.platform import adoption_count
 from ..metrics.trend import drop_codes, signal_flags, trend_codes
 from ..metrics.ttv import ttv_status_codes
-from ..metrics.usecases import (_cd_codes, _security_codes, adoption_count, measure_codes,
-                                ratio, security_eligible, use_case_score)
-from .snapshots import (SortedSheet, TimelinePrep, declining, month_end_days, month_start,
-                        take, timeline_facts)
+from ..metrics.usecases import measure_codes, ratio, use_case_score
+from .snapshots import (
+    SortedSheet,
+    TimelinePrep,
+    declining,
+    month_end_days,
+    month_start,
+    take,
+    timeline_facts,
+)
 
 __all__ = ["score_accounts", "COLOUR_COLUMNS"]
 

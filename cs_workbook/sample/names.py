@@ -9,7 +9,6 @@ from __future__ import annotations
 __all__ = [
     "COMPANIES",
     "CSMS",
-    "PERSONAS",
     "OBJECTIVES",
     "NOTES",
     "STAGE_CYCLE",
@@ -99,17 +98,6 @@ CSMS = (
     "Lucas Ferreira",
     "Hannah Kowalski",
     "Tom Nakamura",
-)
-
-#: External attendee roles written into the Timeline ``Attendees`` text, "; "-separated.
-PERSONAS = (
-    "Dev Lead",
-    "Security Lead",
-    "VP Engineering",
-    "Engineering Manager",
-    "Platform Engineer",
-    "CTO",
-    "Procurement",
 )
 
 OBJECTIVES = (
