@@ -26,8 +26,10 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
+# The core package holds only what the Excel functions need (numpy, pandas, xlwings); the
+# command line needs the extras: "all" (workbook, calc, pdf), plus "server" for the tests.
 if [ "$want_test" = 1 ]; then
-  .venv/bin/python -m pip install -q -e ".[test,server]"
+  .venv/bin/python -m pip install -q -e ".[all,test,server]"
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q -e ".[all]"
 fi

@@ -5,7 +5,7 @@ once for a whole range (:mod:`.rows`), map the answer to Excel values (:mod:`.er
 carries xlwings metadata (:mod:`._xl`) for the classic add-in (*UDF Modules* =
 ``cs_workbook.udfs``, *Import Functions*) and for Office.js (``cs-workbook serve``, namespace
 ``CS``). :mod:`.catalogue` renders the function reference; :mod:`.server` is the Office.js
-server (the ``server`` extra).
+server (the ``server`` extra); :mod:`.lite` names the functions ``=CS.X(…)`` for xlwings Lite.
 
 Imports only the engine, :mod:`cs_workbook.config_files`, numpy, pandas and xlwings — what
 xlwings Lite (Pyodide) can load — never workbook I/O, headless calc, reports or the CLI.

@@ -1,7 +1,8 @@
 """The ``cs-workbook`` parser and its one error handler.
 
 Bad input prints one line naming file, sheet, row and column and exits with code 2; a
-traceback appears only with ``--debug``.
+traceback appears only with ``--debug``. So does a command whose optional dependency is not
+installed: the line names the extra to install (:data:`EXTRAS`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,20 @@ from .. import __version__
 from ..errors import CSError
 from . import calc, ebr, excel, portfolio
 
-__all__ = ["main", "build_parser", "run"]
+__all__ = ["main", "build_parser", "run", "missing_extra", "EXTRAS"]
 
 #: Sub-command modules, in ``--help`` order; each has ``register(subparsers)``.
 COMMANDS = (portfolio, calc, ebr, excel)
+
+#: Top-level modules of the optional dependencies → the extra that installs them. The core
+#: package is only what the Excel functions need (numpy, pandas, xlwings); commands import
+#: their adapters when they run, so a missing extra shows as a ModuleNotFoundError there.
+EXTRAS = {
+    "openpyxl": "workbook", "et_xmlfile": "workbook", "python_calamine": "workbook",
+    "formulas": "calc", "schedula": "calc", "tqdm": "calc",
+    "jinja2": "pdf", "markupsafe": "pdf", "weasyprint": "pdf", "pydyf": "pdf",
+    "xlwings_server": "server", "fastapi": "server", "uvicorn": "server",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +60,23 @@ def run(args) -> int:
             raise
         print(f"cs-workbook: error: {_message(exc)}", file=sys.stderr)
         return 2
+    except ModuleNotFoundError as exc:
+        error = missing_extra(exc)
+        if error is None or getattr(args, "debug", False):
+            raise
+        print(f"cs-workbook: error: {error}", file=sys.stderr)
+        return 2
+
+
+def missing_extra(exc: ModuleNotFoundError) -> CSError | None:
+    """The one-line error for an optional dependency that is not installed, else None."""
+    module = (exc.name or "").split(".")[0]
+    extra = EXTRAS.get(module)
+    if extra is None:
+        return None
+    install = "cs-workbook[all,server]" if extra == "server" else "cs-workbook[all]"
+    return CSError(f"this command needs the '{extra}' extra ({module} is not installed): "
+                   f'pip install "{install}"')
 
 
 def _message(exc: Exception) -> str:
