@@ -14,9 +14,13 @@ what xlwings' classic and server decorators produce for the same function.
 
 from __future__ import annotations
 
+import copy
+import functools
 import inspect
+import re
 
-__all__ = ["func", "arg", "ret", "CATEGORY", "ARG_OPTIONS"]
+__all__ = ["func", "arg", "ret", "namespaced", "namespaced_formula", "CATEGORY", "ARG_OPTIONS",
+           "PREFIX"]
 
 #: Excel's function-wizard category of every CS_* function (classic add-in).
 CATEGORY = "CS Workbook"
@@ -24,6 +28,9 @@ CATEGORY = "CS Workbook"
 #: columns, so a column stays a column (xlwings' default squeezes it into a flat list that
 #: would spill as a row), and error cells arrive as their text ("#N/A") instead of None.
 ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
+#: The classic names' prefix; under a namespace it becomes "CS." (=CS.HEALTH_SCORE(…)).
+PREFIX = "CS_"
+_CLASSIC_CALL = re.compile(r"\bCS_([A-Z][A-Z0-9_]*)\(")
 
 
 def _metadata(f) -> dict:
@@ -100,3 +107,37 @@ def ret(convert=None, **options):
         return f
 
     return inner
+
+
+def namespaced(fn, *, namespace: str | None = None, arg_options: dict | None = None):
+    """``fn`` as Excel names it under the ``CS`` namespace (Office.js and xlwings Lite):
+    Excel name without the ``CS_`` prefix, help text spelled ``=CS.X(…)``. ``namespace`` sets
+    the function's own namespace (Lite; the server sets it in its manifest instead);
+    ``arg_options`` replaces every argument's converter options. ``fn``'s own metadata is
+    copied, never changed, so the classic add-in keeps ``=CS_X(…)``.
+    """
+
+    @functools.wraps(fn)
+    def call(*args):
+        return fn(*args)
+
+    xlf = copy.deepcopy(fn.__xlfunc__)
+    xlf["excel_name"] = fn.__name__.removeprefix(PREFIX)
+    xlf["ret"]["doc"] = namespaced_formula(xlf["ret"]["doc"])
+    if namespace is not None:
+        xlf["namespace"] = namespace
+    if arg_options is not None:
+        for info in xlf["args"]:
+            info["options"] = dict(arg_options)
+    xlf["argmap"] = {info["name"]: info for info in xlf["args"]}
+    call.__xlfunc__ = xlf
+    return call
+
+
+def namespaced_formula(text: str) -> str:
+    """Classic ``=CS_X(…)`` calls in ``text`` as Office.js and xlwings Lite spell them: ``=CS.X(…)``.
+
+    >>> namespaced_formula("=CS_DAYS(DATE(2020,1,1), DATE(2020,1,12))")
+    '=CS.DAYS(DATE(2020,1,1), DATE(2020,1,12))'
+    """
+    return _CLASSIC_CALL.sub(r"CS.\1(", text)

@@ -7,7 +7,7 @@ xlwings Lite registers every object of its ``main.py`` that carries xlwings meta
 
 Each name here is a catalogue function (:data:`cs_workbook.udfs.CATALOGUE`) with a copy of its
 metadata whose Excel name drops the ``CS_`` prefix and whose namespace is ``CS``: the same
-``=CS.X(…)`` spelling as ``cs-workbook serve``. The arguments keep the classic converter options
+``=CS.X(…)`` spelling as ``cs-workbook serve``, in its help text too. The arguments keep the classic converter options
 (rows × columns, error cells as their text), which xlwings' Office.js conversion also applies,
 turning Pyodide's ``JsNull`` of an empty cell into None. The classic functions themselves are
 untouched: *Import Functions* still writes ``=CS_X(…)``.
@@ -17,30 +17,12 @@ Imports only the catalogue and the standard library (see docs/excel-setup.md, "x
 
 from __future__ import annotations
 
-import copy
-import functools
-
 from . import CATALOGUE
+from ._xl import namespaced
 
 #: Namespace of the functions in Excel: =CS.HEALTH_SCORE(…)
 NAMESPACE = "CS"
 
-
-def lite_variant(fn):
-    """``fn`` under the Excel name ``NAMESPACE.X`` (its metadata copied, never changed)."""
-
-    @functools.wraps(fn)
-    def call(*args):
-        return fn(*args)
-
-    xlf = copy.deepcopy(fn.__xlfunc__)
-    xlf["excel_name"] = fn.__name__.removeprefix(f"{NAMESPACE}_")
-    xlf["namespace"] = NAMESPACE
-    xlf["argmap"] = {info["name"]: info for info in xlf["args"]}
-    call.__xlfunc__ = xlf
-    return call
-
-
-globals().update({name: lite_variant(fn) for name, fn in CATALOGUE.items()})
+globals().update({name: namespaced(fn, namespace=NAMESPACE) for name, fn in CATALOGUE.items()})
 
 __all__ = list(CATALOGUE)

@@ -23,8 +23,6 @@ PRO key for commercial use, or to ``noncommercial`` for noncommercial use.
 from __future__ import annotations
 
 import atexit
-import copy
-import functools
 import importlib.util
 import ipaddress
 import json
@@ -36,6 +34,7 @@ import tempfile
 import types
 from pathlib import Path
 
+from ._xl import namespaced
 from .coerce import date_order, date_order_from_format
 
 __all__ = ["NAMESPACE", "ServerUnavailable", "officejs_module", "create_app", "serve",
@@ -65,23 +64,10 @@ def officejs_module() -> types.ModuleType:
 
     module = types.ModuleType(_MODULE_NAME, "cs-workbook Excel functions for Office.js")
     for name, fn in CATALOGUE.items():
-        variant = functools.wraps(fn)(_call(fn))
-        xlf = copy.deepcopy(fn.__xlfunc__)
-        xlf["excel_name"] = name.removeprefix(f"{NAMESPACE}_")
-        for info in xlf["args"]:
-            info["options"] = {"convert": "raw"}
-        xlf["argmap"] = {info["name"]: info for info in xlf["args"]}
-        variant.__xlfunc__ = xlf
+        variant = namespaced(fn, arg_options={"convert": "raw"})
         variant.__module__ = _MODULE_NAME
         setattr(module, name, variant)
     return module
-
-
-def _call(fn):
-    def call(*args):
-        return fn(*args)
-
-    return call
 
 
 def is_loopback(host: str) -> bool:

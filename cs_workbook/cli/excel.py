@@ -47,7 +47,12 @@ def register(subparsers) -> None:
     f.set_defaults(func=cmd_functions)
 
     s = subparsers.add_parser(
-        "serve", help="serve the functions to Excel on Mac/web as =CS.…() (extra 'server')")
+        "serve", help="serve the functions to Excel on Mac/web as =CS.…() (extra 'server')",
+        description="Serve the CS_* functions to Excel (Windows, Mac, web) as Office.js custom "
+                    "functions =CS.X(…), through xlwings Server (extra 'server'). Needs "
+                    "XLWINGS_LICENSE_KEY in the environment: an xlwings PRO licence key for "
+                    "commercial use, or 'noncommercial' for noncommercial use. The free "
+                    "alternative is xlwings Lite (docs/excel-setup.md).")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     s.add_argument("--token", default=os.environ.get("CS_WORKBOOK_TOKEN"),
