@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare a fresh Debian machine: system libraries, a virtualenv in .venv, the package.
-# Usage: scripts/setup.sh [--test]   (--test adds the test tools: LibreOffice, poppler, pytest…)
+# Usage: scripts/setup.sh [--test]   (--test adds the test tools: LibreOffice, poppler, Node, pytest…)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,8 @@ want_test=0
 apt_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
 if [ "$want_test" = 1 ]; then
   apt_pkgs+=(poppler-utils libreoffice-calc-nogui)
+  # Node runs the served Office.js code in tests/udfs/test_officejs_node.py
+  command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
 fi
 missing=()
 for p in "${apt_pkgs[@]}"; do
