@@ -318,7 +318,6 @@ def test_ten_thousand_rows(harness):
     assert na and all(is_error(got[i], "NotAvailable") for i in na)
     assert [g for i, g in enumerate(got) if i not in set(na)] == \
         [float(e) for i, e in enumerate(expected) if i not in set(na)]
-    assert harness["by_name"]["ten_thousand"]["ms"] < 10_000  # generous; measured ~0.3 s
 
 
 # -- other hosts: runtime 1.3, another locale, no token -----------------------------------------
