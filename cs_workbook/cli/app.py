@@ -12,12 +12,12 @@ import sys
 
 from .. import __version__
 from ..errors import CSError
-from . import calc, ebr, excel, portfolio
+from . import calc, ebr, excel, excel_setup, portfolio
 
 __all__ = ["main", "build_parser", "run", "missing_extra", "EXTRAS"]
 
 #: Sub-command modules, in ``--help`` order; each has ``register(subparsers)``.
-COMMANDS = (portfolio, calc, ebr, excel)
+COMMANDS = (portfolio, calc, ebr, excel, excel_setup)
 
 #: Top-level modules of the optional dependencies → the extra that installs them. The core
 #: package is only what the Excel functions need (numpy, pandas, xlwings); commands import
