@@ -440,9 +440,9 @@ licence) and the helpers in `tests/calc/oracle.py` (edit the intro there). The t
 target is 99.5 %.
 
 Every workbook was checked to be Excel's own output (the test checks it again):
-`docProps/app.xml` names Microsoft Excel, Microsoft Macintosh Excel or Microsoft Excel Online, and the package has Excel's `xl/calcChain.xml` and a
-`<fileVersion appName="xl" … rupBuild=…>` — files written or re-saved by LibreOffice or by a
-library were left out. Files were copied unchanged and renamed `<package>-<name>`.
+`docProps/app.xml` names Microsoft Excel, Microsoft Macintosh Excel or Microsoft Excel
+Online, and the package has Excel's `xl/calcChain.xml` and a `<fileVersion appName="xl" …
+rupBuild=…>`; files written or re-saved by LibreOffice or by a library were left out. Files were copied unchanged and renamed `<package>-<name>`.
 
 ## Licences
 

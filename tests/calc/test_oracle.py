@@ -17,7 +17,7 @@ import pytest
 
 _spec = importlib.util.spec_from_file_location("calc_oracle", Path(__file__).with_name("oracle.py"))
 oracle = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("calc_oracle", oracle)
+sys.modules["calc_oracle"] = oracle  # before exec: dataclasses look the module up
 _spec.loader.exec_module(oracle)
 
 #: Share of compared (non-volatile, built-in) formula cells whose recomputed value must equal
