@@ -23,6 +23,7 @@ PRO key for commercial use, or to ``noncommercial`` for noncommercial use.
 from __future__ import annotations
 
 import atexit
+import contextvars
 import functools
 import importlib.util
 import ipaddress
@@ -92,8 +93,15 @@ def officejs_module() -> types.ModuleType:
     return module
 
 
+#: Set by :class:`_Gate` for calls of more than :data:`_INLINE_CELLS` cells: the function then
+#: runs in a worker thread. A 1×1 call runs inline: its function takes microseconds, less
+#: than the hop to a thread and back (measured by bench/server_load.py).
+_IN_THREAD = contextvars.ContextVar("cs_workbook_in_thread", default=True)
+_INLINE_CELLS = 1000
+
+
 def _off_the_loop(fn):
-    """``fn`` as a coroutine function that runs it in a worker thread.
+    """``fn`` as a coroutine function that runs it in a worker thread (inline for small calls).
 
     xlwings' ``custom_functions_call`` awaits coroutine functions and calls plain ones
     inline, i.e. on the event loop, where a 1,048,576-row call held up every other request
@@ -103,6 +111,8 @@ def _off_the_loop(fn):
 
     @functools.wraps(fn)
     async def call(*args):
+        if not _IN_THREAD.get():
+            return fn(*args)
         return await anyio.to_thread.run_sync(functools.partial(fn, *args))
 
     return call
@@ -131,7 +141,7 @@ class BadCall(ValueError):
     """A malformed custom-functions call: answered 400 with the message."""
 
 
-def _parse_call(body: bytes, signatures: dict) -> dict:
+def _parse_call(body: bytes, signatures: dict) -> tuple[dict, int]:
     if not body.strip():
         raise BadCall("empty request body: expected a JSON custom-functions call")
     try:
@@ -140,8 +150,7 @@ def _parse_call(body: bytes, signatures: dict) -> dict:
         raise BadCall("invalid request: JSON nested too deeply") from None
     except ValueError as exc:
         raise BadCall(f"invalid JSON: {exc}") from None
-    check_call(data, signatures)
-    return data
+    return data, check_call(data, signatures)
 
 
 def _short(value) -> str:
@@ -149,8 +158,9 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def check_call(data, signatures: dict) -> None:
-    """Raise :class:`BadCall` unless ``data`` is a well-formed call of a served function.
+def check_call(data, signatures: dict) -> int:
+    """Raise :class:`BadCall` unless ``data`` is a well-formed call of a served function;
+    return its number of cells.
 
     The shape the xlwings custom-functions JavaScript sends: an object with ``client``,
     ``func_name``, ``args`` (one entry per parameter: ``null`` or a non-empty rectangular
@@ -186,11 +196,14 @@ def check_call(data, signatures: dict) -> None:
         count = str(required) if required == len(names) else f"{required} to {len(names)}"
         raise BadCall(f"{name} takes {count} arguments ({', '.join(names)}), "
                       f"got {len(args)}")
+    cells = 0
     for param, arg in zip(names, args):
         if arg is not None:
             problem = _matrix_problem(arg)
             if problem:
                 raise BadCall(f"{name}: argument '{param}' {problem}")
+            cells += len(arg) * len(arg[0])
+    return cells
 
 
 def _matrix_problem(arg) -> str | None:
@@ -343,15 +356,16 @@ class _Gate:
             return await _reply(send, 413, f"cs-workbook: request larger than the server's "
                                            f"limit of {self.max_mb:g} MB "
                                            f"(cs-workbook serve --max-request-mb)")
-        order = None
+        order, cells = None, 0
         if path == CALL_PATH:
             try:
                 if len(body) > _PARSE_IN_THREAD:
                     import anyio.to_thread
 
-                    data = await anyio.to_thread.run_sync(_parse_call, body, self.signatures)
+                    data, cells = await anyio.to_thread.run_sync(
+                        _parse_call, body, self.signatures)
                 else:
-                    data = _parse_call(body, self.signatures)
+                    data, cells = _parse_call(body, self.signatures)
             except BadCall as exc:
                 return await _reply(send, 400, str(exc))
             fmt = data.get("date_format")
@@ -365,8 +379,12 @@ class _Gate:
             replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        with date_order(order):
-            return await self.app(scope, replay, send)
+        token = _IN_THREAD.set(cells > _INLINE_CELLS)
+        try:
+            with date_order(order):
+                return await self.app(scope, replay, send)
+        finally:
+            _IN_THREAD.reset(token)
 
     async def _read_body(self, scope, receive) -> bytes | None:
         """The request body, or None as soon as it is known to exceed the limit."""

@@ -10,6 +10,7 @@ key, set here.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import inspect
 import json
@@ -254,22 +255,31 @@ def test_served_functions_are_coroutines_that_run_in_a_thread(client):
         assert fn.__xlfunc__ == getattr(plain, name).__xlfunc__
         assert inspect.signature(fn) == inspect.signature(getattr(plain, name))
 
-    seen = []
-    real = served.CS_TTV_GOAL.__wrapped__
 
+
+def test_big_calls_run_in_a_worker_thread_small_ones_inline(client, monkeypatch):
+    import threading
+
+    served = sys.modules["custom_functions"]
+    real = server.officejs_module().CS_TTV_GOAL
+    seen = []
+
+    @functools.wraps(real)
     def spy(*args):
-        seen.append(threading.current_thread())
+        seen.append(threading.current_thread().name)
         return real(*args)
 
-    served.CS_TTV_GOAL.__wrapped__ = spy
-    fn = served.CS_TTV_GOAL
-    try:
-        wrapped = server._off_the_loop(spy)
-        assert asyncio.run(wrapped("engage")) == real("engage")
-    finally:
-        served.CS_TTV_GOAL.__wrapped__ = real
-    assert seen and seen[0] is not threading.main_thread()
-    assert fn is served.CS_TTV_GOAL
+    monkeypatch.setattr(served, "CS_TTV_GOAL", server._off_the_loop(spy))
+    r = client.post(CALL, json=payload())
+    assert r.status_code == 200 and r.json()["result"] == [[14]]
+    n = server._INLINE_CELLS + 1
+    r = client.post(CALL, json=payload(args=[[["engage"]] * n]))
+    assert r.status_code == 200 and r.json()["result"] == [[14]] * n
+    assert seen[0] != "AnyIO worker thread"  # 1×1: inline on the event loop
+    assert seen[1] == "AnyIO worker thread"
+    # outside the server layer (e.g. bench/udfs.py), always in a thread
+    asyncio.run(server._off_the_loop(spy)("engage"))
+    assert seen[2] == "AnyIO worker thread"
 
 
 def test_date_order_follows_into_the_thread(client):
