@@ -22,6 +22,7 @@ PRO key for commercial use, or to ``noncommercial`` for noncommercial use.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextvars
 import functools
@@ -98,6 +99,11 @@ def officejs_module() -> types.ModuleType:
 #: than the hop to a thread and back (measured by bench/server_load.py).
 _IN_THREAD = contextvars.ContextVar("cs_workbook_in_thread", default=True)
 _INLINE_CELLS = 1000
+#: Calls of more cells than this are handled whole — xlwings Server's JSON parsing, argument
+#: and result conversion, our function, the JSON answer — on an event loop of their own in a
+#: worker thread: for a 1,048,576-row call those steps around the function take seconds,
+#: which would otherwise hold up every other request on the server's loop.
+_OWN_LOOP_CELLS = 20_000
 
 
 def _off_the_loop(fn):
@@ -379,12 +385,47 @@ class _Gate:
             replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
+        if cells > _OWN_LOOP_CELLS:
+            return await self._on_own_loop(scope, body, order, send)
         token = _IN_THREAD.set(cells > _INLINE_CELLS)
         try:
             with date_order(order):
                 return await self.app(scope, replay, send)
         finally:
             _IN_THREAD.reset(token)
+
+    async def _on_own_loop(self, scope, body, order, send):
+        """Run the app on one request in a worker thread with its own event loop; the
+        response is collected there and sent from here."""
+        import anyio.to_thread
+
+        messages = []
+
+        def run():
+            async def receive():
+                nonlocal body
+                if body is None:  # asked again (disconnect watch): never, within this call
+                    await asyncio.Event().wait()
+                message = {"type": "http.request", "body": body, "more_body": False}
+                body = None
+                return message
+
+            async def collect(message):
+                messages.append(message)
+
+            async def handle():
+                token = _IN_THREAD.set(False)  # already off the server's loop
+                try:
+                    with date_order(order):
+                        await self.app(scope, receive, collect)
+                finally:
+                    _IN_THREAD.reset(token)
+
+            asyncio.run(handle())
+
+        await anyio.to_thread.run_sync(run)
+        for message in messages:
+            await send(message)
 
     async def _read_body(self, scope, receive) -> bytes | None:
         """The request body, or None as soon as it is known to exceed the limit."""
@@ -441,4 +482,21 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
         print("cs-workbook: no certificate given; Office.js add-ins need HTTPS "
               "(see docs/excel-setup.md: --ssl-certfile/--ssl-keyfile)")
     uvicorn.run(app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
-                log_level="info")
+                log_level="info", **UVICORN_OPTIONS)
+
+
+#: uvicorn settings of `serve` (bench/server_load.py measures them):
+#: * ``backlog``: connections the kernel queues before uvicorn accepts them. xlwings' client
+#:   queues up to 1,000 calls per workbook but the browser runtime opens only a handful of
+#:   connections per server, so 2048 (uvicorn's default, stated so it does not depend on
+#:   it) holds hundreds of Excel sessions connecting at once; 200 clients connected
+#:   together in bench/server_load.py without a refused connection.
+#: * ``timeout_keep_alive``: uvicorn closes an idle connection after 5 s by default. When the
+#:   server is busy, that timer can fire after the client has sent its next request on the
+#:   connection but before uvicorn read it, and the client sees the connection dropped
+#:   (ReadError at 200 clients in bench/server_load.py). 75 s, longer than the client keeps
+#:   an idle connection, avoids the race.
+#: * no ``limit_concurrency``: above it uvicorn answers 503, which the add-in retries up to
+#:   three times — more load, not less; requests queue instead and the client's timeout
+#:   (300 s) bounds the wait.
+UVICORN_OPTIONS = {"backlog": 2048, "timeout_keep_alive": 75}

@@ -282,6 +282,31 @@ def test_big_calls_run_in_a_worker_thread_small_ones_inline(client, monkeypatch)
     assert seen[2] == "AnyIO worker thread"
 
 
+def test_very_big_calls_are_handled_on_a_loop_of_their_own(client, monkeypatch):
+    import threading
+
+    served = sys.modules["custom_functions"]
+    real = server.officejs_module().CS_DAYS
+    seen = []
+
+    @functools.wraps(real)
+    def spy(*args):
+        seen.append((threading.current_thread().name, server._IN_THREAD.get()))
+        return real(*args)
+
+    monkeypatch.setattr(served, "CS_DAYS", server._off_the_loop(spy))
+    n = server._OWN_LOOP_CELLS // 2 + 1  # two columns: just over the threshold
+    kw = {"date_format": "TT.MM.JJJJ", "culture_info_name": "de-DE"}
+    r = client.post(CALL, json=payload("CS_DAYS", [[["03.04.2026"]] * n, [["10.04.2026"]] * n],
+                                       **kw))
+    assert r.status_code == 200 and r.json()["result"] == [[7]] * n
+    assert r.headers["content-type"] == "application/json"
+    # the function ran inline on the worker thread's own loop, with the caller's date order
+    assert seen == [("AnyIO worker thread", False)]
+    r = client.post(CALL, json=payload("CS_DAYS", [[["x"]] * n, [["10.04.2026"]] * n]))
+    assert r.status_code == 200 and r.json()["result"][0][0]["errorType"] == "Value"
+
+
 def test_date_order_follows_into_the_thread(client):
     # de-DE: day-first date text, read in the worker thread with the caller's date order
     kw = {"date_format": "TT.MM.JJJJ", "culture_info_name": "de-DE"}
