@@ -68,9 +68,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-c", "from cs_workbook.cli import main; main()", "serve",
-           "--host", HOST, "--port", str(port)]
+def start_server(port: int, module_file: str | None = None) -> subprocess.Popen:
+    if module_file:  # another version of udfs/server.py, e.g. `git show REV:udfs/server.py`
+        code = ("import importlib.util, sys; spec = importlib.util.spec_from_file_location("
+                f"'cs_workbook.udfs.server', {module_file!r}); m = importlib.util.module_from_spec"
+                "(spec); sys.modules[spec.name] = m; spec.loader.exec_module(m); "
+                f"m.serve('{HOST}', {port})")
+        cmd = [sys.executable, "-c", code]
+    else:
+        cmd = [sys.executable, "-c", "from cs_workbook.cli import main; main()", "serve",
+               "--host", HOST, "--port", str(port)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -172,16 +179,20 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--requests", type=int, default=2000, help="1×1 calls per scenario")
     p.add_argument("--max-seconds", type=float, default=20.0, help="time cap per scenario")
+    p.add_argument("--clients", type=int, nargs="*", default=[1, 10, 50, 200],
+                   help="concurrent clients of the 1×1 scenarios")
+    p.add_argument("--server-module", metavar="FILE",
+                   help="serve with this copy of udfs/server.py (to compare versions)")
     p.add_argument("--big", nargs="*", default=["100000x5", "1048576x2"],
                    help="big calls of the last scenarios, ROWSxCOLUMNS (COLUMNS 5 or 2)")
     a = p.parse_args(argv)
 
     port = free_port()
-    proc = start_server(port)
+    proc = start_server(port, a.server_module)
     rows = []
     try:
         asyncio.run(scenario(port, 5, 50, 10))  # warm-up
-        for clients in (1, 50, 200):
+        for clients in a.clients:
             total = min(a.requests, 500) if clients == 1 else a.requests
             cpu = cpu_seconds(proc.pid)
             t = asyncio.run(scenario(port, clients, total, a.max_seconds))
