@@ -423,9 +423,12 @@ class _Gate:
 
             asyncio.run(handle())
 
-        await anyio.to_thread.run_sync(run)
-        for message in messages:
-            await send(message)
+        try:
+            await anyio.to_thread.run_sync(run)
+        finally:
+            # an unhandled error: Starlette has collected its 500 answer, then re-raised
+            for message in messages:
+                await send(message)
 
     async def _read_body(self, scope, receive) -> bytes | None:
         """The request body, or None as soon as it is known to exceed the limit."""

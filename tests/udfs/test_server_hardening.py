@@ -307,6 +307,20 @@ def test_very_big_calls_are_handled_on_a_loop_of_their_own(client, monkeypatch):
     assert r.status_code == 200 and r.json()["result"][0][0]["errorType"] == "Value"
 
 
+def test_an_unexpected_error_on_the_own_loop_is_still_answered(client, monkeypatch):
+    served = sys.modules["custom_functions"]
+    real = server.officejs_module().CS_DAYS
+
+    @functools.wraps(real)
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(served, "CS_DAYS", server._off_the_loop(broken))
+    n = server._OWN_LOOP_CELLS // 2 + 1
+    r = client.post(CALL, json=payload("CS_DAYS", [[[1]] * n, [[2]] * n]))
+    assert r.status_code == 500 and "boom" not in r.text  # prod mode: no internals
+
+
 def test_date_order_follows_into_the_thread(client):
     # de-DE: day-first date text, read in the worker thread with the caller's date order
     kw = {"date_format": "TT.MM.JJJJ", "culture_info_name": "de-DE"}
