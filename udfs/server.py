@@ -6,7 +6,11 @@ manifest, task pane, the custom-functions JavaScript, ``/xlwings/custom-function
 project directory whose ``custom_functions`` module it imports. :func:`create_app` plugs ours
 in without a project on disk: it registers :func:`officejs_module` as ``custom_functions``,
 sets the manifest namespace to ``CS`` (so Excel shows ``=CS.HEALTH_SCORE(…)``) and wraps the
-app in a small ASGI layer for the token and the caller's date order.
+app in a small ASGI layer (:class:`_Gate`): the token on every route but the public GETs the
+add-in loads first, a request-size limit (413), every function call parsed and checked before
+xlwings Server sees it (400 with a message the add-in shows, instead of a 500 it retries), and
+the caller's date order. Range calls run off the server's event loop (in a worker thread, the
+largest on a loop of their own), so single cells are answered while a whole column computes.
 
 The Office.js variants differ from the classic functions only in metadata: the Excel name
 without the ``CS_`` prefix, and ``convert="raw"`` arguments. Raw arguments skip xlwings'
