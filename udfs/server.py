@@ -204,8 +204,8 @@ def check_call(data, signatures: dict) -> int:
     required, names = signatures[name]
     if not required <= len(args) <= len(names):
         count = str(required) if required == len(names) else f"{required} to {len(names)}"
-        raise BadCall(f"{name} takes {count} arguments ({', '.join(names)}), "
-                      f"got {len(args)}")
+        noun = "argument" if count == "1" else "arguments"
+        raise BadCall(f"{name} takes {count} {noun} ({', '.join(names)}), got {len(args)}")
     cells = 0
     for param, arg in zip(names, args):
         if arg is not None:
