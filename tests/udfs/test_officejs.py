@@ -16,6 +16,7 @@ import time
 
 import pytest
 from cs_workbook.udfs import server
+from cs_workbook.udfs._xl import namespaced_formula
 from cs_workbook.cli.excel import register
 
 from cs_workbook import udfs
@@ -74,7 +75,7 @@ def test_custom_functions_meta(licence):
     for name, fn in udfs.CATALOGUE.items():
         f = funcs[name]
         assert f["name"] == name.removeprefix("CS_")  # Excel shows CS.<name>: manifest namespace
-        assert f["description"] == fn.__xlfunc__["ret"]["doc"]
+        assert f["description"] == namespaced_formula(fn.__xlfunc__["ret"]["doc"])
         params = [(p["name"], p["description"], p.get("optional", False)) for p in f["parameters"]]
         assert params == [(a["name"], a["doc"], "optional" in a) for a in fn.__xlfunc__["args"]]
         assert all(p["dimensionality"] == "matrix" for p in f["parameters"])
