@@ -168,6 +168,9 @@ def _meta(ctx: Context, account: dict) -> dict:
                                account["id"], account["segment"], account["tier"]]),
         "created": stamp,
         "modified": stamp,
+        # SOURCE_DATE_EPOCH while the PDF is written (font subsets' head.modified)
+        "epoch": int(_dt.datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day,
+                                  tzinfo=_dt.timezone.utc).timestamp()),
     }
 
 
