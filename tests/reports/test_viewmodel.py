@@ -123,7 +123,7 @@ def test_missing_sections_say_so(empty_view):
     assert "No MRR changes" in v["commercials"]["changes_note"]
     assert v["commercials"]["mrr_chart"] is None and v["commercials"]["mrr_note"]
     lu = {k["label"]: k["value"] for k in v["summary"]["kpis"]}["License utilization"]
-    assert lu == "n/a"
+    assert lu == "No data"  # issue #11: no data, with the reason in the note
     values = [k["value"] for part in ("summary", "adoption", "support") for k in v[part]["kpis"]]
     assert not any(val.startswith("0") for val in values), values
 
