@@ -14,7 +14,7 @@ from cs_workbook.metrics.trend import SIGNALS
 from cs_workbook.metrics.usecases import ratio
 from cs_workbook.portfolio.snapshots import TimelinePrep, timeline_facts
 
-from . import charts, fmt
+from . import charts, fmt, settings
 
 NO_DATA = "No data"
 
@@ -392,13 +392,7 @@ def appendix(ctx) -> dict:
     measure_names = {"license": "License utilization", "user_engagement": "User engagement",
                      "scm": "SCM", "ci": "CI", "cd": "CD", "security": "Security (Ultimate)"}
     red, yellow, green = cfg.points()
-    items = [(k, fmt.shorten(v, 26)) for k, v in cfg.as_rows()]
-    per_column = -(-len(items) // 3)
-    # one text block per column (lines joined by newlines, shown with white-space: pre):
-    # ~130 fewer table cells for WeasyPrint to style and lay out
-    chunks = [items[c * per_column:(c + 1) * per_column] for c in range(3)]
-    config_columns = [{"names": "\n".join(k for k, _ in chunk),
-                       "settings": "\n".join(v for _, v in chunk)} for chunk in chunks]
+    changed = settings.changed_settings(cfg)
     return {
         "groups": [{"name": GROUP_LABELS[g], "weight": fmt.pct(gw[g] / gsum if gsum else None)}
                    for g in GROUPS],
@@ -409,6 +403,7 @@ def appendix(ctx) -> dict:
         "points": f"Red {red:g}, Yellow {yellow:g}, Green {green:g}",
         "goals": f"engage {cfg.goal_engage_days} days, onboard {cfg.goal_onboard_days} days, "
                  f"first value {cfg.goal_first_value_days} days",
-        "config": config_columns,
+        "settings": [{"label": c["label"], "meaning": c["meaning"]}
+                     for c in changed],
         "generator": f"cs-workbook {__version__}",
     }

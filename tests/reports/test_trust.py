@@ -153,3 +153,45 @@ def test_trend_wording_names_last_month_once():
     assert trend_sentence("Down", 70) == "down from 70 last month"
     assert trend_sentence("Up", 58) == "up from 58 last month"
     assert trend_sentence(None, None) == "no previous score to compare"
+
+
+# -- item 4: the appendix in plain words -----------------------------------------------------
+
+def test_every_config_key_has_a_label_and_meaning():
+    from dataclasses import fields
+
+    from cs_workbook.config import DEFAULT, Config
+    from cs_workbook.reports import settings
+
+    keys = {f.name for f in fields(Config)}
+    assert set(settings.LABELS) == keys
+    assert set(settings.MEANINGS) == keys
+    for key in keys:
+        value = getattr(DEFAULT, key)
+        if value is not None:
+            text = settings.meaning(key, value)
+            assert text and key not in text, key
+    assert settings.changed_settings(DEFAULT) == []
+
+
+def test_appendix_lists_only_changed_settings_in_words(sample, renderer):
+    from cs_workbook.config import DEFAULT
+
+    cfg = DEFAULT.replace(colour_points="dbt", goal_engage_days=21, zero_denominator="na")
+    view = build_view(sample, "ACC-007", DATA_END, cfg)
+    assert [(c["label"], c["meaning"]) for c in view["appendix"]["settings"]] == [
+        ("Colour points", "GitLab's dbt values 25/63/88"),
+        ("Use cases with no billable users", "not scored"),
+        ("Time-to-engage goal", "21\u00a0days"),
+    ]
+    pages = text_of(renderer.pdf(view))
+    appendix = next(t for t in pages if "Appendix" in t and "SETTINGS IN FORCE" in t.upper())
+    assert "Colour points: GitLab's dbt values 25/63/88" in appendix
+    assert "Time-to-engage goal: 21 days" in appendix
+    from dataclasses import fields
+    from cs_workbook.config import Config
+    for f in fields(Config):
+        assert f.name not in appendix, f.name
+    default = text_of(renderer.pdf(build_view(sample, "ACC-007", DATA_END)))
+    assert "All settings are the defaults" in " ".join(default)
+    assert "zero_denominator" not in " ".join(default)

@@ -11,6 +11,8 @@ import sys
 import pytest
 from cs_workbook.reports import brand as brand_mod
 from cs_workbook.reports import fmt, render
+from cs_workbook.reports import settings as settings_mod
+from cs_workbook.reports import viewmodel as viewmodel_mod
 from cs_workbook.reports.brand import Brand
 from cs_workbook.reports.viewmodel import build_view
 
@@ -140,7 +142,7 @@ def test_pct(value, expected):
 
 
 def test_doctests():
-    for module in (fmt, render, brand_mod):
+    for module in (fmt, render, brand_mod, settings_mod, viewmodel_mod):
         failed, _ = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert failed == 0, module.__name__
 
