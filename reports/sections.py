@@ -334,7 +334,7 @@ def commercials(ctx) -> dict:
     left = ctx.get("Days to Renewal")
     mrr = _monthly(ctx, ctx.data.revenue, "MRR")
     mrr_chart = charts.bar_chart([fmt.month_short(m) for m in ctx.months], mrr,
-                                 [fmt.money_short(v, cur) for v in mrr], [None] * len(mrr),
+                                 fmt.money_labels(mrr, cur), [None] * len(mrr),
                                  fill=ctx.brand.colour, width=960, height=190,
                                  label="Monthly recurring revenue")
     return {

@@ -179,7 +179,7 @@ def _account(ctx: Context) -> dict:
         "name": name,
         "name_short": fmt.shorten(name, 60),
         "name_cover": fmt.shorten(name, 90),
-        "csm": ctx.get("CSM") or "Unassigned",
+        "csm": fmt.shorten(ctx.get("CSM"), 60) or "Unassigned",
         "segment": ctx.get("Segment") or fmt.NA_TEXT,
         "tier": ctx.get("Tier") or fmt.NA_TEXT,
         "deployment": ctx.get("Deployment") or fmt.NA_TEXT,

@@ -195,3 +195,11 @@ def test_appendix_lists_only_changed_settings_in_words(sample, renderer):
     default = text_of(renderer.pdf(build_view(sample, "ACC-007", DATA_END)))
     assert "All settings are the defaults" in " ".join(default)
     assert "zero_denominator" not in " ".join(default)
+
+
+def test_mrr_bar_labels_show_the_drop(sample, renderer):
+    """ACC-007's MRR falls 3,799 → 3,190 in Sep 2026: the labels must not both round to $k."""
+    page = next(t for t in page_texts(renderer, sample, "ACC-007", DATA_END)
+                if "7 Commercials" in t)
+    assert "Aug 26 $3.8k" in page and "Sep 26 $3.2k" in page
+    assert "$4k" not in page and "$3k" not in page
