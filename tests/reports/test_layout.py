@@ -18,7 +18,8 @@ LONG_WORD = "Bartholomew-Maximilian-Featherstonehaugh-Wolfeschlegelsteinhausenbe
 CASES = {
     "ACC-001": {"CSM": LONG_WORD, "Account": "Supercalifragilisticexpialidocious" * 4},
     "ACC-002": {"CSM": "X" * 120, "Account": "A" * 200, "Segment": "S" * 60},
-    "ACC-003": {"CSM": "مدير التطوير " * 8, "Account": "<script>alert(1)</script> " * 10},
+    "ACC-003": {"CSM": "مدير التطوير " * 8,
+                "Account": "<script>alert(1)</script> " * 10},
 }
 
 
