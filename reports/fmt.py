@@ -22,6 +22,7 @@ __all__ = [
     "days",
     "is_blank",
     "money",
+    "money_labels",
     "money_short",
     "month_label",
     "month_short",
@@ -111,6 +112,40 @@ def money_short(value, symbol: str = "$") -> str:
         if abs(v) >= div:
             return f"{symbol}{excel_round(v / div, digits):,.{digits}f}{suffix}"
     return f"{symbol}{excel_round(v, 0):,.0f}"
+
+
+def money_labels(values, symbol: str = "$") -> list[str]:
+    """Compact chart labels with just enough precision that a change shows as a change.
+
+    Labels in thousands carry at least two significant digits (``$3.8k``, not ``$4k``), and
+    more decimals (up to 2) until every pair of neighbouring values that differ by a whole
+    unit gets different labels; when even that hides a change, whole units are printed.
+
+    >>> money_labels([3799.0, 3799.0, 3190.0])
+    ['$3.8k', '$3.8k', '$3.2k']
+    >>> money_labels([202950.0, 240100.0]), money_labels([None, 870.0])
+    (['$203k', '$240k'], ['n/a', '$870'])
+    >>> money_labels([3799.0, 3790.0]), money_labels([3799.0, 3798.0])
+    (['$3.80k', '$3.79k'], ['$3,799', '$3,798'])
+    """
+    present = [None if is_blank(v) else float(v) for v in values]
+    pairs = [(a, b) for a, b in zip(present, present[1:])
+             if a is not None and b is not None and abs(excel_round(a - b, 0)) >= 1]
+
+    def label(v, digits):
+        if v is None:
+            return NA_TEXT
+        if abs(v) >= 1e6 and digits == 0:
+            return money_short(v, symbol)
+        if abs(v) < 1e3:
+            return f"{symbol}{excel_round(v, 0):,.0f}"
+        digits = max(digits, 1 if abs(v) < 1e4 else 0)  # two significant digits at least
+        return f"{symbol}{excel_round(v / 1e3, digits):,.{digits}f}k"
+
+    for digits in (0, 1, 2):
+        if all(label(a, digits) != label(b, digits) for a, b in pairs):
+            return [label(v, digits) for v in present]
+    return [NA_TEXT if v is None else money(v, symbol) for v in present]
 
 
 def signed_money(value, symbol: str = "$") -> str:

@@ -5,12 +5,18 @@ stylesheet parsed once, then reused for every document. Batches run on a
 ``ProcessPoolExecutor`` whose initializer builds that renderer and scores the portfolio once;
 a task is just an account ID, and a failing document is reported without stopping the batch.
 Output is reproducible: metadata dates come from ``as_of`` and no random PDF identifier is
-written, so the same workbook, account and date give byte-identical PDFs.
+written, so the same workbook, account and date give byte-identical PDFs, whatever the clock
+or time zone of the machine. Fonts are subset by HarfBuzz (which keeps each font's own
+``head`` table) or, where libharfbuzz-subset is missing, by fontTools, which stamps
+``head.modified`` with the current time unless ``SOURCE_DATE_EPOCH`` is set: while a PDF is
+written that variable is set to midnight UTC of ``as_of`` (see :func:`fixed_clock`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as _dt
+import threading
 import multiprocessing
 import multiprocessing.util
 import os
@@ -75,7 +81,36 @@ class Renderer:
         return html.render(font_config=self.font_config, stylesheets=[self.css], **PDF_OPTIONS)
 
     def pdf(self, view: dict) -> bytes:
-        return self.document(view).write_pdf(**PDF_OPTIONS)
+        with fixed_clock(view["meta"]["epoch"]):
+            return self.document(view).write_pdf(**PDF_OPTIONS)
+
+
+_CLOCK_LOCK = threading.Lock()
+
+
+class fixed_clock:  # noqa: N801  (used as a context manager)
+    """Set ``SOURCE_DATE_EPOCH`` to ``epoch`` (seconds) for the block, then restore it.
+
+    fontTools reads it when it saves a subset font (``head.modified``); nothing else in a
+    render reads the clock. A lock keeps threads of one process from mixing their dates.
+    """
+
+    def __init__(self, epoch: int):
+        self.epoch = str(int(epoch))
+
+    def __enter__(self):
+        _CLOCK_LOCK.acquire()
+        self.saved = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = self.epoch
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = self.saved
+        _CLOCK_LOCK.release()
+        return False
 
 
 def _remove_font_folder(font_config) -> None:

@@ -14,7 +14,9 @@ from cs_workbook.metrics.trend import SIGNALS
 from cs_workbook.metrics.usecases import ratio
 from cs_workbook.portfolio.snapshots import TimelinePrep, timeline_facts
 
-from . import charts, fmt
+from . import charts, fmt, settings
+
+NO_DATA = "No data"
 
 __all__ = ["adoption", "appendix", "commercials", "success_plan", "support", "time_to_value"]
 
@@ -57,25 +59,44 @@ def adoption(ctx) -> dict:
         "note": "" if chart else "No usage data in the review period, so license utilization "
                                  "cannot be charted.",
         "kpis": [
-            {"label": "License utilization", "value": fmt.pct(ctx.get("License Utilization")),
-             "note": f"{fmt.num(ctx.get('Billable Users'))} billable of "
-                     f"{fmt.num(ctx.get('Licensed Users'))} licensed",
+            {"label": "License utilization",
+             **seats_card(ctx, "billable of {licensed} licensed"),
              **_colour(ctx.get("License Health"))},
-            {"label": "Active users (28 days)", "value": fmt.num(active),
-             "note": f"{fmt.pct(ctx.get('User Engagement'))} of billable users",
+            {"label": "Active users (28 days)",
+             "value": NO_DATA if fmt.is_blank(active) else fmt.num(active),
+             "note": "no active-user count in the latest usage" if fmt.is_blank(active)
+             else (f"{fmt.pct(ctx.get('User Engagement'))} of billable users"
+                   if ctx.get("User Engagement") is not None else "engagement not scored"),
              **_colour(ctx.get("User Engagement Health"))},
             {"label": "Platform adoption score",
-             "value": "n/a" if ctx.get("Platform Adoption") is None
+             "value": NO_DATA if ctx.get("Platform Adoption") is None
              else f"{fmt.num(ctx.get('Platform Adoption'))} of 4",
              "note": "use cases Green; 3+ is successful adoption", "text": "", "cls": "brand"},
             {"label": "Adoption complete",
-             "value": {True: "Yes", False: "Not yet"}.get(ctx.get("Adoption Complete"), "n/a"),
+             "value": {True: "Yes", False: "Not yet"}.get(ctx.get("Adoption Complete"), NO_DATA),
              "note": f"≥ {fmt.pct(cfg.adoption_threshold)} of seats and "
                      f"{cfg.primary_use_case.upper()} Green", "text": "", "cls": "brand"},
         ],
         "tiles": charts.image_src(charts.use_case_tiles(_tiles(ctx, latest))),
-        "usage_month": fmt.month_label(ctx.get("Usage Month")),
+        "usage_month": "" if ctx.get("Usage Month") is None
+        else fmt.month_label(ctx.get("Usage Month")),
     }
+
+
+def seats_card(ctx, template: str) -> dict:
+    """Value and note of a license-utilization card; "No data" with the reason when unknown.
+
+    ``template`` words the note when both counts exist (``{billable}``, ``{licensed}``).
+    """
+    lu, billable, licensed = (ctx.get("License Utilization"), ctx.get("Billable Users"),
+                              ctx.get("Licensed Users"))
+    if lu is not None:
+        return {"value": fmt.pct(lu),
+                "note": f"{fmt.num(billable)} " + template.format(licensed=fmt.num(licensed))}
+    if licensed is None:
+        return {"value": NO_DATA, "note": "no licensed seat count recorded"}
+    return {"value": NO_DATA, "note": f"no recent usage reported for the {fmt.num(licensed)} "
+                                      "licensed seats"}
 
 
 def _latest_usage(ctx):
@@ -180,7 +201,7 @@ def _ttv_chart(rows, cfg):
                    "open": r["open"], "colour": colours.get(r["cls"]),
                    "value": f"{r['value']} · {r['status']}",
                    "note": (f"goal {r['goal']} · " if r["goal_days"] else "no goal · ")
-                   + f"from {r['start']}"}
+                   + (f"from {r['start']}" if r["start"] != fmt.NA_TEXT else "no start date")}
                   for r in rows]
     return charts.image_src(charts.ttv_timeline(chart_rows, axis_max=axis_max,
                                                 axis_labels=ticks,
@@ -198,7 +219,8 @@ def success_plan(ctx) -> dict:
     return {
         "status": ctx.account.get("Success Plan Status") or "None recorded",
         **{"health_" + k: v for k, v in _colour(ctx.get("Success Plan Health")).items()},
-        "strategy": {True: "Yes", False: "No"}.get(strategy, "Not recorded"),
+        "strategy": {True: "strategy recorded", False: "no strategy recorded"}.get(
+            strategy, "strategy: no data"),
         "count": fmt.num(len(plan)),
         "rows": rows,
         "more": f"Showing the {MAX_OBJECTIVES} latest of {len(plan)} objectives." if len(plan)
@@ -233,16 +255,22 @@ def support(ctx) -> dict:
         "chart": charts.image_src(chart),
         "note": "" if chart else "No support data in the review period.",
         "kpis": [
-            {"label": "Tickets this month", "value": fmt.num(ctx.get("Tickets (Month)")),
-             "note": "1–5 a month is Green", **_colour(ctx.get("Support Health"))},
-            {"label": "Emergency tickets", "value": _colour(ctx.get("Emergency Health"))["text"],
-             "note": "Red while one is open", **_colour(ctx.get("Emergency Health"))},
+            {"label": "Tickets this month",
+             "value": NO_DATA if ctx.get("Tickets (Month)") is None
+             else fmt.num(ctx.get("Tickets (Month)")),
+             "note": "no support data this month" if ctx.get("Tickets (Month)") is None
+             else "1–5 a month is Green", **_colour(ctx.get("Support Health"))},
+            {"label": "Emergency tickets", "value": ctx.get("Emergency Health") or NO_DATA,
+             "note": "Red while one is open" if ctx.get("Emergency Health")
+             else "no support data this month", **_colour(ctx.get("Emergency Health"))},
             {"label": "Meetings (12 months)",
-             "value": fmt.num(fact.get("Meetings 12M")) if len(ctx.data.timeline) else "n/a",
+             "value": fmt.num(fact.get("Meetings 12M")) if len(ctx.data.timeline) else NO_DATA,
              "note": "calls, meetings and EBRs" if len(ctx.data.timeline)
              else "no timeline recorded", "text": "", "cls": "brand"},
-            {"label": "Last meeting", "value": fmt.date(last),
-             "note": f"{fmt.days(since)} ago" if since is not None else "none recorded",
+            {"label": "Last meeting", "value": fmt.date(last) if last is not None
+             else "None recorded",
+             "note": f"{fmt.days(since)} ago" if since is not None
+             else "no call or meeting in the timeline",
              **_colour(ctx.get("Meeting Cadence Health"))},
         ],
         "personas": [{"label": "Dev Lead", "value": dev}, {"label": "Security Lead", "value": sec}],
@@ -280,7 +308,7 @@ def _timeline_facts(ctx) -> dict:
 
 def _flag(declared, observed) -> str:
     value = observed if fmt.is_blank(declared) else declared
-    return "n/a" if fmt.is_blank(value) else ("Engaged" if bool(value) else "Not engaged")
+    return NO_DATA if fmt.is_blank(value) else ("Engaged" if bool(value) else "Not engaged")
 
 
 _SIGNAL_RULES = {
@@ -306,23 +334,34 @@ def commercials(ctx) -> dict:
     left = ctx.get("Days to Renewal")
     mrr = _monthly(ctx, ctx.data.revenue, "MRR")
     mrr_chart = charts.bar_chart([fmt.month_short(m) for m in ctx.months], mrr,
-                                 [fmt.money_short(v, cur) for v in mrr], [None] * len(mrr),
+                                 fmt.money_labels(mrr, cur), [None] * len(mrr),
                                  fill=ctx.brand.colour, width=960, height=190,
                                  label="Monthly recurring revenue")
     return {
         "kpis": [
-            {"label": "Annual recurring revenue", "value": fmt.money(ctx.get("ARR"), cur),
-             "note": f"{fmt.num(ctx.get('Licensed Users'))} licensed seats", **_BRAND},
-            {"label": "Renewal date", "value": fmt.date(ctx.get("Renewal Date")),
+            {"label": "Annual recurring revenue",
+             "value": NO_DATA if ctx.get("ARR") is None else fmt.money(ctx.get("ARR"), cur),
+             "note": " · ".join(
+                 (["no ARR recorded"] if ctx.get("ARR") is None else [])
+                 + ([f"{fmt.num(ctx.get('Licensed Users'))} licensed seats"]
+                    if ctx.get("Licensed Users") is not None else ["no licensed seat count"])),
+             **_BRAND},
+            {"label": "Renewal date", "value": fmt.date(ctx.get("Renewal Date"))
+             if ctx.get("Renewal Date") is not None else "Not recorded",
              "note": "no date recorded" if left is None else
              (f"{fmt.days(-left)} overdue" if left < 0 else f"in {fmt.days(left)}"), **_BRAND},
-            {"label": "Net revenue retention", "value": fmt.pct(ctx.get("NRR")),
-             "note": f"MRR {fmt.money(ctx.get('MRR Now'), cur)} vs "
-                     f"{fmt.money(ctx.get('MRR Year Ago'), cur)} a year ago", **_BRAND},
-            {"label": "Gross revenue retention", "value": fmt.pct(ctx.get("GRR")),
-             "note": f"target {fmt.pct(cfg.grr_target)}", **_BRAND},
+            {"label": "Net revenue retention",
+             "value": NO_DATA if ctx.get("NRR") is None else fmt.pct(ctx.get("NRR")),
+             "note": _retention_note(ctx, cur) if ctx.get("NRR") is None else
+             f"MRR {fmt.money(ctx.get('MRR Now'), cur)} vs "
+             f"{fmt.money(ctx.get('MRR Year Ago'), cur)} a year ago", **_BRAND},
+            {"label": "Gross revenue retention",
+             "value": NO_DATA if ctx.get("GRR") is None else fmt.pct(ctx.get("GRR")),
+             "note": _retention_note(ctx, cur) if ctx.get("GRR") is None
+             else f"target {fmt.pct(cfg.grr_target)}", **_BRAND},
         ],
-        "overage": fmt.num(ctx.get("Overage Seats")),
+        "overage": "no data" if ctx.get("Overage Seats") is None
+        else fmt.num(ctx.get("Overage Seats")),
         "signals": signals,
         "changes": [{"month": fmt.month_label(r["Month"]), "change": fmt.signed_money(r["Change"], cur),
                      "cls": "green" if r["Change"] > 0 else "red", "reason": r["Reason"] or ""}
@@ -334,6 +373,18 @@ def commercials(ctx) -> dict:
     }
 
 
+def _retention_note(ctx, cur) -> str:
+    """Why GRR/NRR cannot be computed: which of the two MRR months has no data."""
+    month = pd.Timestamp(ctx.as_of).to_period("M").to_timestamp()
+    year_ago = month - pd.DateOffset(months=12)
+    a, b = ctx.get("MRR Year Ago"), ctx.get("MRR Now")
+    if a is None or a <= 0:
+        return f"no MRR for {fmt.month_label(year_ago)} (12 months ago)"
+    if b is None:
+        return f"no MRR recorded for {fmt.month_label(month)} yet"
+    return "retention cannot be computed"
+
+
 def appendix(ctx) -> dict:
     cfg = ctx.config
     gw, pw = cfg.group_weights(), cfg.product_weights()
@@ -341,13 +392,7 @@ def appendix(ctx) -> dict:
     measure_names = {"license": "License utilization", "user_engagement": "User engagement",
                      "scm": "SCM", "ci": "CI", "cd": "CD", "security": "Security (Ultimate)"}
     red, yellow, green = cfg.points()
-    items = [(k, fmt.shorten(v, 26)) for k, v in cfg.as_rows()]
-    per_column = -(-len(items) // 3)
-    # one text block per column (lines joined by newlines, shown with white-space: pre):
-    # ~130 fewer table cells for WeasyPrint to style and lay out
-    chunks = [items[c * per_column:(c + 1) * per_column] for c in range(3)]
-    config_columns = [{"names": "\n".join(k for k, _ in chunk),
-                       "settings": "\n".join(v for _, v in chunk)} for chunk in chunks]
+    changed = settings.changed_settings(cfg)
     return {
         "groups": [{"name": GROUP_LABELS[g], "weight": fmt.pct(gw[g] / gsum if gsum else None)}
                    for g in GROUPS],
@@ -358,6 +403,7 @@ def appendix(ctx) -> dict:
         "points": f"Red {red:g}, Yellow {yellow:g}, Green {green:g}",
         "goals": f"engage {cfg.goal_engage_days} days, onboard {cfg.goal_onboard_days} days, "
                  f"first value {cfg.goal_first_value_days} days",
-        "config": config_columns,
+        "settings": [{"label": c["label"], "meaning": c["meaning"]}
+                     for c in changed],
         "generator": f"cs-workbook {__version__}",
     }

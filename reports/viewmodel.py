@@ -23,11 +23,39 @@ from . import charts, fmt, sections
 from .brand import DEFAULT_BRAND, Brand
 from .rules import Facts, summarise
 
-__all__ = ["Context", "build_view", "previous_as_of", "review_period", "row_dict"]
+__all__ = ["Context", "build_view", "previous_as_of", "review_period", "row_dict",
+           "use_case_note"]
 
 TREND_ARROWS = {"Up": "↑", "Down": "↓", "Same": "→"}
 TREND_WORDS = {"Up": "up since last month", "Down": "down since last month",
                "Same": "unchanged since last month"}
+NO_DATA = sections.NO_DATA
+COMPONENTS = 5
+
+
+def trend_sentence(trend, previous) -> str:
+    """The health card's trend line, naming last month's score once.
+
+    >>> trend_sentence("Same", 62), trend_sentence("Up", 58.4), trend_sentence(None, None)
+    ('unchanged since last month', 'up from 58 last month', 'no previous score to compare')
+    """
+    if previous is None or fmt.is_blank(previous):
+        return "no previous score to compare"
+    if trend == "Same":
+        return "unchanged since last month"
+    if trend in ("Up", "Down"):
+        return f"{trend.lower()} from {fmt.points(previous)} last month"
+    return f"last month {fmt.points(previous)}"
+
+
+def coverage_note(drivers: dict) -> str:
+    """How many PROVE components the score rests on, when not all five have data."""
+    scored = [d for d in drivers["rows"] if not fmt.is_blank(d["raw_points"])]
+    if len(scored) == COMPONENTS:
+        return ""
+    if not scored:
+        return f"no data for any of the {COMPONENTS} components"
+    return f"based on {len(scored)} of {COMPONENTS} components"
 
 
 def row_dict(row) -> dict:
@@ -139,6 +167,8 @@ def build_view(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *
     for part in ("summary", "adoption", "support", "commercials"):
         for card in view[part]["kpis"]:
             card["long"] = len(card["value"]) > 11
+            if card.get("cls") == "na" and card.get("text") == fmt.NA_TEXT:
+                card["text"] = ""  # the note already says why there is no colour
     return view
 
 
@@ -149,7 +179,7 @@ def _account(ctx: Context) -> dict:
         "name": name,
         "name_short": fmt.shorten(name, 60),
         "name_cover": fmt.shorten(name, 90),
-        "csm": ctx.get("CSM") or "Unassigned",
+        "csm": fmt.shorten(ctx.get("CSM"), 60) or "Unassigned",
         "segment": ctx.get("Segment") or fmt.NA_TEXT,
         "tier": ctx.get("Tier") or fmt.NA_TEXT,
         "deployment": ctx.get("Deployment") or fmt.NA_TEXT,
@@ -168,6 +198,9 @@ def _meta(ctx: Context, account: dict) -> dict:
                                account["id"], account["segment"], account["tier"]]),
         "created": stamp,
         "modified": stamp,
+        # SOURCE_DATE_EPOCH while the PDF is written (font subsets' head.modified)
+        "epoch": int(_dt.datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day,
+                                  tzinfo=_dt.timezone.utc).timestamp()),
     }
 
 
@@ -185,24 +218,27 @@ def _summary(ctx: Context, facts: Facts, drivers: dict) -> dict:
         bands=(ctx.config.red_max, ctx.config.yellow_max), label="Health by PROVE component")
     trend = ctx.get("Health Trend")
     colour = ctx.get("Health Colour")
+    score = ctx.get("Health Score")
     return {
-        "health": {"score": fmt.points(ctx.get("Health Score")), **_colour(colour),
-                   "arrow": TREND_ARROWS.get(trend, ""),
-                   "trend": TREND_WORDS.get(trend, "no previous score to compare"),
+        "health": {"score": NO_DATA if score is None else fmt.points(score),
+                   **_colour(colour), "text": colour or "not scored",
+                   "arrow": TREND_ARROWS.get(trend, "") if score is not None else "",
+                   "trend": trend_sentence(trend, ctx.get("Previous Health Score"))
+                   if score is not None else "",
+                   "coverage": coverage_note(drivers),
                    "previous": fmt.points(ctx.get("Previous Health Score"))},
         "kpis": [
-            {"label": "License utilization", "value": fmt.pct(ctx.get("License Utilization")),
-             "note": f"{fmt.num(ctx.get('Billable Users'))} of "
-                     f"{fmt.num(ctx.get('Licensed Users'))} seats",
+            {"label": "License utilization", **sections.seats_card(ctx, "of {licensed} seats"),
              **_colour(ctx.get("License Health"))},
             {"label": "Use cases adopted",
-             "value": "n/a" if ctx.get("Platform Adoption") is None
+             "value": NO_DATA if ctx.get("Platform Adoption") is None
              else f"{fmt.num(ctx.get('Platform Adoption'))} of 4",
-             "note": "SCM, CI, CD, Security: Green", "text": "", "cls": "brand"},
-            {"label": "Lifecycle stage", "value": ctx.get("Lifecycle Stage") or fmt.NA_TEXT,
-             "note": f"{ctx.get('Segment') or 'n/a'} · {ctx.get('Tier') or 'n/a'}",
-             "text": "", "cls": "brand"},
-            {"label": "Renewal", "value": fmt.date(ctx.get("Renewal Date")),
+             "note": use_case_note(ctx.row), "text": "", "cls": "brand"},
+            {"label": "Lifecycle stage", "value": ctx.get("Lifecycle Stage") or NO_DATA,
+             "note": " · ".join(v for v in (ctx.get("Segment"), ctx.get("Tier")) if v)
+             or "no segment or tier recorded", "text": "", "cls": "brand"},
+            {"label": "Renewal", "value": fmt.date(ctx.get("Renewal Date"))
+             if ctx.get("Renewal Date") is not None else "Not recorded",
              "note": _renewal_note(ctx.get("Days to Renewal")), "text": "", "cls": "brand"},
         ],
         "components": charts.image_src(bars),
@@ -212,9 +248,51 @@ def _summary(ctx: Context, facts: Facts, drivers: dict) -> dict:
     }
 
 
+#: (label, colour column) of the four use cases counted by ``Platform Adoption``
+USE_CASES = (("SCM", "SCM Health"), ("CI", "CI Health"), ("CD", "CD Health"),
+             ("Security", "Security Health"))
+
+
+def use_case_note(row: dict) -> str:
+    """Which use cases are Green, which are scored and not Green, which have no score.
+
+    Security is scored only on Ultimate; on other tiers it is not part of the plan.
+
+    >>> use_case_note({"Tier": "Premium", "SCM Health": "Yellow", "CI Health": "Green",
+    ...                "CD Health": "Red", "Security Health": None})
+    'Green: CI · not Green: SCM (Yellow), CD (Red) · not in plan: Security'
+    >>> use_case_note({"Tier": "Ultimate"})
+    'no use-case data: SCM, CI, CD, Security'
+    """
+    green, other, no_plan, no_data = [], [], [], []
+    for label, column in USE_CASES:
+        colour = row.get(column)
+        if colour == "Green":
+            green.append(label)
+        elif colour:
+            other.append(f"{label} ({colour})")
+        elif label == "Security" and row.get("Tier") not in (None, "Ultimate"):
+            no_plan.append(label)
+        else:
+            no_data.append(label)
+    parts = []
+    if green:
+        parts.append("Green: " + ", ".join(green))
+    elif other:
+        parts.append("none Green")
+    if other:
+        parts.append("not Green: " + ", ".join(other))
+    if no_data:
+        parts.append(("no data: " if green or other else "no use-case data: ")
+                     + ", ".join(no_data))
+    if no_plan:
+        parts.append("not in plan: " + ", ".join(no_plan))
+    return " · ".join(parts)
+
+
 def _renewal_note(left) -> str:
     if left is None:
-        return "No renewal date recorded"
+        return "no renewal date recorded"
     if left < 0:
         return f"{fmt.days(-left)} overdue"
     return f"in {fmt.days(left)}"
@@ -282,7 +360,15 @@ def _changes(ctx: Context) -> dict:
         if before != now:
             rows.append({"label": label, "before": _colour(before), "now": _colour(now)})
     before, now = ctx.get("Previous Health Score"), ctx.get("Health Score")
+    if now is None:
+        sentence = "No health score this month: no component has data."
+    elif before is None:
+        sentence = f"Health score {fmt.points(now)} ({ctx.get('Health Colour')}); no score " \
+                   "last month to compare."
+    else:
+        sentence = ""
     return {
+        "sentence": sentence,
         "score_before": fmt.points(before), "score_now": fmt.points(now),
         "colour_before": _colour(ctx.get("Previous Health Colour")),
         "colour_now": _colour(ctx.get("Health Colour")),

@@ -261,10 +261,13 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
     year_ago = np.datetime64((month_start(as_of) - pd.DateOffset(months=12)).date(), "D")
     a = take(p.mrr, p.revenue.last(p.revenue.dates == year_ago))
     now = take(p.mrr, p.revenue.last(p.revenue.dates == month))
-    b = np.nan_to_num(now)
+    # a missing current MRR is churn (0), unless the workbook has no MRR at all for the as-of
+    # month (Revenue not loaded that far yet): then MRR now, GRR and NRR are NA, not 0
+    has_now = bool(np.isfinite(now).any())
+    b = np.nan_to_num(now) if has_now else now
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        grr = np.where(a > 0, np.minimum(a, b) / a, np.nan)
-        nrr = np.where(a > 0, b / a, np.nan)
+        grr = np.where((a > 0) & np.isfinite(b), np.minimum(a, b) / a, np.nan)
+        nrr = np.where((a > 0) & np.isfinite(b), b / a, np.nan)
 
     last_touch = _later(cur["timeline"]["Last Touch"], cur["last_meeting"])
     flags = signal_flags(

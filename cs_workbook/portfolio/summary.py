@@ -39,8 +39,11 @@ def portfolio_summary(data: CSData, scores: pd.DataFrame, as_of=None,
         "as_of": as_of.date(),
         "accounts": int(len(scores)),
         "arr": float(arr.sum()),
-        "grr": grr(a.to_numpy(dtype=float), b.to_numpy(dtype=float)),
-        "nrr": nrr(a.to_numpy(dtype=float), b.to_numpy(dtype=float)),
+        # NA, not 0, when no account has an MRR for the as-of month (no data in the window)
+        "grr": grr(a.to_numpy(dtype=float), b.to_numpy(dtype=float)) if b.notna().any()
+        else None,
+        "nrr": nrr(a.to_numpy(dtype=float), b.to_numpy(dtype=float)) if b.notna().any()
+        else None,
         "grr_target": config.grr_target,
         "nrr_target": config.nrr_target,
         "reason_shares": reason_shares(window["Reason"].to_numpy(dtype=object),

@@ -11,6 +11,8 @@ import sys
 import pytest
 from cs_workbook.reports import brand as brand_mod
 from cs_workbook.reports import fmt, render
+from cs_workbook.reports import settings as settings_mod
+from cs_workbook.reports import viewmodel as viewmodel_mod
 from cs_workbook.reports.brand import Brand
 from cs_workbook.reports.viewmodel import build_view
 
@@ -123,7 +125,7 @@ def test_missing_sections_say_so(empty_view):
     assert "No MRR changes" in v["commercials"]["changes_note"]
     assert v["commercials"]["mrr_chart"] is None and v["commercials"]["mrr_note"]
     lu = {k["label"]: k["value"] for k in v["summary"]["kpis"]}["License utilization"]
-    assert lu == "n/a"
+    assert lu == "No data"  # issue #11: no data, with the reason in the note
     values = [k["value"] for part in ("summary", "adoption", "support") for k in v[part]["kpis"]]
     assert not any(val.startswith("0") for val in values), values
 
@@ -140,7 +142,7 @@ def test_pct(value, expected):
 
 
 def test_doctests():
-    for module in (fmt, render, brand_mod):
+    for module in (fmt, render, brand_mod, settings_mod, viewmodel_mod):
         failed, _ = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert failed == 0, module.__name__
 
