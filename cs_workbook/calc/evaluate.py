@@ -238,10 +238,20 @@ def _quiet():
             lg.setLevel(lv)
 
 
+def _parses(formula: str) -> bool:
+    import formulas
+
+    try:
+        formulas.Parser().ast(formula if formula.startswith("=") else "=" + formula)
+    except Exception:  # noqa: BLE001 - the package raises several kinds
+        return False
+    return True
+
+
 def _formula_cells(book) -> dict[tuple[str, str], str]:
     """``{(sheet, "A1"): formula}``; structured references rewritten as A1 in the workbook."""
     tables = tables_of(book)
-    found = {}
+    found, bad = {}, set()
     for ws in book.worksheets:
         for cell in list(ws._cells.values()):
             if cell.data_type != "f":
@@ -251,6 +261,10 @@ def _formula_cells(book) -> dict[tuple[str, str], str]:
             if not isinstance(text, str):
                 continue
             found[(ws.title, cell.coordinate)] = text
+            if not _parses(text):  # one bad formula must not abort the workbook
+                bad.add((ws.title, cell.coordinate))
+                cell.value = None
+                continue
             if tables and "[" in text:
                 new = rewrite_structured(text, tables, ws.title, cell.row, cell.column)
                 if isinstance(value, str):
@@ -261,6 +275,7 @@ def _formula_cells(book) -> dict[tuple[str, str], str]:
         for name in list(book.defined_names.values()):
             if name.value and "[" in name.value:
                 name.value = rewrite_structured(name.value, tables, "", 0, 0).lstrip("=")
+    _formula_cells.bad = bad
     return found
 
 
@@ -338,10 +353,13 @@ ENGINES = ("formualizer", "formulas")
 def _formulas_engine(src: Path, cells: dict, functions: dict):
     """``(values, kept)`` from the ``formulas`` package (the former core, kept for comparison)."""
     found, _, _ = _evaluate(src, functions)
+    bad = {(s.upper(), ref) for s, ref in getattr(_formula_cells, "bad", ())}
     values, kept = {}, {}
     for key in cells:
         node = found.get((key[0].upper(), key[1]))
-        if node is None:
+        if (key[0].upper(), key[1]) in bad:
+            kept[key] = "cannot be parsed by the formulas package"
+        elif node is None:
             kept[key] = "could not be evaluated by the formulas package"
         else:
             values[key] = _result(node)

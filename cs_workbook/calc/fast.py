@@ -351,7 +351,7 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
             roots[key] = f"cannot be parsed: ={cells[key][0] or formula}"
             continue
         value = wb.get_value(sheet, r, c)
-        why = _unknown(formula, ours)
+        why = _unknown(cells[key][0] or formula, ours)
         if why:
             if cached is None:  # as Excel shows it where the function is missing
                 values[key] = ExcelError("#NAME?")
