@@ -42,6 +42,7 @@ _CANNOT = {"NImpl": "uses what the engine does not implement",
            "Cancelled": "was cancelled"}
 _CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
 _STRINGS = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
+_BRACKETS = re.compile(r"\[[^\[\]]*\]")
 _CALL = re.compile(r"((?:\[[^\]]*\])?[\w.]*!)?([A-Za-z_\\][\w.]*)\s*\(")
 
 
@@ -235,6 +236,12 @@ def _builtin(name: str) -> bool:
 def _calls(formula: str) -> tuple[tuple[str, bool], ...]:
     """The functions ``formula`` calls: (name, called through a workbook or add-in link)."""
     text = _STRINGS.sub('""', formula)
+    while "[" in text:  # structured references and link indexes: [Risk (Sentiment)] is no call
+        new = _BRACKETS.sub("\x01", text)
+        if new == text:
+            break
+        text = new
+    text = text.replace("\x01", "[]")
     return tuple((m.group(2), bool(m.group(1))) for m in _CALL.finditer(text))
 
 
