@@ -131,6 +131,105 @@ def _result(value):
     return value
 
 
+# -- our functions called a column at a time ----------------------------------------------------
+
+def _freeze(value):
+    """A hashable key for an argument (TRUE and 1 stay apart, as do error kinds)."""
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return ("\x00E", value.get("kind"))
+    if isinstance(value, bool):
+        return ("\x00B", value)
+    return value
+
+
+class _Batches:
+    """Our functions evaluated a column at a time, in rounds.
+
+    Each evaluation round answers the calls it has seen before from a memo and records the
+    others (answering ``#N/A`` for now); between rounds, the recorded calls of one function
+    that share their range arguments are made as one call with the single-cell arguments as
+    columns (every ``CS_*`` function maps a column in to a column out). Rounds repeat until one
+    records nothing: then every call was answered with the function's value for its actual
+    arguments, exactly as one call per cell would. A batch whose first row differs from a
+    direct call of that row is made one call per row instead.
+    """
+
+    def __init__(self, functions: dict):
+        self.functions = functions
+        self.memo: dict = {}
+        self.misses: dict = {}
+        self.calls = 0
+
+    def callback(self, name: str):
+        memo, misses = self.memo, self.misses
+
+        def call(*args):
+            key = (name, _freeze(list(args)))
+            hit = memo.get(key, memo)
+            if hit is not memo:
+                return hit
+            misses[key] = args
+            return _error("#N/A")
+        return call
+
+    def resolve(self) -> bool:
+        """Compute the recorded calls; False when there were none (the fixed point)."""
+        if not self.misses:
+            return False
+        groups: dict = {}
+        for key, args in self.misses.items():
+            name = key[0]
+            ranges = tuple((i, _freeze(a)) for i, a in enumerate(args) if isinstance(a, list))
+            groups.setdefault((name, len(args), ranges), []).append((key, args))
+        self.misses.clear()  # the callbacks hold this very dict
+        for (name, n, ranges), calls in groups.items():
+            func = self.functions[name]
+            if len(calls) > 1 and n > len(ranges):
+                answers = self._batch(func, calls, {i for i, _ in ranges})
+                if answers is not None:
+                    self.memo.update(answers)
+                    continue
+            for key, args in calls:
+                self.memo[key] = self._one(func, args)
+        return True
+
+    def _one(self, func, args):
+        self.calls += 1
+        try:
+            return _to_engine(func(*[_to_python(a) for a in args]))
+        except Exception as exc:  # a cell shows #VALUE!, never a traceback
+            log.debug("%s failed: %r", getattr(func, "__name__", func), exc)
+            return _error("#VALUE!")
+
+    def _batch(self, func, calls, ranges: set):
+        n = len(calls[0][1])
+        columns = []
+        for i in range(n):
+            if i in ranges:
+                columns.append(_to_python(calls[0][1][i]))
+            else:
+                columns.append([[_to_python(args[i])] for _, args in calls])
+        self.calls += 1
+        try:
+            result = func(*columns)
+        except Exception:  # noqa: BLE001 - one call per row says which row fails
+            return None
+        if hasattr(result, "tolist"):
+            result = result.tolist()
+        if not isinstance(result, (list, tuple)) or len(result) != len(calls):
+            return None
+        rows = [r[0] if isinstance(r, (list, tuple)) and len(r) == 1 else r for r in result]
+        if any(isinstance(r, (list, tuple)) for r in rows):
+            return None
+        answers = {key: _to_engine(value) for (key, _), value in zip(calls, rows)}
+        key, args = calls[0]
+        if _freeze([answers[key]]) != _freeze([self._one(func, args)]):
+            return None  # the function does not map rows to rows: call it per row
+        return answers
+
+
 # -- built-ins formualizer gets wrong, replaced -------------------------------------------------
 
 def _text_of(v) -> str:
@@ -330,13 +429,14 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     ``{(sheet, "A1"): reason}`` for those that keep their cached value.
     """
     wb = _load(src, zf, parts)
-    ours = set()
-    for name, func in functions.items():
-        from .evaluate import excel_names
+    from .evaluate import excel_names
 
-        adapted = _adapt(func)
+    ours = set()
+    batches = _Batches(functions)
+    for name in functions:
+        call = batches.callback(name)
         for alias in excel_names(name):
-            wb.register_function(alias, adapted)
+            wb.register_function(alias, call, volatile=True)  # re-run in every round
             ours.add(alias.upper())
     for name, (func, least, most) in _OVERRIDES.items():
         wb.register_function(name, func, min_args=least, max_args=most,
@@ -344,6 +444,11 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     ours = frozenset(ours)
     wb.set_temporal_egress("serial")
     wb.evaluate_all()
+    rounds = 1
+    while batches.resolve():
+        wb.evaluate_all()
+        rounds += 1
+    log.debug("%d rounds, %d Python calls", rounds, batches.calls)
 
     values, roots = {}, {}
     for key, (_, cached) in cells.items():

@@ -176,6 +176,7 @@ def copy_package(src: zipfile.ZipFile, dst: zipfile.ZipFile, replace: dict[str, 
 
 # -- reading formula cells, tables and shared strings without a spreadsheet library -----------
 
+_F_START = re.compile(rb"<((?:\w+:)?)f\b")
 _F_PARTS = re.compile(rb"<((?:\w+:)?)f\b([^>]*?)(?:/>|>(.*?)</\1f>)", re.S)
 _PHONETIC = re.compile(rb"<((?:\w+:)?)rPh\b.*?</\1rPh>", re.S)
 _IS_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
@@ -225,7 +226,12 @@ def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None,
     out = {}
     if not m:
         return out
-    for cm in _CELL.finditer(m.group(0)):
+    data = m.group(0)
+    for fm in _F_START.finditer(data):  # only the cells holding a formula: O(formula cells)
+        start = data.rfind(b"<" + fm.group(1) + b"c ", 0, fm.start())
+        cm = _CELL.match(data, start) if start >= 0 else None
+        if cm is None or cm.end() < fm.end():
+            continue
         body = cm.group(4)
         if not body or b"<" not in body:
             continue
