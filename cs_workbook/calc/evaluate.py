@@ -261,16 +261,15 @@ def _formula_cells(book) -> dict[tuple[str, str], str]:
             if not isinstance(text, str):
                 continue
             found[(ws.title, cell.coordinate)] = text
+            if tables and "[" in text:
+                text = rewrite_structured(text, tables, ws.title, cell.row, cell.column)
+                if isinstance(value, str):
+                    cell.value = text
+                else:
+                    value.text = text
             if not _parses(text):  # one bad formula must not abort the workbook
                 bad.add((ws.title, cell.coordinate))
                 cell.value = None
-                continue
-            if tables and "[" in text:
-                new = rewrite_structured(text, tables, ws.title, cell.row, cell.column)
-                if isinstance(value, str):
-                    cell.value = new
-                else:
-                    value.text = new
     if tables:
         for name in list(book.defined_names.values()):
             if name.value and "[" in name.value:
