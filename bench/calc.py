@@ -35,7 +35,7 @@ def _portfolio(path: Path, n: int):
 
 def _values(path: Path) -> dict:
     with zipfile.ZipFile(path) as zf:
-        return {k: v for k, (_, v) in _scan(zf, sheet_parts(zf)).items()}
+        return {k: cell[1] for k, cell in _scan(zf, sheet_parts(zf)).items()}
 
 
 def _scorecard_matches(data, out: Path) -> str:

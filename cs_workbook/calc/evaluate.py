@@ -366,7 +366,8 @@ def _formulas_engine(src: Path, cells: dict, functions: dict):
 
 
 def _scan(zf: zipfile.ZipFile, parts: dict) -> dict:
-    """``{(sheet, "A1"): (formula text or None, cached value or None)}`` of every formula cell."""
+    """``{(sheet, "A1"): (formula text or None, cached value or None, array formula)}`` of every
+    formula cell (:func:`.package.formula_cells`)."""
     from .package import formula_cells, shared_strings
 
     strings = functools.lru_cache(maxsize=1)(lambda: shared_strings(zf))
@@ -444,7 +445,7 @@ def calculate(in_path, out_path=None, *, functions: dict | None = None,
             raise CSError(f"{src}: cannot evaluate the workbook: {exc}") from exc
     report.formulas = len(cells)
     by_sheet: dict[str, dict[str, object]] = {}
-    for key, (formula, cached) in cells.items():
+    for key, (formula, cached, _) in cells.items():
         if key in kept:
             report.unevaluated.append((key[0], key[1], kept[key]))
             continue

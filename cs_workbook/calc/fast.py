@@ -424,7 +424,7 @@ def _load(src, zf, parts):
 def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict):
     """Evaluate the workbook ``src`` (open as ``zf``; sheet ``parts``) with formualizer.
 
-    ``cells`` is ``{(sheet, "A1"): (formula text or None, cached value or None)}``.
+    ``cells`` is ``{(sheet, "A1"): (formula text or None, cached value or None, array)}``.
     Returns ``(values, kept)``: ``{(sheet, "A1"): value}`` for the cells evaluated and
     ``{(sheet, "A1"): reason}`` for those that keep their cached value.
     """
@@ -448,10 +448,28 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     while batches.resolve():
         wb.evaluate_all()
         rounds += 1
+    # A formula Excel did not save as a (dynamic) array formula is a legacy one: a multi-cell
+    # result shows its top-left value there, as ``=@(…)`` does, where formualizer spills.
+    legacy = []
+    for key, cell in cells.items():
+        if not cell[2]:
+            col, row = _CELL_REF.match(key[1]).groups()
+            value = wb.get_value(key[0], int(row), _col_index(col))
+            if isinstance(value, dict) and value.get("kind") == "Spill":
+                legacy.append((key[0], int(row), _col_index(col)))
+    for sheet, r, c in legacy:
+        formula = wb.get_formula(sheet, r, c)
+        if formula and not formula.startswith("=#ERROR!"):
+            wb.set_formula(sheet, r, c, "=@(" + formula.lstrip("=") + ")")
+    if legacy:
+        wb.evaluate_all()
+        while batches.resolve():
+            wb.evaluate_all()
+            rounds += 1
     log.debug("%d rounds, %d Python calls", rounds, batches.calls)
 
     values, roots = {}, {}
-    for key, (_, cached) in cells.items():
+    for key, (_, cached, _) in cells.items():
         sheet, ref = key
         col, row = _CELL_REF.match(ref).groups()
         r, c = int(row), _col_index(col)

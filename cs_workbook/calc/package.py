@@ -215,9 +215,10 @@ def _cached(t: bytes | None, v: bytes | None, strings):
     return text
 
 
-def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None, object]]:
-    """``{"A1": (formula text or None for a shared formula's follower, cached value)}``
-    for the formula cells of a worksheet part; the cached value is None when there is none.
+def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None, object, bool]]:
+    """``{"A1": (formula text or None for a shared formula's follower, cached value, array)}``
+    for the formula cells of a worksheet part; the cached value is None when there is none;
+    ``array`` is True for an array or dynamic-array formula (it may spill).
 
     ``strings`` returns the shared strings (read only if a formula cell caches one).
     Costs what the part's bytes cost: a sheet whose used range is huge but sparse is cheap.
@@ -244,9 +245,11 @@ def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None,
         t = _T_ATTR.search(cm.group(2))
         v = _V_ELEM.search(body)
         text = f.group(3)
+        dynamic = b' t="array"' in f.group(2) or b" cm=" in cm.group(2)
         out[r.group(1).decode()] = (
             _unescape(text) if text is not None and text.strip() else None,
-            _cached(t.group(1) if t else None, (v.group(3) or b"") if v else None, strings))
+            _cached(t.group(1) if t else None, (v.group(3) or b"") if v else None, strings),
+            dynamic)
     return out
 
 
