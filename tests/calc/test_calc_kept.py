@@ -106,3 +106,29 @@ def test_bad_formula_never_aborts_the_formulas_engine_either(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["S"]
     assert ws["B1"].value == 6 and ws["C1"].value == 12
     assert [c for _, c, _ in report.unevaluated] == ["C1"]
+
+
+def test_a_two_column_table_reaches_our_functions_as_rows(tmp_path):
+    from openpyxl.worksheet.table import Table
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Config"
+    for row in (["Key", "Value"], ["red_max", 55], ["colour_points", "dbt"]):
+        ws.append(row)
+    ws.add_table(Table(displayName="Config", ref="A1:B3"))
+    s = wb.create_sheet("S")
+    for ref, formula in {"A1": "=CS_SHAPE(Config[[Key]:[Value]])", "A2": "=CS.SHAPE(Config[Key])",
+                         "A3": "=_xldudf_CS_SHAPE(Config!A2:B3)", "A4": "=CS_SHAPE(1)"}.items():
+        s[ref] = formula
+    wb.save(tmp_path / "in.xlsx")
+
+    def shape(x):
+        if not isinstance(x, list):
+            return "scalar"
+        return f"{len(x)}x{len(x[0])}:" + ",".join(str(v) for row in x for v in row)
+    report = calculate(tmp_path / "in.xlsx", tmp_path / "out.xlsx", functions={"CS_SHAPE": shape})
+    got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["S"]
+    assert got["A1"].value == got["A3"].value == "2x2:red_max,55.0,colour_points,dbt"
+    assert got["A2"].value == "2x1:red_max,colour_points" and got["A4"].value == "scalar"
+    assert report.evaluated == 4
