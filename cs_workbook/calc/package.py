@@ -183,14 +183,16 @@ _IS_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
 
 
 def _unescape(raw: bytes) -> str:
-    from xml.sax.saxutils import unescape
-
-    text = unescape(raw.decode("utf-8"), {"&quot;": '"', "&apos;": "'"})
+    text = raw.decode("utf-8")
+    if "&" not in text:
+        return text
+    text = (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'"))
     if "&#" in text:
         text = re.sub(r"&#(x[0-9A-Fa-f]+|[0-9]+);",
                       lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x"
                                     else int(m.group(1))), text)
-    return text
+    return text.replace("&amp;", "&")
 
 
 def _cached(t: bytes | None, v: bytes | None, strings):
