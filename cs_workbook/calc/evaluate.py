@@ -2,9 +2,10 @@
 
 ``calculate(IN, OUT)`` evaluates every formula of IN — Excel built-ins and our ``CS_*``
 functions under all three spellings (``CS_X`` classic add-in, ``CS.X`` Office.js namespace,
-``_xldudf_CS_X`` as Excel saves an Office.js function it cannot reach) — with the
-``formulas`` package, and writes OUT as a copy of IN's package in which only the cached values
-of formula cells differ (see :mod:`.package`). IN is never modified; OUT is written to a
+``_xldudf_CS_X`` as Excel saves an Office.js function it cannot reach) — with formualizer
+(:mod:`.fast`; ``engine="formulas"`` uses the ``formulas`` package instead), and writes OUT
+as a copy of IN's package in which only the cached values of formula cells differ (see
+:mod:`.package`). IN is never modified; OUT is written to a
 temporary file and renamed into place.
 """
 
