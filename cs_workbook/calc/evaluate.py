@@ -2,9 +2,10 @@
 
 ``calculate(IN, OUT)`` evaluates every formula of IN — Excel built-ins and our ``CS_*``
 functions under all three spellings (``CS_X`` classic add-in, ``CS.X`` Office.js namespace,
-``_xldudf_CS_X`` as Excel saves an Office.js function it cannot reach) — with the
-``formulas`` package, and writes OUT as a copy of IN's package in which only the cached values
-of formula cells differ (see :mod:`.package`). IN is never modified; OUT is written to a
+``_xldudf_CS_X`` as Excel saves an Office.js function it cannot reach) — with formualizer
+(:mod:`.fast`; ``engine="formulas"`` uses the ``formulas`` package instead), and writes OUT
+as a copy of IN's package in which only the cached values of formula cells differ (see
+:mod:`.package`). IN is never modified; OUT is written to a
 temporary file and renamed into place.
 """
 
@@ -14,7 +15,9 @@ import contextlib
 import datetime as _dt
 import functools
 import logging
+import math
 import os
+import re
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -34,25 +37,87 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class CalcReport:
-    """What :func:`calculate` did: counts, the cells it could not evaluate, and timing."""
+    """What :func:`calculate` did: counts, the cells that kept their cached value, timing.
+
+    ``unevaluated`` lists ``(sheet, cell, reason)`` of the formula cells that keep the value
+    Excel cached (the engine cannot evaluate them, or they depend on one that it cannot);
+    ``differences`` lists ``(sheet, cell, cached, calculated)`` of the evaluated cells whose
+    value differs from the cached one (``None`` when there was none).
+    """
 
     source: Path
-    output: Path
+    output: Path | None
     formulas: int = 0
     evaluated: int = 0
     changed: int = 0
     unevaluated: list[tuple[str, str, str]] = field(default_factory=list)
+    differences: list[tuple[str, str, object, object]] = field(default_factory=list)
     seconds: float = 0.0
+    engine: str = "formualizer"
 
-    def summary(self) -> str:
-        text = (f"calculated {self.evaluated} of {self.formulas} formula cells "
-                f"({self.changed} values changed) in {self.seconds:.1f} s: {self.output}")
+    @property
+    def kept_cached(self) -> int:
+        """How many formula cells kept their cached value."""
+        return len(self.unevaluated)
+
+    def summary(self, examples: int = 3) -> str:
+        """One line of counts and timing; then, if any, one line naming the first
+        ``examples`` cells that kept their cached value, with the reason."""
+        where = f": {self.output}" if self.output else ""
+        text = (f"calculated {self.evaluated} of {self.formulas} formula cells, "
+                f"{self.kept_cached} kept their cached value, {self.changed} values changed, "
+                f"in {self.seconds:.2f} s{where}")
         if self.unevaluated:
-            sheet, cell, why = self.unevaluated[0]
-            more = len(self.unevaluated) - 1
-            text += (f"\n{len(self.unevaluated)} cells kept their cached value (first: "
-                     f"{sheet}!{cell}: {why}" + (f"; and {more} more" if more else "") + ")")
+            shown = "; ".join(f"{_address(sheet, cell)}: {why}"[:160]
+                              for sheet, cell, why in self.unevaluated[:examples])
+            more = len(self.unevaluated) - examples
+            text += (f"\n{self.kept_cached} cells kept their cached value: {shown}"
+                     + (f"; and {more} more" if more > 0 else ""))
         return text
+
+    def check(self, limit: int = 20) -> str:
+        """The differences between the calculated and the cached values, one per line."""
+        if not self.differences:
+            return f"all {self.evaluated} evaluated formula cells equal their cached value"
+        lines = [f"{len(self.differences)} of {self.evaluated} evaluated formula cells differ "
+                 f"from their cached value:"]
+        for sheet, cell, cached, got in self.differences[:limit]:
+            lines.append(f"  {_address(sheet, cell)}: cached {_show(cached)}, "
+                         f"calculated {_show(got)}")
+        if len(self.differences) > limit:
+            lines.append(f"  and {len(self.differences) - limit} more")
+        return "\n".join(lines)
+
+
+def _address(sheet: str, cell: str) -> str:
+    if re.fullmatch(r"[A-Za-z_][\w.]*", sheet):
+        return f"{sheet}!{cell}"
+    return "'" + sheet.replace("'", "''") + f"'!{cell}"
+
+
+def _show(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, ExcelError):
+        return value.code
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return f"{value:.15g}" if isinstance(value, float) else str(value)
+
+
+def _same(cached, got) -> bool:
+    """Is the calculated value the cached one (numbers to 1e-9 relative)?"""
+    if cached is None:
+        return False
+    if isinstance(cached, bool) or isinstance(got, bool):
+        return type(cached) is type(got) and cached == got
+    if isinstance(cached, (int, float)) and isinstance(got, (int, float)):
+        return math.isclose(cached, got, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(cached, ExcelError) or isinstance(got, ExcelError):
+        return cached == got
+    return str(cached) == str(got)
 
 
 # -- our functions inside the formula engine ------------------------------------------------
@@ -174,10 +239,20 @@ def _quiet():
             lg.setLevel(lv)
 
 
+def _parses(formula: str) -> bool:
+    import formulas
+
+    try:
+        formulas.Parser().ast(formula if formula.startswith("=") else "=" + formula)
+    except Exception:  # noqa: BLE001 - the package raises several kinds
+        return False
+    return True
+
+
 def _formula_cells(book) -> dict[tuple[str, str], str]:
     """``{(sheet, "A1"): formula}``; structured references rewritten as A1 in the workbook."""
     tables = tables_of(book)
-    found = {}
+    found, bad = {}, set()
     for ws in book.worksheets:
         for cell in list(ws._cells.values()):
             if cell.data_type != "f":
@@ -188,15 +263,19 @@ def _formula_cells(book) -> dict[tuple[str, str], str]:
                 continue
             found[(ws.title, cell.coordinate)] = text
             if tables and "[" in text:
-                new = rewrite_structured(text, tables, ws.title, cell.row, cell.column)
+                text = rewrite_structured(text, tables, ws.title, cell.row, cell.column)
                 if isinstance(value, str):
-                    cell.value = new
+                    cell.value = text
                 else:
-                    value.text = new
+                    value.text = text
+            if not _parses(text):  # one bad formula must not abort the workbook
+                bad.add((ws.title, cell.coordinate))
+                cell.value = None
     if tables:
         for name in list(book.defined_names.values()):
             if name.value and "[" in name.value:
                 name.value = rewrite_structured(name.value, tables, "", 0, 0).lstrip("=")
+    _formula_cells.bad = bad
     return found
 
 
@@ -267,61 +346,121 @@ def _config_of(src: Path):
     return workbook_config(rows, source=src)
 
 
-def calculate(in_path, out_path, *, functions: dict | None = None) -> CalcReport:
+#: The evaluation cores :func:`calculate` can use (``bench/calc.py`` compares them).
+ENGINES = ("formualizer", "formulas")
+
+
+def _formulas_engine(src: Path, cells: dict, functions: dict):
+    """``(values, kept)`` from the ``formulas`` package (the former core, kept for comparison)."""
+    found, _, _ = _evaluate(src, functions)
+    bad = {(s.upper(), ref) for s, ref in getattr(_formula_cells, "bad", ())}
+    values, kept = {}, {}
+    for key in cells:
+        node = found.get((key[0].upper(), key[1]))
+        if (key[0].upper(), key[1]) in bad:
+            kept[key] = "cannot be parsed by the formulas package"
+        elif node is None:
+            kept[key] = "could not be evaluated by the formulas package"
+        else:
+            values[key] = _result(node)
+    return values, kept
+
+
+def _scan(zf: zipfile.ZipFile, parts: dict) -> dict:
+    """``{(sheet, "A1"): (formula text or None, cached value or None, array formula)}`` of every
+    formula cell (:func:`.package.formula_cells`)."""
+    from .package import formula_cells, shared_strings
+
+    strings = functools.lru_cache(maxsize=1)(lambda: shared_strings(zf))
+    cells = {}
+    for sheet, part in parts.items():
+        for ref, cell in formula_cells(zf.read(part), strings).items():
+            cells[(sheet, ref)] = cell
+    return cells
+
+
+def calculate(in_path, out_path=None, *, functions: dict | None = None,
+              engine: str = "formualizer") -> CalcReport:
     """Evaluate every formula of ``in_path`` and write ``out_path`` with fresh cached values.
 
     Parameters
     ----------
     in_path, out_path : path-like
-        The workbook to evaluate (``.xlsx``/``.xlsm``, never modified) and the copy to write.
+        The workbook to evaluate (``.xlsx``/``.xlsm``, never modified) and the copy to write;
+        with no ``out_path`` nothing is written (the report still compares the values with
+        the cached ones: :meth:`CalcReport.check`).
     functions : dict, optional
         ``{CS_NAME: callable}`` to make available; default is the ``CS_*`` catalogue.
+    engine : str
+        ``"formualizer"`` (the default core) or ``"formulas"`` (the slower former core).
 
     Returns
     -------
     CalcReport
-        Counts, timing and the cells that could not be evaluated (they keep their cached
-        value; an unknown function is the usual reason).
+        Counts, timing, the cells that kept their cached value (with the reason) and the
+        differences from the cached values.
 
     Raises
     ------
     CSError
         ``out_path`` is ``in_path``, or ``in_path`` is missing or not an Excel package.
     """
-    src, dst = Path(in_path), Path(out_path)
+    src = Path(in_path)
+    dst = None if out_path is None else Path(out_path)
     if not src.is_file():
         raise CSError(f"{src}: no such workbook")
-    if dst.exists() and os.path.samefile(src, dst) or src.resolve() == dst.resolve():
+    if dst is not None and (dst.exists() and os.path.samefile(src, dst)
+                            or src.resolve() == dst.resolve()):
         raise CSError(f"{dst}: output must differ from the input (the input is never changed)")
     if not zipfile.is_zipfile(src):
         raise CSError(f"{src}: not an Excel workbook (.xlsx or .xlsm)")
+    if engine not in ENGINES:
+        raise CSError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     started = time.perf_counter()
-    report = CalcReport(src, dst)
+    report = CalcReport(src, dst, engine=engine)
     settings = contextlib.nullcontext()
     if functions is None:  # our CS_* functions follow the workbook's own Config sheet
         from cs_workbook.udfs import use_config
 
         settings = use_config(_config_of(src))
-    try:
-        with settings:
-            values, cells, _ = _evaluate(src, _catalogue() if functions is None else functions)
-    except CSError:
-        raise
-    except Exception as exc:
-        raise CSError(f"{src}: cannot evaluate the workbook: {exc}") from exc
+    funcs = _catalogue() if functions is None else functions
+    with zipfile.ZipFile(src) as zf:
+        try:
+            parts = sheet_parts(zf)
+            cells = _scan(zf, parts)
+        except Exception as exc:
+            raise CSError(f"{src}: cannot read the workbook: {exc}") from exc
+        try:
+            with settings:
+                if not cells:
+                    values, kept = {}, {}
+                elif engine == "formualizer":
+                    from . import fast
+
+                    values, kept = fast.evaluate(src, zf, parts, cells, funcs)
+                else:
+                    values, kept = _formulas_engine(src, cells, funcs)
+        except CSError:
+            raise
+        except Exception as exc:
+            raise CSError(f"{src}: cannot evaluate the workbook: {exc}") from exc
     report.formulas = len(cells)
     by_sheet: dict[str, dict[str, object]] = {}
-    for (sheet, ref), formula in cells.items():
-        node = values.get((sheet.upper(), ref))
-        if node is None:
-            report.unevaluated.append((sheet, ref, f"could not evaluate ={formula}"[:120]))
+    for key, (formula, cached, _) in cells.items():
+        if key in kept:
+            report.unevaluated.append((key[0], key[1], kept[key]))
             continue
-        by_sheet.setdefault(sheet, {})[ref] = _result(node)
+        if key not in values:
+            report.unevaluated.append((key[0], key[1], f"could not evaluate ={formula}"[:120]))
+            continue
+        value = values[key]
+        by_sheet.setdefault(key[0], {})[key[1]] = value
         report.evaluated += 1
+        if not _same(cached, value):
+            report.differences.append((key[0], key[1], cached, value))
 
     def write(tmp):
         with zipfile.ZipFile(src) as zin:
-            parts = sheet_parts(zin)
             replace = {}
             for sheet, sheet_values in by_sheet.items():
                 part = parts.get(sheet)
@@ -334,7 +473,13 @@ def calculate(in_path, out_path, *, functions: dict | None = None) -> CalcReport
             with zipfile.ZipFile(tmp, "w", allowZip64=True) as zout:
                 copy_package(zin, zout, replace)
 
-    with atomic_path(dst) as tmp:
-        write(tmp)
+    if dst is not None:
+        with atomic_path(dst) as tmp:
+            write(tmp)
+    else:  # count what would change
+        with zipfile.ZipFile(src) as zin:
+            for sheet, sheet_values in by_sheet.items():
+                if sheet in parts:
+                    report.changed += patch_sheet(zin.read(parts[sheet]), sheet_values)[1]
     report.seconds = time.perf_counter() - started
     return report

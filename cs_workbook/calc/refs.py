@@ -11,12 +11,13 @@ escape ``[ ] # '`` with a leading ``'``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
-__all__ = ["TableInfo", "tables_of", "rewrite_structured"]
+__all__ = ["TableInfo", "tables_of", "rewrite_structured", "Rewriter"]
 
 _SPECIALS = {"#all", "#data", "#headers", "#totals", "#this row"}
 _IDENT_START = re.compile(r"[A-Za-z_\\]")
@@ -117,6 +118,7 @@ def _items(spec: str) -> list[str]:
     return items
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse(spec: str) -> tuple[set[str], list[str]]:
     """(special items, column names with ':' kept) of a structured reference body."""
     spec = spec.strip()
@@ -152,9 +154,12 @@ def _resolve(table: TableInfo, spec: str, row: int) -> str:
     first_data = table.min_row + table.header_rows
     last_data = table.max_row - table.totals_rows
     if "#this row" in specials:
-        if not first_data <= row <= last_data:
+        if row is None:  # a template (:func:`rewrite_template`): the row comes later
+            r1 = r2 = f"\x00{table.name.upper()}\x00"
+        elif not first_data <= row <= last_data:
             return "#VALUE!"
-        r1 = r2 = row
+        else:
+            r1 = r2 = row
     elif "#all" in specials:
         r1, r2 = table.min_row, table.max_row
     else:
@@ -183,8 +188,8 @@ def _resolve(table: TableInfo, spec: str, row: int) -> str:
     return f"{sheet}!{a}" if a == b else f"{sheet}!{a}:{b}"
 
 
-def rewrite_structured(formula: str, tables: dict[str, TableInfo], sheet: str, row: int,
-                       col: int) -> str:
+def rewrite_structured(formula: str, tables: dict[str, TableInfo], sheet: str, row: int | None,
+                       col: int, inside: str | None = None) -> str:
     """``formula`` with every structured reference replaced by an A1 reference.
 
     ``sheet``/``row``/``col`` locate the formula cell (for ``#This Row`` and unqualified
@@ -223,7 +228,10 @@ def rewrite_structured(formula: str, tables: dict[str, TableInfo], sheet: str, r
         if ch == "[" and not (prev.isalnum() or prev in "_."):
             close = _bracket(formula, i)
             body = formula[i + 1:close - 1]
-            table = next((t for t in tables.values() if t.contains(sheet, row, col)), None)
+            if row is None:  # a template: the caller says which table holds the cell
+                table = tables.get(inside.upper()) if inside else None
+            else:
+                table = next((t for t in tables.values() if t.contains(sheet, row, col)), None)
             if table is not None and not body.isdigit():
                 out.append(_resolve(table, body, row))
                 i = close
@@ -234,3 +242,34 @@ def rewrite_structured(formula: str, tables: dict[str, TableInfo], sheet: str, r
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+_MARK = re.compile("\x00([^\x00]*)\x00")
+
+
+class Rewriter:
+    """:func:`rewrite_structured` for many cells: a formula is rewritten once per sheet and
+    enclosing table, ``[#This Row]`` filled in per cell, so a calculated column of thousands
+    of rows costs about one rewrite."""
+
+    def __init__(self, tables: dict[str, TableInfo]):
+        self.tables = tables
+        self._templates: dict = {}
+
+    def __call__(self, formula: str, sheet: str, row: int, col: int) -> str:
+        if "[" not in formula:
+            return formula
+        inside = next((t.name for t in self.tables.values() if t.contains(sheet, row, col)),
+                      None)
+        key = (formula, sheet, inside)
+        template = self._templates.get(key)
+        if template is None:
+            template = rewrite_structured(formula, self.tables, sheet, None, col, inside)
+            self._templates[key] = template
+        if "\x00" not in template:
+            return template
+        for name in set(_MARK.findall(template)):
+            t = self.tables[name]
+            if not t.min_row + t.header_rows <= row <= t.max_row - t.totals_rows:
+                return rewrite_structured(formula, self.tables, sheet, row, col)
+        return _MARK.sub(str(row), template)

@@ -73,7 +73,17 @@ def cmd_new(args) -> int:
         write_sow_calculator(args.output, sample=args.sample)
         print(f"wrote SOW cost calculator: {args.output}")
         return 0
-    data = sample_portfolio(args.as_of) if args.sample else CSData()
+    accounts = getattr(args, "accounts", None)
+    if accounts is not None and (not args.sample or args.kind != "portfolio"):
+        raise CSError("--accounts needs a sample portfolio (new portfolio OUT.xlsx --sample)")
+    if accounts is not None and accounts < 1:
+        raise CSError(f"--accounts must be at least 1, not {accounts}")
+    if not args.sample:
+        data = CSData()
+    elif accounts is not None:
+        data = sample_portfolio(args.as_of, n_accounts=accounts)
+    else:
+        data = sample_portfolio(args.as_of)
     if args.kind == "journey":
         if args.sample:
             account = args.account or data.accounts["Account ID"].iloc[0]
@@ -136,6 +146,8 @@ def register(sub) -> None:
     n.add_argument("output", type=Path, metavar="OUT.xlsx")
     n.add_argument("--sample", action="store_true", help="fill with the built-in sample data")
     n.add_argument("--account", help="journey: which sample account (default: the first)")
+    n.add_argument("--accounts", type=int, metavar="N",
+                   help="portfolio --sample: how many sample accounts (default: 40)")
     n.add_argument("--as-of", type=iso_date, help="sample data ends at this date (default: today)")
     n.set_defaults(func=cmd_new)
 

@@ -101,7 +101,8 @@ LAYERS: dict[str, dict] = {
     "calc": {
         "modules": ["cs_workbook.calc.*"],
         "third_party": [
-            "formulas", "schedula",   # the formula engine (schedula is formulas' own)
+            "formualizer",            # the evaluation core (Rust)
+            "formulas", "schedula",   # the former engine, for comparison (schedula is its own)
             "tqdm",                   # only to silence formulas' progress bar
             "openpyxl", "numpy", "pandas",
         ],
