@@ -40,11 +40,7 @@ VOLATILE = frozenset({"NOW", "TODAY", "RAND", "RANDBETWEEN", "RANDARRAY", "OFFSE
 
 #: Files that ``calculate`` cannot evaluate at all today: ``{file name: reason}``. The test
 #: marks them xfail(strict=True), so a fix shows up as an unexpected pass.
-KNOWN_ABORTS: dict[str, str] = {
-    "ironcalc-IF_ARRAY.xlsx": "formulas raises BroadcastError('Broadcast is not implemented!') "
-                              "dispatching IF over arrays, and calculate gives up on the whole "
-                              "workbook",
-}
+KNOWN_ABORTS: dict[str, str] = {}
 
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _FUNC = re.compile(r"(?<![A-Za-z0-9_.\]!$'\"])((?:_xlfn\.|_xlws\.|_xludf\.)*)"
