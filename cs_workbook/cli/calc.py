@@ -12,8 +12,13 @@ __all__ = ["register", "cmd_calc"]
 
 def cmd_calc(args) -> int:
     from ..calc import calculate
+    from ..files import check_not_input, output_path
+    from ..workbook.formats import check_xlsx_package
 
-    src, out = Path(args.workbook), Path(args.output)
+    src = Path(args.workbook)
+    out = output_path(args.output, src.name)
+    check_not_input(out, src)
+    check_xlsx_package(src)  # an .xls, .xlsb or encrypted file: say what it is, first
     if out.suffix.lower() != src.suffix.lower():
         # the package keeps its content types: an .xlsm stays macro-enabled, an .xlsx does not
         raise CSError(f"{out}: output must have the same extension as {src.name}")
@@ -33,6 +38,7 @@ def register(subparsers) -> None:
                     "only difference is the cached values of formula cells. WORKBOOK is never "
                     "modified.")
     p.add_argument("workbook", type=Path, metavar="WORKBOOK")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx",
-                   help="where to write the calculated copy (must differ from WORKBOOK)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx",
+                   help="where to write the calculated copy (must differ from WORKBOOK); a "
+                        "folder (OUT/ or an existing one) gets a copy of the same name")
     p.set_defaults(func=cmd_calc)
