@@ -246,9 +246,38 @@ def _convert(key, f, value, current):
             if key in _FRACTIONS and num > 1:
                 raise ValueError("must be a fraction between 0 and 1 (10 % is 0.1)")
             return num
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"config key {key!r}: {value!r} is invalid ({exc})") from None
+    except (ValueError, TypeError):
+        raise ConfigError(f"config key {key!r} expects {expects(key)}, not {value!r}") from None
     raise ConfigError(f"config key {key!r}: unsupported type {typ}")  # pragma: no cover
+
+
+def expects(key: str) -> str:
+    """What the value of config key ``key`` must be, for error messages.
+
+    >>> expects("red_max"), expects("goal_engage_days"), expects("grr_target")
+    ('a number ≥ 0 (e.g. 50.0)', 'a whole number ≥ 0 (e.g. 14)', 'a fraction from 0 to 1 (10 % is 0.1; e.g. 0.9)')
+    >>> expects("lu_table"), expects("sentiment_override")
+    ('one of dbt, handbook', 'TRUE or FALSE')
+    """
+    f = {f.name: f for f in fields(Config)}[key]
+    typ = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    default = f.default
+    example = f" (e.g. {default})" if default is not None else ""
+    if key in _CHOICES:
+        return f"one of {', '.join(_CHOICES[key])}"
+    if typ == "tuple":
+        return "a comma-separated list" + (f" (e.g. {', '.join(default)})" if default else "")
+    if typ == "bool":
+        return "TRUE or FALSE"
+    if "date" in typ:
+        return f"a date YYYY-MM-DD (e.g. {default.isoformat()})"
+    if key in _FRACTIONS:
+        return f"a fraction from 0 to 1 (10 % is 0.1; e.g. {default})"
+    if typ == "int":
+        return f"a whole number ≥ 0{example}"
+    if "None" in typ:
+        return "a number ≥ 0 (blank: the weights profile's value)"
+    return f"a number ≥ 0{example}"
 
 
 def _number(value) -> float:

@@ -15,13 +15,14 @@ written that variable is set to midnight UTC of ``as_of`` (see :func:`fixed_cloc
 from __future__ import annotations
 
 import concurrent.futures as cf
-import datetime as _dt
+import contextlib
 import threading
 import multiprocessing
 import multiprocessing.util
 import os
 import re
 import shutil
+import signal
 import time
 import traceback
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class Renderer:
         from .fetcher import PackageFetcher
 
         self.fetcher = PackageFetcher()
+        self.pid = os.getpid()  # a forked pool worker may inherit this renderer
         self.font_config = FontConfiguration()
         # runs at exit in the main process and in pool workers (which skip atexit handlers)
         multiprocessing.util.Finalize(None, _remove_font_folder, args=(self.font_config,),
@@ -210,7 +212,64 @@ def _init_worker(data: CSData, as_of, config: Config, brand: Brand):
                    previous=score_accounts(data, previous_as_of(as_of), config))
 
 
+def _init_pool_worker(data: CSData, as_of, config: Config, brand: Brand):
+    """Initializer of a pool worker: signals first, then :func:`_init_worker`.
+
+    Ctrl-C and SIGHUP reach every process of the terminal's group; a worker ignores them and
+    lets the main process stop the batch (:func:`_stop_workers`). SIGTERM, which the main
+    process then sends its workers, interrupts the document being rendered (``SystemExit``, so
+    the ``finally`` of :func:`~cs_workbook.files.atomic_path` removes its temporary file), then
+    the worker removes its WeasyPrint font folder and exits (:func:`_exit_worker`). An idle
+    worker exits at its next document, or normally (finalizers run) when the pool shuts down;
+    SIGTERM never interrupts the pool's queues.
+    """
+    global _POOL_WORKER
+    _POOL_WORKER = True
+    for name in ("SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_terminated)
+    _init_worker(data, as_of, config, brand)
+
+
+_POOL_WORKER = False  # this process is a pool worker (set by its initializer)
+_STOPPING = False  # this worker was sent SIGTERM
+_RENDERING = False  # this worker is inside _render_one: only then does SIGTERM raise
+
+
+def _worker_terminated(signum, _frame):
+    global _STOPPING
+    _STOPPING = True
+    if _RENDERING:
+        raise SystemExit(128 + signum)
+
+
+def _exit_worker() -> None:
+    """End a terminated pool worker: remove its font folder, exit with 143 (128 + SIGTERM).
+
+    ``os._exit`` skips the rest of the pool's loop, so a terminated worker takes no more
+    documents (the main process reports those as failed)."""
+    if _RENDERER is not None and _RENDERER.pid == os.getpid():  # not one inherited by fork
+        _remove_font_folder(_RENDERER.font_config)
+    os._exit(128 + signal.SIGTERM)
+
+
 def _render_one(account_id: str, path: str) -> DocResult:
+    global _RENDERING
+    if _STOPPING:
+        _exit_worker()
+    _RENDERING = True
+    try:
+        return _render(account_id, path)
+    except SystemExit:
+        if not _POOL_WORKER:
+            raise
+        _exit_worker()  # SIGTERM while rendering: the temporary file is already removed
+    finally:
+        _RENDERING = False
+
+
+def _render(account_id: str, path: str) -> DocResult:
     start = time.perf_counter()
     w = _WORKER
     try:
@@ -253,12 +312,31 @@ def render_batch(data: CSData, account_ids, as_of, out_dir, config: Config = DEF
         return [results[a] for a in ids]
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                       else None)
-    with cf.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                                initargs=(data, as_of, config, brand)) as pool:
+    pool = cf.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_pool_worker,
+                                  initargs=(data, as_of, config, brand))
+    try:
         futures = {pool.submit(_render_one, a, str(out / names[a])): a for a in ids}
         for fut in cf.as_completed(futures):
             try:
                 done(fut.result())
             except Exception as exc:  # noqa: BLE001  (a worker died, e.g. out of memory)
                 done(DocResult(futures[fut], None, f"{type(exc).__name__}: {exc}"))
+    except BaseException:  # Ctrl-C, SIGTERM: stop the workers now, not after the batch
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
     return [results[a] for a in ids]
+
+
+def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Cancel the queued documents, SIGTERM the workers and wait until they have cleaned up
+    (each removes its temporary file and font folder, see :func:`_init_pool_worker`)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython's pool
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            proc.terminate()
+    for proc in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            proc.join(timeout=30)
+    pool.shutdown(wait=True)

@@ -16,7 +16,6 @@ import datetime as _dt
 import functools
 import logging
 import math
-import os
 import re
 import time
 import zipfile
@@ -24,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CSError
-from ..files import atomic_path
+from ..files import atomic_path, check_not_input
+from ..workbook.formats import check_xlsx_package
 from ..excel.dates import date_to_serial
 from ..excel.errors import ERROR_CODES, ExcelError
 from .package import copy_package, patch_sheet, sheet_parts
@@ -409,9 +409,11 @@ def calculate(in_path, out_path=None, *, functions: dict | None = None,
     dst = None if out_path is None else Path(out_path)
     if not src.is_file():
         raise CSError(f"{src}: no such workbook")
-    if dst is not None and (dst.exists() and os.path.samefile(src, dst)
-                            or src.resolve() == dst.resolve()):
+    if dst is not None:
+        check_not_input(dst, src)
+    if dst is not None and src.resolve() == dst.resolve():
         raise CSError(f"{dst}: output must differ from the input (the input is never changed)")
+    check_xlsx_package(src)  # an .xls, .xlsb or encrypted file: say what it is
     if not zipfile.is_zipfile(src):
         raise CSError(f"{src}: not an Excel workbook (.xlsx or .xlsm)")
     if engine not in ENGINES:

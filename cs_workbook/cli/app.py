@@ -3,18 +3,30 @@
 Bad input prints one line naming file, sheet, row and column and exits with code 2; a
 traceback appears only with ``--debug``. So does a command whose optional dependency is not
 installed: the line names the extra to install (:data:`EXTRAS`).
+
+Signals end a command the way Ctrl-C does: SIGTERM and SIGHUP raise :class:`Terminated`
+(a ``BaseException``, like ``KeyboardInterrupt``), so ``finally`` blocks remove temporary files
+and ``atexit`` handlers run; the exit code is 128 + the signal's number (130 for Ctrl-C, 143
+for SIGTERM). A closed stdout (``cs-workbook score book.xlsx | head -1``) ends quietly with exit
+code 141, as a Unix tool killed by SIGPIPE does; stdout is pointed at ``os.devnull`` first, as
+Python's documentation recommends, so flushing at exit cannot fail again.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
 
 from .. import __version__
 from ..errors import CSError
 from . import calc, ebr, excel, excel_setup, portfolio
 
-__all__ = ["main", "build_parser", "run", "missing_extra", "EXTRAS"]
+__all__ = ["main", "build_parser", "run", "missing_extra", "EXTRAS", "Terminated",
+           "HANDLED_SIGNALS"]
 
 #: Sub-command modules, in ``--help`` order; each has ``register(subparsers)``.
 COMMANDS = (portfolio, calc, ebr, excel, excel_setup)
@@ -47,14 +59,72 @@ def add_debug(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
 
 
+class Terminated(BaseException):
+    """A handled signal (SIGTERM, SIGHUP) stops the command; unwinds like ``KeyboardInterrupt``."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: Signals that end a command cleanly (its temporary files removed), besides SIGINT (Ctrl-C).
+HANDLED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                        if hasattr(signal, name))
+
+#: Exit code of a closed stdout: 128 + SIGPIPE, what a shell shows for a tool SIGPIPE killed.
+BROKEN_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
+
+
+def _raise_terminated(signum, _frame):
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _signals_raise():
+    """SIGTERM and SIGHUP raise :class:`Terminated` while the command runs (main thread only;
+    the previous handlers come back afterwards)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for sig in HANDLED_SIGNALS:
+        if signal.getsignal(sig) is signal.SIG_IGN:
+            continue  # nohup: an ignored signal stays ignored
+        previous[sig] = signal.signal(sig, _raise_terminated)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at os.devnull so the interpreter's final flush cannot raise again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def run(args) -> int:
     """Run ``args.func(args)``: our errors and OS errors become one line on stderr and exit
-    code 2 (a traceback with ``--debug``); Ctrl-C is exit 130."""
+    code 2 (a traceback with ``--debug``); Ctrl-C is exit 130, SIGTERM 143 (one line, temporary
+    files removed); a closed stdout pipe is a quiet exit 141."""
     try:
-        return args.func(args)
+        with _signals_raise():
+            code = args.func(args)
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return BROKEN_PIPE
     except KeyboardInterrupt:
         print("cs-workbook: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+    except Terminated as exc:
+        name = signal.Signals(exc.signum).name
+        print(f"cs-workbook: terminated ({name})", file=sys.stderr)
+        return 128 + exc.signum
     except (CSError, OSError) as exc:
         if getattr(args, "debug", False):
             raise

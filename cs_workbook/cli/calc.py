@@ -12,11 +12,16 @@ __all__ = ["register", "cmd_calc"]
 
 def cmd_calc(args) -> int:
     from ..calc import calculate
+    from ..files import check_not_input, output_path
+    from ..workbook.formats import check_xlsx_package
 
     if args.output is None and not args.check:
         args.parser.error("the following arguments are required: -o/--output (or --check)")
     src = Path(args.workbook)
-    out = None if args.output is None else Path(args.output)
+    out = None if args.output is None else output_path(args.output, src.name)
+    if out is not None:
+        check_not_input(out, src)
+    check_xlsx_package(src)  # an .xls, .xlsb or encrypted file: say what it is, first
     if out is not None and out.suffix.lower() != src.suffix.lower():
         # the package keeps its content types: an .xlsm stays macro-enabled, an .xlsx does not
         raise CSError(f"{out}: output must have the same extension as {src.name}")
@@ -42,8 +47,9 @@ def register(subparsers) -> None:
                     "Excel's nor ours, a formula it cannot parse) keeps the value Excel cached, "
                     "and so do the cells depending on it.")
     p.add_argument("workbook", type=Path, metavar="WORKBOOK")
-    p.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx",
-                   help="where to write the calculated copy (must differ from WORKBOOK)")
+    p.add_argument("-o", "--output", metavar="OUT.xlsx",
+                   help="where to write the calculated copy (must differ from WORKBOOK); a "
+                        "folder (OUT/ or an existing one) gets a copy of the same name")
     p.add_argument("--check", action="store_true",
                    help="compare the calculated values with the ones cached in WORKBOOK and "
                         "list the differences (exit code 1 when there are any); -o optional")

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import os
 import sys
 import time
 from pathlib import Path
 
 from ..errors import InvalidInput
+from ..files import write_bytes_atomic
 from .args import iso_date, worker_count
+from .boundary import about
 
 __all__ = ["ERROR_REPORT", "add_arguments", "demo_step", "main", "main_ebr", "register"]
 
@@ -32,9 +33,9 @@ def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--account", metavar="ID", help="render the EBR of this Account ID")
     which.add_argument("--all", action="store_true", help="render an EBR for every account")
-    p.add_argument("-o", "--output", type=Path, metavar="PATH",
-                   help="--account: the PDF file or a folder (default: ./ID.pdf); "
-                        "--all: the folder (default: ./ebr)")
+    p.add_argument("-o", "--output", metavar="PATH",
+                   help="--account: the PDF file, or a folder (DIR/ is created) to write ID.pdf "
+                        "into (default: ./ID.pdf); --all: the folder (default: ./ebr)")
     p.add_argument("--jobs", type=worker_count, metavar="N",
                    help="worker processes for --all (default: one per CPU core)")
     p.add_argument("--as-of", type=iso_date, metavar="DATE",
@@ -83,8 +84,14 @@ def _brand(args):
 
 def main_ebr(args) -> int:
     """Run ``ebr`` for parsed ``args``; raises :class:`CSError` on bad input."""
+    from ..files import check_not_input, output_path
+    from ..reports.render import safe_filename
     from ..workbook.reader import read_workbook
 
+    inputs = (args.workbook, args.config, args.logo)
+    if args.account is not None:
+        path = output_path(args.output, safe_filename(args.account))
+        check_not_input(path, *inputs)
     data = read_workbook(args.workbook)
     config = _config(args.workbook, data, args.config)
     as_of = args.as_of or _dt.date.today()
@@ -95,43 +102,49 @@ def main_ebr(args) -> int:
             known = ", ".join(ids[:3]) + (" …" if len(ids) > 3 else "")
             raise InvalidInput(f"--account: {args.account!r} is not in {args.workbook} "
                                f"({known or 'no accounts'})")
-        return _one(data, args.account, as_of, config, brand, args.output)
+        return _one(data, args.account, as_of, config, brand, path, args)
     if not ids:
         raise InvalidInput(f"{args.workbook}: sheet 'Accounts' has no accounts")
-    return _all(data, ids, as_of, config, brand, args.output or Path("ebr"), args.jobs)
+    return _all(data, ids, as_of, config, brand, Path(args.output or "ebr"), args.jobs, inputs)
 
 
-def _one(data, account_id, as_of, config, brand, output) -> int:
-    from ..reports.render import render_ebr, safe_filename, write_atomic
+def _one(data, account_id, as_of, config, brand, path: Path, args) -> int:
+    from ..files import is_folder_arg
+    from ..reports.render import render_ebr, write_atomic
 
-    path = Path(output) if output else Path(safe_filename(account_id))
-    if output and (path.is_dir() or str(output).endswith(("/", os.sep))):
-        path = path / safe_filename(account_id)
-    if not path.parent.is_dir():
-        raise InvalidInput(f"-o: folder {path.parent} does not exist")
-    write_atomic(path, render_ebr(data, account_id, as_of, config, brand=brand))
+    if not (args.output and is_folder_arg(args.output)) and not path.parent.is_dir():
+        raise InvalidInput(f"-o: folder {path.parent} does not exist (end -o with / to create "
+                           "it)")
+    with about(args.workbook, f"EBR of {account_id} as of {as_of}"):
+        body = render_ebr(data, account_id, as_of, config, brand=brand)
+    write_atomic(path, body)
     print(f"wrote EBR for {account_id} as of {as_of}: {path}")
     return 0
 
 
-def _all(data, ids, as_of, config, brand, out_dir: Path, jobs) -> int:
-    from ..reports.render import render_batch
+def _all(data, ids, as_of, config, brand, out_dir: Path, jobs, inputs=()) -> int:
+    from ..files import check_not_input
+    from ..reports.render import render_batch, safe_filename
 
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidInput(f"-o: {out_dir} is a file; --all needs a folder")
+    taken: set = set()
+    names = {a: safe_filename(a, taken) for a in ids}
+    report = out_dir / ERROR_REPORT
+    for target in [out_dir / n for n in names.values()] + [report]:
+        check_not_input(target, *inputs)
     bar = ProgressBar(len(ids))
     start = time.perf_counter()
     results = render_batch(data, ids, as_of, out_dir, config, brand=brand, jobs=jobs,
-                           progress=bar.update)
+                           progress=bar.update, names=names)
     bar.close()
     failed = [r for r in results if not r.ok]
-    report = out_dir / ERROR_REPORT
     if failed:
         lines = [f"EBR errors ({len(failed)} of {len(results)} documents), as of {as_of}", ""]
         for r in failed:
             lines += [f"{r.account_id}: {r.error}"] + (
                 ["    " + ln for ln in r.detail.rstrip().splitlines()] if r.detail else []) + [""]
-        report.write_text("\n".join(lines), encoding="utf-8")
+        write_bytes_atomic(report, "\n".join(lines).encode("utf-8"))
     elif report.exists():
         report.unlink()
     took = time.perf_counter() - start

@@ -19,10 +19,13 @@ def cmd_functions(args) -> int:
 
     text = markdown() if args.markdown else text_table()
     if args.output:
-        from pathlib import Path
+        from ..files import is_folder_arg, output_path, write_bytes_atomic
 
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
+        path = output_path(args.output, "functions.md" if args.markdown else "functions.txt")
+        if not is_folder_arg(args.output) and not path.parent.is_dir():
+            raise CSError(f"{path}: folder {path.parent} does not exist")
+        write_bytes_atomic(path, text.encode("utf-8"))
+        print(f"wrote {path}")
     else:
         sys.stdout.write(text)
     return 0
@@ -44,7 +47,9 @@ def register(subparsers) -> None:
     f = subparsers.add_parser("functions", help="list the Excel functions (CS_*)")
     f.add_argument("--markdown", action="store_true",
                    help="write the Markdown reference (docs/functions.md)")
-    f.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
+    f.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE instead of printing (into a folder: functions.md, or "
+                        "functions.txt without --markdown)")
     f.set_defaults(func=cmd_functions)
 
     s = subparsers.add_parser(

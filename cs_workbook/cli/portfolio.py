@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import CSError
 from .args import iso_date
+from .boundary import about, require_accounts
 
 __all__ = ["register", "cmd_demo", "cmd_new", "cmd_score", "print_table"]
 
@@ -19,17 +20,23 @@ def _config(args, data_config: dict | None = None):
 
 
 def cmd_score(args) -> int:
+    from ..files import check_not_input, output_path
     from ..portfolio import portfolio_summary, score_accounts
     from ..workbook.reader import read_workbook
     from ..workbook.export import write_scores
 
+    output = output_path(args.output, "scores.xlsx") if args.output else None
+    if output is not None:
+        check_not_input(output, args.workbook, args.config)
     data = read_workbook(args.workbook)
+    require_accounts(data, args.workbook, "score")
     cfg = _config(args, data.config)
     as_of = args.as_of or _dt.date.today()
-    scores = score_accounts(data, as_of, cfg)
-    summary = portfolio_summary(data, scores, as_of, cfg)
-    if args.output:
-        out = write_scores(scores, args.output, summary)
+    with about(args.workbook, f"scoring as of {as_of}"):
+        scores = score_accounts(data, as_of, cfg)
+        summary = portfolio_summary(data, scores, as_of, cfg)
+    if output is not None:
+        out = write_scores(scores, output, summary)
         print(f"scored {len(scores)} accounts as of {as_of}: {out}")
     else:
         print_table(scores, summary)
@@ -62,16 +69,24 @@ def _pct(v):
     return "NA" if v is None else f"{excel_round(v * 100, 1):.1f} %"
 
 
+#: ``new KIND FOLDER/`` writes this file into the folder
+NEW_NAMES = {"portfolio": "portfolio.xlsx", "journey": "journey.xlsx",
+             "sow": "sow-calculator.xlsx"}
+
+
 def cmd_new(args) -> int:
     from ..data import CSData
     from ..sample import sample_portfolio
     from ..workbook.writer import write_workbook
 
+    from ..files import output_path
+
+    output = output_path(args.output, NEW_NAMES[args.kind])
     if args.kind == "sow":
         from ..workbook.sow import write_sow_calculator
 
-        write_sow_calculator(args.output, sample=args.sample)
-        print(f"wrote SOW cost calculator: {args.output}")
+        write_sow_calculator(output, sample=args.sample)
+        print(f"wrote SOW cost calculator: {output}")
         return 0
     accounts = getattr(args, "accounts", None)
     if accounts is not None and (not args.sample or args.kind != "portfolio"):
@@ -93,7 +108,7 @@ def cmd_new(args) -> int:
             data = data.for_account(account)
         elif args.account:
             raise CSError("--account needs --sample (an empty journey workbook has no accounts)")
-    path = write_workbook(data, args.output, as_of=args.as_of)
+    path = write_workbook(data, output, as_of=args.as_of)
     what = "sample " if args.sample else "empty "
     print(f"wrote {what}{args.kind} workbook ({len(data.accounts)} accounts): {path}")
     return 0
@@ -143,7 +158,9 @@ def register(sub) -> None:
 
     n = sub.add_parser("new", help="write a workbook template, empty or with sample data")
     n.add_argument("kind", choices=("portfolio", "journey", "sow"))
-    n.add_argument("output", type=Path, metavar="OUT.xlsx")
+    n.add_argument("output", metavar="OUT.xlsx",
+                   help="the file to write, or a folder (DIR/ is created) to write "
+                        "portfolio.xlsx, journey.xlsx or sow-calculator.xlsx into")
     n.add_argument("--sample", action="store_true", help="fill with the built-in sample data")
     n.add_argument("--account", help="journey: which sample account (default: the first)")
     n.add_argument("--accounts", type=int, metavar="N",
@@ -153,8 +170,9 @@ def register(sub) -> None:
 
     s = sub.add_parser("score", help="compute every metric for every account of a workbook")
     s.add_argument("workbook", type=Path)
-    s.add_argument("-o", "--output", type=Path, metavar="OUT",
-                   help="write .xlsx, .csv or .json (default: print a table)")
+    s.add_argument("-o", "--output", metavar="OUT",
+                   help="write .xlsx, .csv or .json, or scores.xlsx into a folder (OUT/ or an "
+                        "existing folder); default: print a table")
     s.add_argument("--as-of", type=iso_date, help="scoring date YYYY-MM-DD (default: today)")
     s.add_argument("--config", type=Path, help="TOML file of configuration overrides")
     s.set_defaults(func=cmd_score)

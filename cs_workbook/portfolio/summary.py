@@ -13,6 +13,12 @@ from ..metrics.retention import grr, nrr, reason_shares
 
 __all__ = ["portfolio_summary"]
 
+#: ``reason_shares`` of a window without MRR changes (the columns of :func:`reason_shares`)
+_NO_REASONS = pd.DataFrame({"category": pd.Series(dtype="str"),
+                            "reason": pd.Series(dtype="str"),
+                            "mrr_change": pd.Series(dtype=float),
+                            "share": pd.Series(dtype=object)})
+
 
 def portfolio_summary(data: CSData, scores: pd.DataFrame, as_of=None,
                       config: Config = DEFAULT) -> dict:
@@ -22,6 +28,10 @@ def portfolio_summary(data: CSData, scores: pd.DataFrame, as_of=None,
     ``reason_shares`` (MRR changes of the 12 months to ``as_of``, true-ups excluded),
     ``arr_by_adoption`` (share of ARR by number of Green use cases: 0, 1, 2, 3+),
     ``health_mix`` (accounts per health colour incl. NA) and ``stages`` (accounts per stage).
+
+    Every sheet but Accounts is optional: with no MRR changes in the 12 months (no
+    ``MRR Changes`` sheet, or ``as_of`` outside its months) ``reason_shares`` has no rows, and
+    with no accounts ``grr``/``nrr`` are None (NA).
     """
     as_of = pd.Timestamp(as_of or _dt.date.today()).normalize()
     a, b = scores["MRR Year Ago"], scores["MRR Now"]
@@ -47,7 +57,8 @@ def portfolio_summary(data: CSData, scores: pd.DataFrame, as_of=None,
         "grr_target": config.grr_target,
         "nrr_target": config.nrr_target,
         "reason_shares": reason_shares(window["Reason"].to_numpy(dtype=object),
-                                       window["Change"].to_numpy(dtype=float)),
+                                       window["Change"].to_numpy(dtype=float))
+        if len(window) else _NO_REASONS.copy(),
         "arr_by_adoption": by_bucket,
         "health_mix": {k: int(mix.get(k, 0)) for k in ("Green", "Yellow", "Red", "NA")},
         "stages": scores["Lifecycle Stage"].value_counts().to_dict(),

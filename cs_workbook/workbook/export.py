@@ -1,4 +1,10 @@
-"""Write scoring results as xlsx, csv or json (atomically; text never becomes a formula)."""
+"""Write scoring results as xlsx, csv or json (atomically; text never becomes a formula).
+
+Text comes from the workbook (account names, CSMs, churn reasons …), so exports treat it as
+untrusted: in ``.xlsx`` it is stored as text (:func:`~cs_workbook.workbook.cells.put`), and in
+``.csv`` and ``.json`` every text value goes through :func:`neutralise` (OWASP's CSV-injection
+guidance) before it is written.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +20,40 @@ from ..errors import CSError
 from ..files import atomic_path
 from .cells import put
 
-__all__ = ["write_scores", "FORMATS"]
+__all__ = ["write_scores", "neutralise", "FORMATS", "FORMULA_TRIGGERS"]
 
 FORMATS = (".xlsx", ".csv", ".json")
 _PCT = {"License Utilization", "User Engagement", "Git Operation Utilization", "GRR", "NRR"}
 _ONE_DP = {"Health Score", "Previous Health Score", "Product Score", "Engagement Score",
            "CD Score", "Security Score", "CI Builds per User"}
 _MONEY = {"ARR", "MRR Year Ago", "MRR Now"}
+
+#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP, CSV Injection)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A value safe to put in a CSV or JSON cell that a spreadsheet may open.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with
+    a single quote ``'``, as OWASP's CSV-injection guidance recommends, so Excel, LibreOffice
+    and Google Sheets show it as text instead of running it as a formula (``=HYPERLINK(…)``,
+    ``+cmd|' /C calc'!A0``, ``@SUM(1)``). Everything else is returned unchanged: numbers stay
+    numbers (``-2.5`` is a number, not text starting with ``-``), and so do dates, booleans and
+    blanks. Dictionaries, lists and tuples are neutralised item by item (keys too).
+
+    >>> neutralise("=HYPERLINK(1)"), neutralise("-2+3"), neutralise(-2.5)
+    ("'=HYPERLINK(1)", "'-2+3", -2.5)
+    >>> neutralise("ACME Corp"), neutralise({"@SUM(1)": ["\\t=1", 3]})
+    ('ACME Corp', {"'@SUM(1)": ["'\\t=1", 3]})
+    """
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    if isinstance(value, dict):
+        return {neutralise(k): neutralise(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [neutralise(v) for v in value]
+    return value
 
 
 def _plain(v):
@@ -68,15 +101,48 @@ def write_scores(scores: pd.DataFrame, path, summary: dict | None = None) -> Pat
     if suffix not in FORMATS:
         raise CSError(f"{path}: output must end in .xlsx, .csv or .json")
     if suffix == ".csv":
-        return _atomic(path, lambda tmp: scores.to_csv(tmp, index=False, date_format="%Y-%m-%d"))
+        return _atomic(path, lambda tmp: _csv(tmp, scores))
     if suffix == ".json":
-        doc = {"summary": summary or {}, "accounts": _records(scores)}
+        doc = neutralise({"summary": _jsonable(summary or {}), "accounts": _records(scores)})
 
         def dump(tmp):
             with open(tmp, "w", encoding="utf-8") as fh:
                 json.dump(doc, fh, default=_json_default, indent=1, allow_nan=False)
         return _atomic(path, dump)
     return _atomic(path, lambda tmp: _xlsx(tmp, scores, summary))
+
+
+def _csv(tmp, scores: pd.DataFrame) -> None:
+    """Scores as CSV: a header row, then one row per account. Text is neutralised and in double
+    quotes (OWASP: quote every text field, double embedded quotes); numbers and booleans are
+    bare, dates ``YYYY-MM-DD``, blanks empty."""
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(_csv_cell(c) for c in scores.columns) + "\n")
+        for rec in _records(scores):
+            fh.write(",".join(_csv_cell(v) for v in rec.values()) + "\n")
+
+
+def _csv_cell(v) -> str:
+    v = neutralise(v)
+    if v is None:
+        return ""
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if isinstance(v, (bool, int, float)):
+        return str(v)
+    text = str(v)
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _jsonable(v):
+    """Summary values in plain Python (DataFrames as records), so :func:`neutralise` sees text."""
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, pd.DataFrame):
+        return _records(v)
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    return _plain(v)
 
 
 def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):

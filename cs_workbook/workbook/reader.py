@@ -132,7 +132,10 @@ def _open(path, file: str) -> CalamineWorkbook:
     except PasswordError as exc:
         raise WorkbookError("workbook is password-protected", file=file) from exc
     except Exception as exc:  # calamine's errors carry no useful type: zip, xml, format...
-        raise WorkbookError(f"not a readable .xlsx workbook ({exc})", file=file) from exc
+        from .formats import problem
+
+        why = problem(path, generic=False)  # encrypted, an .xls renamed .xlsx …: say so
+        raise WorkbookError(why or f"not a readable .xlsx workbook ({exc})", file=file) from exc
 
 
 def _rows(wb: CalamineWorkbook, name: str, file: str) -> list[list]:

@@ -244,7 +244,6 @@ def test_limit_option_and_parameter(licence):
 # -- 3. functions off the event loop ----------------------------------------------------------
 
 def test_served_functions_are_coroutines_that_run_in_a_thread(client):
-    import threading
 
     served = sys.modules["custom_functions"]
     plain = server.officejs_module()  # still plain functions (tests/udfs/test_shapes.py)
