@@ -11,7 +11,8 @@ __all__ = ["describe", "markdown", "text_table", "AREAS"]
 #: Catalogue sections (docs/functions.md) by defining module.
 AREAS = {"ttv": "Time to value", "adoption": "Licenses and adoption",
          "usecases": "Licenses and adoption", "health": "Health", "retention": "Retention",
-         "services": "Professional services"}
+         "services": "Professional services",
+         "settings": "Configuration"}
 _EXAMPLE = re.compile(r"\s*Example:\s*(=CS_.*?)(?:\s+returns\s+(.*?))?\.?$")
 
 
