@@ -22,7 +22,8 @@ unhashable cells, by their normalised form) and the base configuration.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
+from collections import OrderedDict
+from itertools import chain
 from numbers import Number
 
 import numpy as np
@@ -49,13 +50,11 @@ def configured(config_range=None) -> Config:
     base = active_config()
     if _blank(config_range):
         return base
-    try:
-        key = _cache_key(config_range)
-    except TypeError:  # unhashable cells (Office.js data types): normalise them first
-        key = None
-    if key is None:
-        key = _typed(_normalised_rows(config_range))
-    cfg, message = _parse_cached(key, base)
+    key = _cache_key(config_range)
+    if key is None:  # other shapes, or cells such as Office.js data types: normalise first
+        rows = _normalised_rows(config_range)
+        key = (rows, tuple(type(v) for _, v in rows))
+    cfg, message = _parsed(key, base)
     if message:
         raise UserError(message)
     return cfg
@@ -70,29 +69,41 @@ def _blank(x) -> bool:
     return False
 
 
-def _typed(rows) -> tuple:
-    # 1, 1.0 and True are equal as dict keys but not as settings: the value's type is kept
-    key = tuple((k, v, type(v)) for k, v in rows)
-    hash(key)
-    return key
-
-
 def _cache_key(x):
-    """The range as a hashable key when it is a plain list of 2-cell rows, else None."""
-    if isinstance(x, (list, tuple)) and x and all(
-            isinstance(r, (list, tuple)) and len(r) == 2 for r in x):
-        if all(isinstance(v, _PLAIN) for r in x for v in r):
-            return _typed(x)
-    return None
+    """``(rows, types of their cells)`` of a list of 2-cell rows of plain values, else None.
+
+    The types are part of the key: 1, 1.0 and True are equal as keys but not as settings."""
+    if type(x) not in (list, tuple) or not x or not _ROW_TYPES.issuperset(map(type, x)):
+        return None
+    rows = tuple(map(tuple, x))
+    if set(map(len, rows)) != {2}:
+        return None
+    types = tuple(map(type, chain.from_iterable(rows)))
+    return (rows, types) if _PLAIN_TYPES.issuperset(types) else None
 
 
-@functools.lru_cache(maxsize=32)
-def _parse_cached(key: tuple, base: Config):
-    """``(Config, None)`` or ``(None, message)`` for the rows (errors are cached too)."""
+_ROW_TYPES = frozenset((list, tuple))
+_PLAIN_TYPES = frozenset((str, float, int, bool, type(None), _dt.date, _dt.datetime))
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 32
+
+
+def _parsed(key: tuple, base: Config):
+    """``(Config, None)`` or ``(None, message)`` for the rows of ``key`` on ``base``, from a
+    small LRU (errors are kept too). Entries are found by the base's identity, not its hash:
+    hashing a Config costs more than everything else here."""
+    entry = _CACHE.get((id(base), key))
+    if entry is not None and entry[0] is base:
+        _CACHE.move_to_end((id(base), key))
+        return entry[1]
     try:
-        return parse_rows(_normalised_rows([(k, v) for k, v, _ in key]), base), None
+        result = parse_rows(_normalised_rows(key[0]), base), None
     except UserError as exc:
-        return None, str(exc)
+        result = None, str(exc)
+    _CACHE[(id(base), key)] = (base, result)
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
 
 
 def parse_rows(rows, base: Config) -> Config:

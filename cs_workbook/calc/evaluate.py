@@ -251,7 +251,8 @@ def _evaluate(path: Path, functions: dict):
 
 
 def _config_of(src: Path):
-    """The configuration a workbook asks for in its ``Config`` sheet (Key, Value), if any."""
+    """The configuration a workbook asks for in its ``Config`` sheet (Key, Value), if any;
+    :class:`~cs_workbook.errors.ConfigError` naming the key when the sheet is invalid."""
     from ..config_files import workbook_config
     from ..errors import WorkbookError
     from ..workbook.reader import read_sheet_frame
@@ -297,14 +298,13 @@ def calculate(in_path, out_path, *, functions: dict | None = None) -> CalcReport
         raise CSError(f"{src}: not an Excel workbook (.xlsx or .xlsm)")
     started = time.perf_counter()
     report = CalcReport(src, dst)
-    settings = contextlib.nullcontext()
-    if functions is None:  # our CS_* functions follow the workbook's own Config sheet
-        from cs_workbook.udfs import use_config
-
-        settings = use_config(_config_of(src))
+    if functions is None:
+        # A bad Config sheet is one clear error, as for `score` and `ebr`. Its settings reach
+        # the CS_* functions as Excel passes them, through their config argument (the
+        # Scorecard's Config[[Key]:[Value]]): a call without it computes what Excel computes.
+        _config_of(src)
     try:
-        with settings:
-            values, cells, _ = _evaluate(src, _catalogue() if functions is None else functions)
+        values, cells, _ = _evaluate(src, _catalogue() if functions is None else functions)
     except CSError:
         raise
     except Exception as exc:

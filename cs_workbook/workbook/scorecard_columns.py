@@ -12,8 +12,15 @@ Conventions of the formulas:
 * Helper dates that come from ``MINIFS``/``MAXIFS`` (first and last meeting, first value from
   usage) are ``0`` when there is none, shown blank by their number format and read as an empty
   date by every ``CS_*`` function.
-* Settings are named cells above the table (:data:`SETTINGS`); segment, deployment and meeting
-  type lists are written into the formulas from the configuration and the schema.
+* The Scorecard follows the workbook's ``Config`` table (Key, Value) and nothing is written from
+  a configuration at write time: every ``CS_*`` call whose answer depends on a setting passes
+  :data:`CONFIG` (``Config[[Key]:[Value]]``) as its last argument, so editing the Config sheet
+  recalculates the Scorecard in Excel and headless calc alike. The settings the built-ins use
+  (staleness, grace, thresholds, weights, the primary use case) are named cells above the table
+  (:data:`SETTINGS`) holding ``CS_CONFIG_VALUE(key, Config[[Key]:[Value]])``, the value in
+  force (a weight left to its profile is the profile's); the configurable segment and deployment
+  lists are tested with ``CS_IN_CONFIG_LIST``. Only the meeting types are written into the
+  formulas: they come from the schema, not the configuration.
 * Text criteria compare like the reader matches categories (case-insensitively); IDs are
   matched by ``SUMIFS``/``COUNTIFS`` criteria, so an ID must not start with ``<``, ``>`` or
   ``=`` nor hold ``*``/``?``.
@@ -21,27 +28,35 @@ Conventions of the formulas:
 
 from __future__ import annotations
 
-from ..config import DEFAULT, GROUPS, Config
+from ..config import GROUPS
 from ..portfolio.snapshots import _MEETING_TYPES as MEETING_TYPES  # the engine's own list
 from ..schema import TIMELINE_TYPES
 
-__all__ = ["columns", "SETTINGS", "SCORECARD_COLUMNS", "COLOUR_COLUMNS", "MEETING_TYPES"]
+__all__ = ["columns", "CONFIG", "SETTINGS", "SCORECARD_COLUMNS", "COLOUR_COLUMNS",
+           "MEETING_TYPES", "setting_formula"]
 
-#: Named cells above the table: (label, name, value from the configuration, number format).
-#: A list value fills adjacent cells and names the whole range.
+#: The workbook's Config table as every configuration-dependent CS_* call receives it.
+CONFIG = "Config[[Key]:[Value]]"
+
+#: Named cells above the table: (label, name, Config keys, number format). Each key is one cell
+#: holding :func:`setting_formula`; several keys fill adjacent cells and name the whole range.
 SETTINGS = (
-    ("Usage stale after (days)", "Usage_NA_Days", lambda c: c.usage_na_days, "0"),
-    ("Onboarding grace (days)", "Onboarding_Grace_Days", lambda c: c.onboarding_grace_days, "0"),
-    ("Support stale after (days)", "Support_NA_Days", lambda c: c.support_na_days, "0"),
-    ("First value at utilization", "First_Value_Threshold",
-     lambda c: c.first_value_threshold, "0%"),
-    ("Adoption complete at utilization", "Adoption_Threshold",
-     lambda c: c.adoption_threshold, "0%"),
-    ("Health weights P, R, O, V, E", "Health_Weights",
-     lambda c: [c.group_weights()[g] for g in GROUPS], "0"),
+    ("Usage stale after (days)", "Usage_NA_Days", ("usage_na_days",), "0"),
+    ("Onboarding grace (days)", "Onboarding_Grace_Days", ("onboarding_grace_days",), "0"),
+    ("Support stale after (days)", "Support_NA_Days", ("support_na_days",), "0"),
+    ("First value at utilization", "First_Value_Threshold", ("first_value_threshold",), "0%"),
+    ("Adoption complete at utilization", "Adoption_Threshold", ("adoption_threshold",), "0%"),
+    ("Health weights P, R, O, V, E", "Health_Weights", tuple(f"weight_{g}" for g in GROUPS),
+     "0"),
     ("Engagement weights: cadence, persona", "Engagement_Weights",
-     lambda c: [c.weight_meeting_cadence, c.weight_persona], "0"),
+     ("weight_meeting_cadence", "weight_persona"), "0"),
+    ("Primary use case", "Primary_Use_Case", ("primary_use_case",), "General"),
 )
+
+
+def setting_formula(key: str) -> str:
+    """The formula of a settings cell: the value in force of ``key`` under the Config table."""
+    return f'=CS_CONFIG_VALUE("{key}",{CONFIG})'
 
 _T = "Scorecard[[#This Row],[{}]]".format
 _ID = _T("Account ID")
@@ -83,11 +98,24 @@ def _reached(column: str) -> str:
     return f'AND({x}<>"",{x}<=AsOf)'
 
 
-def _one_of(value: str, names) -> str:
-    """TRUE when ``value`` is one of ``names`` (a configured segment or deployment list)."""
-    if not names:
-        return "FALSE"
-    return "OR(" + ",".join(f'{value}="{n}"' for n in names) + ")"
+def _listed(value: str, key: str) -> str:
+    """TRUE when ``value`` is one of the items of the list setting ``key`` (segments,
+    deployments), compared as the engine compares them (trimmed, any case)."""
+    return f'CS_IN_CONFIG_LIST({value},"{key}",{CONFIG})'
+
+
+def _cs(call: str) -> str:
+    """``CS_X(args)`` with the Config table as its last argument."""
+    assert call.endswith(")"), call
+    return f"{call[:-1]},{CONFIG})"
+
+
+def _primary() -> str:
+    """The colour of the configured primary use case (named cell ``Primary_Use_Case``)."""
+    out = _T(_USE_CASE_COLUMNS["scm"])
+    for key in ("security", "cd", "ci"):
+        out = f'IF(Primary_Use_Case="{key}",{_T(_USE_CASE_COLUMNS[key])},{out})'
+    return out
 
 
 def _na_unless(condition: str, call: str) -> str:
@@ -127,23 +155,23 @@ def _lead_engaged(column: str, who: str) -> str:
 def _groups(fn: str) -> str:
     args = ",".join(_T(c) for c in ("Product Score", "Risk (Sentiment)", "Success Plan Health",
                                     "Support Health", "Engagement Score"))
-    return f"={fn}({args},Health_Weights)"
+    return f"={fn}({args},Health_Weights,{CONFIG})"
 
 
-def columns(config: Config = DEFAULT) -> tuple:
+def columns() -> tuple:
     """(header, formula or None for the Account ID values, number format, width) per column."""
     seg = _T("Segment")
     start, contract = _acc("Onboarding Start"), _acc("Contract Date")
     usage_current = _T("Usage Current")
-    ue_na = _one_of(_acc("Deployment"), config.user_engagement_na_deployments)
+    ue_na = _listed(_acc("Deployment"), "user_engagement_na_deployments")
 
     def gated(call):  # product usage is NA when stale or in onboarding grace
-        return _na_unless(usage_current, call)
+        return _na_unless(usage_current, _cs(call))
 
-    def segment_gated(segments, call):
-        return f"=IF(OR({_one_of(seg, segments)},{_GRACE}),NA(),{call})"
+    def segment_gated(key, call):
+        return f"=IF(OR({_listed(seg, key)},{_GRACE}),NA(),{call})"
 
-    primary = _T(_USE_CASE_COLUMNS[config.primary_use_case])
+    primary = _primary()
     sentiment = _acc("CSM Sentiment")
     status = _T("Sentiment Status")
     return (
@@ -160,22 +188,23 @@ def columns(config: Config = DEFAULT) -> tuple:
         ("Health Score", _groups("CS_HEALTH_SCORE"), "0", 9),
         ("Health Colour", _groups("CS_HEALTH_COLOUR"), "General", 10),
         ("Product Score",
-         "=CS_PRODUCT_SCORE(" + ",".join(_T(c) for c in (
+         "=" + _cs("CS_PRODUCT_SCORE(" + ",".join(_T(c) for c in (
              "License Health", "User Engagement Health", "SCM Health", "CI Health", "CD Score",
-             "Security Score")) + ")", "0.0", 9),
-        ("Product Health", f"=CS_COLOUR({_T('Product Score')})", "General", 10),
+             "Security Score")) + ")"), "0.0", 9),
+        ("Product Health", "=" + _cs(f"CS_COLOUR({_T('Product Score')})"), "General", 10),
         # methodology §1.5: a stale sentiment still counts with its colour; NA after 120 days
         ("Risk (Sentiment)",
-         (f"=IF({_one_of(seg, config.risk_na_segments)},NA(),"
+         (f"=IF({_listed(seg, 'risk_na_segments')},NA(),"
           f'IF({status}="Stale",PROPER(TRIM({sentiment})),{status}))'), "General", 11),
         ("Success Plan Health", segment_gated(
-            config.outcomes_na_segments,
+            "outcomes_na_segments",
             f"CS_SUCCESS_PLAN_HEALTH({_acc('Success Plan Status')},{_T('Plan Objectives')},"
             f"{_acc('Success Plan Strategy')})"), "General", 11),
-        ("Support Health", f"=CS_SUPPORT_HEALTH({_T('Tickets (Month)')})", "General", 10),
+        ("Support Health", "=" + _cs(f"CS_SUPPORT_HEALTH({_T('Tickets (Month)')})"), "General",
+         10),
         ("Engagement Score",
          ("=CS_WEIGHTED_SCORE(Scorecard[[#This Row],[Meeting Cadence Health]:[Persona Health]],"
-          "Engagement_Weights)"), "0.0", 11),
+          f"Engagement_Weights,{CONFIG})"), "0.0", 11),
         # -- product usage: latest snapshot, license, use cases --------------------------------
         ("In Onboarding Grace",
          f'=AsOf-IF({start}="",{contract},{start})<Onboarding_Grace_Days', "General", 10),
@@ -193,7 +222,7 @@ def columns(config: Config = DEFAULT) -> tuple:
         # methodology §1.1: user engagement exists only for self-managed instances (NA on SaaS)
         ("User Engagement Health", _na_unless(
             f"AND({usage_current},NOT({ue_na}))",
-            f"CS_USER_ENGAGEMENT_HEALTH({_usage('Active Users')},{_T('Billable Users')})"),
+            _cs(f"CS_USER_ENGAGEMENT_HEALTH({_usage('Active Users')},{_T('Billable Users')})")),
          "General", 13),
         ("SCM Health", gated(f"CS_SCM_HEALTH({_usage('Git Operation Users')},"
                              f"{_T('Billable Users')})"), "General", 11),
@@ -216,15 +245,16 @@ def columns(config: Config = DEFAULT) -> tuple:
             f"{_usage('Scans')},{_usage('CI Pipelines')},{_usage('Scanner Types')},"
             f"{_acc('Tier')})"), "General", 11),
         ("Platform Adoption",
-         "=CS_PLATFORM_ADOPTION(" + ",".join(_T(c) for c in (
-             "SCM Health", "CI Health", "CD Health", "Security Health")) + ")", "0", 10),
+         "=" + _cs("CS_PLATFORM_ADOPTION(" + ",".join(_T(c) for c in (
+             "SCM Health", "CI Health", "CD Health", "Security Health")) + ")"), "0", 10),
         # methodology §3.3: no primary use-case colour (stale usage) is not Green
         ("Adoption Complete",
          (f'=CS_ADOPTION_COMPLETE({_T("License Utilization")},_xlfn.IFNA({primary},""),'
-          f"Adoption_Threshold)"), "General", 10),
+          f"Adoption_Threshold,{CONFIG})"), "General", 10),
         # -- risk, outcomes, voice -----------------------------------------------------------
         ("Sentiment Status",
-         f"=CS_SENTIMENT_STATUS({sentiment},{_acc('Sentiment Updated')},AsOf)", "General", 10),
+         "=" + _cs(f"CS_SENTIMENT_STATUS({sentiment},{_acc('Sentiment Updated')},AsOf)"),
+         "General", 10),
         ("Plan Objectives",
          (f'=IF({_acc("Success Plan Objectives")}="",COUNTIF(SuccessPlan[Account ID],{_ID}),'
           f"{_acc('Success Plan Objectives')})"), "0", 10),
@@ -246,11 +276,11 @@ def columns(config: Config = DEFAULT) -> tuple:
          "General", 10),
         # these two stay side by side: Engagement Score weighs them as one range
         ("Meeting Cadence Health", segment_gated(
-            config.cadence_na_segments,
-            f"CS_MEETING_CADENCE_HEALTH({_T('Days Since Last Meeting')},"
-            f"{_acc('CSM Priority')})"), "General", 11),
+            "cadence_na_segments",
+            _cs(f"CS_MEETING_CADENCE_HEALTH({_T('Days Since Last Meeting')},"
+                f"{_acc('CSM Priority')})")), "General", 11),
         ("Persona Health", segment_gated(
-            config.persona_na_segments,
+            "persona_na_segments",
             f"CS_PERSONA_HEALTH({_T('Dev Lead Engaged')},{_T('Security Lead Engaged')})"),
          "General", 10),
         # -- time to value -------------------------------------------------------------------
@@ -259,11 +289,13 @@ def columns(config: Config = DEFAULT) -> tuple:
           f"_xlfn.MINIFS(Timeline[Date],{_meetings()}))"), _NO_DATE, 11),
         ("Time to Engage", f"=CS_TIME_TO_ENGAGE({start},{_T('First Meeting')})", "0", 10),
         ("Engage Status",
-         f'=CS_TTV_STATUS("engage",{start},{_T("First Meeting")},AsOf)', "General", 10),
+         "=" + _cs(f'CS_TTV_STATUS("engage",{start},{_T("First Meeting")},AsOf)'), "General",
+         10),
         ("Time to Onboard",
          f"=CS_TIME_TO_ONBOARD({start},{_dated('Onboarding Closed')})", "0", 10),
         ("Onboard Status",
-         f'=CS_TTV_STATUS("onboard",{start},{_dated("Onboarding Closed")},AsOf)', "General", 10),
+         "=" + _cs(f'CS_TTV_STATUS("onboard",{start},{_dated("Onboarding Closed")},AsOf)'),
+         "General", 10),
         # methodology §3.3: first snapshot with utilization ≥ the threshold, else the manual date.
         # billable ≥ threshold × licensed is billable ÷ licensed ≥ threshold for whole user
         # counts (the reader accepts no others): criteria numbers go through 15-digit text.
@@ -280,13 +312,13 @@ def columns(config: Config = DEFAULT) -> tuple:
         # no first value yet is an open KPI: its end date is blank
         ("First Value Status",
          (f'=CS_TTV_STATUS("first_value",{contract},_xlfn.IFNA({_T("First Value Date")},""),'
-          f"AsOf)"), "General", 10),
+          f"AsOf,{CONFIG})"), "General", 10),
         ("Days to Renewal", f"=CS_DAYS(AsOf,{_acc('Renewal Date')})", "0", 10),
     )
 
 
-#: The columns under the default configuration (headers, formats and widths never change).
-SCORECARD_COLUMNS = columns(DEFAULT)
+#: The columns (the same for every configuration: the formulas read the Config table).
+SCORECARD_COLUMNS = columns()
 #: Columns holding Green/Yellow/Red (conditional formatting).
 COLOUR_COLUMNS = ("Health Colour", "Product Health", "Risk (Sentiment)", "Success Plan Health",
                   "Support Health", "License Health", "User Engagement Health", "SCM Health",
