@@ -42,8 +42,7 @@ def _monthly(ctx, df: pd.DataFrame, column: str) -> list:
 def adoption(ctx) -> dict:
     licensed = ctx.account.get("Licensed Users")
     billable = _monthly(ctx, ctx.data.usage, "Billable Users")
-    util = [None if b is None or licensed is None else license_utilization(b, licensed,
-                                                                            config=ctx.config)
+    util = [None if b is None or licensed is None else license_utilization(b, licensed)
             for b in billable]
     cfg = ctx.config
     chart = charts.line_chart(
