@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import math
 import re
 
 import numpy as np
 import openpyxl
-import pandas as pd
 import pytest
+from scorecard_checks import COMPARED, differences, scorecard_frame
 
 from cs_workbook.config import GROUPS
 from cs_workbook.portfolio import score_accounts
@@ -29,16 +28,6 @@ from cs_workbook.workbook.scorecard_columns import SETTINGS, setting_formula
 
 AS_OF = dt.date(2026, 11, 23)
 EARLIER = dt.date(2026, 8, 10)
-COMPARED = ("Account", "Segment", "CSM", "Lifecycle Stage", "Health Score", "Health Colour",
-            "Product Score", "Product Health", "Risk (Sentiment)", "Success Plan Health",
-            "Support Health", "Engagement Score", "Usage Month", "Licensed Users",
-            "Billable Users", "License Utilization", "Account Age (Months)", "License Health",
-            "User Engagement Health", "SCM Health", "CI Health", "CD Score", "CD Health",
-            "Security Score", "Security Health", "Platform Adoption", "Adoption Complete",
-            "Tickets (Month)", "Days Since Last Meeting", "Meeting Cadence Health",
-            "Persona Health", "Time to Engage", "Engage Status", "Time to Onboard",
-            "Onboard Status", "First Value Date", "Time to First Value", "First Value Status",
-            "Days to Renewal")
 
 
 def _write(data, path, as_of=AS_OF):
@@ -69,10 +58,7 @@ def _score(tmp, data, as_of):
     src = _write(data, tmp / "portfolio.xlsx", as_of)
     out = tmp / "calculated.xlsx"
     report = calculate(src, out)  # with the CS_* catalogue
-    ws = openpyxl.load_workbook(out, data_only=True)["Scorecard"]
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
-    got = pd.DataFrame(rows[1:], columns=rows[0])
-    return got, score_accounts(data, as_of), report
+    return scorecard_frame(out), score_accounts(data, as_of), report
 
 
 @pytest.fixture(scope="module")
@@ -86,25 +72,9 @@ def scored_blanks(tmp_path_factory):
     return _score(tmp_path_factory.mktemp("scorecard_blanks"), data, EARLIER)
 
 
-def _same(got, want) -> bool:
-    missing = want is None or (isinstance(want, float) and math.isnan(want)) or want is pd.NaT
-    if missing:
-        return got == "#N/A"
-    if isinstance(want, (pd.Timestamp, np.datetime64, dt.date)):
-        return isinstance(got, dt.datetime) and pd.Timestamp(got) == pd.Timestamp(want)
-    if isinstance(want, (bool, np.bool_)):
-        return isinstance(got, bool) and got == want
-    if isinstance(want, (float, int, np.number)):
-        return isinstance(got, (int, float)) and not isinstance(got, bool) and \
-            math.isclose(got, float(want), rel_tol=1e-9, abs_tol=1e-9)
-    return got == want
-
-
 def _differences(scored, column):
     got, want, _ = scored
-    assert list(got["Account ID"]) == list(want["Account ID"])
-    return [(aid, g, w) for aid, g, w in zip(want["Account ID"], got[column], want[column])
-            if not _same(g, w)]
+    return differences(got, want, column)
 
 
 @pytest.mark.parametrize("which", ["scored", "scored_blanks"])
