@@ -158,29 +158,44 @@ def _groups(fn: str) -> str:
     return f"={fn}({args},Health_Weights,{CONFIG})"
 
 
+_SEG = _T("Segment")
+_START, _CONTRACT = _acc("Onboarding Start"), _acc("Contract Date")
+_USAGE_CURRENT = _T("Usage Current")
+_SENTIMENT = _acc("CSM Sentiment")
+_STATUS = _T("Sentiment Status")
+_UE_NA = _listed(_acc("Deployment"), "user_engagement_na_deployments")
+
+
+def _gated(call: str) -> str:
+    """Product usage is NA when stale or in onboarding grace."""
+    return _na_unless(_USAGE_CURRENT, _cs(call))
+
+
+def _segment_gated(key: str, call: str) -> str:
+    """NA for the segments of the list setting ``key`` and during onboarding grace."""
+    return f"=IF(OR({_listed(_SEG, key)},{_GRACE}),NA(),{call})"
+
+
 def columns() -> tuple:
     """(header, formula or None for the Account ID values, number format, width) per column."""
-    seg = _T("Segment")
-    start, contract = _acc("Onboarding Start"), _acc("Contract Date")
-    usage_current = _T("Usage Current")
-    ue_na = _listed(_acc("Deployment"), "user_engagement_na_deployments")
+    return (_identity() + _headline() + _usage_columns() + _voice_columns()
+            + _engagement_columns() + _ttv_columns())
 
-    def gated(call):  # product usage is NA when stale or in onboarding grace
-        return _na_unless(usage_current, _cs(call))
 
-    def segment_gated(key, call):
-        return f"=IF(OR({_listed(seg, key)},{_GRACE}),NA(),{call})"
-
-    primary = _primary()
-    sentiment = _acc("CSM Sentiment")
-    status = _T("Sentiment Status")
+def _identity() -> tuple:
+    """The account: its ID (a value), where it is in Accounts, name, segment, CSM."""
     return (
         ("Account ID", None, "General", 12),
         ("Accounts Row", f"=MATCH({_ID},Accounts[Account ID],0)", "0", 9),
         ("Account", f"={_acc('Account')}", "General", 28),
         ("Segment", f"={_acc('Segment')}", "General", 12),
         ("CSM", f"={_acc('CSM')}", "General", 18),
-        # -- the headline: stage, PROVE score and colour, the five groups ------------------
+    )
+
+
+def _headline() -> tuple:
+    """The headline: stage, PROVE score and colour, the five groups."""
+    return (
         ("Lifecycle Stage",
          (f"=CS_LIFECYCLE_STAGE({_reached('Onboarding Closed')},"
           f"{_reached('Infrastructure Ready')},_xlfn.IFNA({_T('Adoption Complete')},FALSE))"),
@@ -194,9 +209,9 @@ def columns() -> tuple:
         ("Product Health", "=" + _cs(f"CS_COLOUR({_T('Product Score')})"), "General", 10),
         # methodology §1.5: a stale sentiment still counts with its colour; NA after 120 days
         ("Risk (Sentiment)",
-         (f"=IF({_listed(seg, 'risk_na_segments')},NA(),"
-          f'IF({status}="Stale",PROPER(TRIM({sentiment})),{status}))'), "General", 11),
-        ("Success Plan Health", segment_gated(
+         (f"=IF({_listed(_SEG, 'risk_na_segments')},NA(),"
+          f'IF({_STATUS}="Stale",PROPER(TRIM({_SENTIMENT})),{_STATUS}))'), "General", 11),
+        ("Success Plan Health", _segment_gated(
             "outcomes_na_segments",
             f"CS_SUCCESS_PLAN_HEALTH({_acc('Success Plan Status')},{_T('Plan Objectives')},"
             f"{_acc('Success Plan Strategy')})"), "General", 11),
@@ -205,9 +220,14 @@ def columns() -> tuple:
         ("Engagement Score",
          ("=CS_WEIGHTED_SCORE(Scorecard[[#This Row],[Meeting Cadence Health]:[Persona Health]],"
           f"Engagement_Weights,{CONFIG})"), "0.0", 11),
-        # -- product usage: latest snapshot, license, use cases --------------------------------
+    )
+
+
+def _usage_columns() -> tuple:
+    """Product usage: latest snapshot, license, use cases."""
+    return (
         ("In Onboarding Grace",
-         f'=AsOf-IF({start}="",{contract},{start})<Onboarding_Grace_Days', "General", 10),
+         f'=AsOf-IF({_START}="",{_CONTRACT},{_START})<Onboarding_Grace_Days', "General", 10),
         ("Usage Month", _latest_month("Usage"), "yyyy-mm", 11),
         ("Usage Current", _current("Usage Month", "Usage_NA_Days"), "General", 10),
         ("Licensed Users", f"={_acc('Licensed Users')}", "#,##0", 11),
@@ -216,31 +236,31 @@ def columns() -> tuple:
         ("License Utilization",
          f"=CS_LICENSE_UTILIZATION({_T('Billable Users')},{_T('Licensed Users')})", "0.0%", 12),
         ("Account Age (Months)",
-         f"=CS_MONTHS_BETWEEN({contract},{_T('Usage Month')})", "0", 11),
-        ("License Health", gated(f"CS_LICENSE_HEALTH({_T('License Utilization')},"
-                                 f"{_T('Account Age (Months)')})"), "General", 12),
+         f"=CS_MONTHS_BETWEEN({_CONTRACT},{_T('Usage Month')})", "0", 11),
+        ("License Health", _gated(f"CS_LICENSE_HEALTH({_T('License Utilization')},"
+                                  f"{_T('Account Age (Months)')})"), "General", 12),
         # methodology §1.1: user engagement exists only for self-managed instances (NA on SaaS)
         ("User Engagement Health", _na_unless(
-            f"AND({usage_current},NOT({ue_na}))",
+            f"AND({_USAGE_CURRENT},NOT({_UE_NA}))",
             _cs(f"CS_USER_ENGAGEMENT_HEALTH({_usage('Active Users')},{_T('Billable Users')})")),
          "General", 13),
-        ("SCM Health", gated(f"CS_SCM_HEALTH({_usage('Git Operation Users')},"
+        ("SCM Health", _gated(f"CS_SCM_HEALTH({_usage('Git Operation Users')},"
                              f"{_T('Billable Users')})"), "General", 11),
-        ("CI Health", gated(f"CS_CI_HEALTH({_usage('CI Builds')},{_T('Billable Users')})"),
+        ("CI Health", _gated(f"CS_CI_HEALTH({_usage('CI Builds')},{_T('Billable Users')})"),
          "General", 11),
-        ("CD Score", gated(
+        ("CD Score", _gated(
             f"CS_CD_SCORE({_usage('Deployment Users')},{_usage('Deployments')},"
             f"{_usage('Successful Deployments')},{_usage('Failed Deployments')},"
             f"{_T('Billable Users')})"), "0.0", 9),
-        ("CD Health", gated(
+        ("CD Health", _gated(
             f"CS_CD_HEALTH({_usage('Deployment Users')},{_usage('Deployments')},"
             f"{_usage('Successful Deployments')},{_usage('Failed Deployments')},"
             f"{_T('Billable Users')})"), "General", 11),
-        ("Security Score", gated(
+        ("Security Score", _gated(
             f"CS_SECURITY_SCORE({_usage('Scanner Users')},{_T('Billable Users')},"
             f"{_usage('Scans')},{_usage('CI Pipelines')},{_usage('Scanner Types')},"
             f"{_acc('Tier')})"), "0.0", 9),
-        ("Security Health", gated(
+        ("Security Health", _gated(
             f"CS_SECURITY_HEALTH({_usage('Scanner Users')},{_T('Billable Users')},"
             f"{_usage('Scans')},{_usage('CI Pipelines')},{_usage('Scanner Types')},"
             f"{_acc('Tier')})"), "General", 11),
@@ -249,11 +269,16 @@ def columns() -> tuple:
              "SCM Health", "CI Health", "CD Health", "Security Health")) + ")"), "0", 10),
         # methodology §3.3: no primary use-case colour (stale usage) is not Green
         ("Adoption Complete",
-         (f'=CS_ADOPTION_COMPLETE({_T("License Utilization")},_xlfn.IFNA({primary},""),'
+         (f'=CS_ADOPTION_COMPLETE({_T("License Utilization")},_xlfn.IFNA({_primary()},""),'
           f"Adoption_Threshold,{CONFIG})"), "General", 10),
-        # -- risk, outcomes, voice -----------------------------------------------------------
+    )
+
+
+def _voice_columns() -> tuple:
+    """Risk, outcomes, voice: sentiment, success plan objectives, support."""
+    return (
         ("Sentiment Status",
-         "=" + _cs(f"CS_SENTIMENT_STATUS({sentiment},{_acc('Sentiment Updated')},AsOf)"),
+         "=" + _cs(f"CS_SENTIMENT_STATUS({_SENTIMENT},{_acc('Sentiment Updated')},AsOf)"),
          "General", 10),
         ("Plan Objectives",
          (f'=IF({_acc("Success Plan Objectives")}="",COUNTIF(SuccessPlan[Account ID],{_ID}),'
@@ -264,7 +289,12 @@ def columns() -> tuple:
             _T("Support Current"),
             f"SUMIFS(Support[Tickets],Support[Account ID],{_ID},Support[Month],"
             f"{_T('Support Month')})"), "0", 9),
-        # -- engagement: meeting cadence and persona -------------------------------------------
+    )
+
+
+def _engagement_columns() -> tuple:
+    """Engagement: meetings, leads, meeting cadence and persona."""
+    return (
         ("Last Meeting",
          f"=MAX({_dated('Last Meeting')},_xlfn.MAXIFS(Timeline[Date],{_meetings()}))",
          _NO_DATE, 11),
@@ -275,28 +305,34 @@ def columns() -> tuple:
         ("Security Lead Engaged", _lead_engaged("Security Lead Engaged", "security lead"),
          "General", 10),
         # these two stay side by side: Engagement Score weighs them as one range
-        ("Meeting Cadence Health", segment_gated(
+        ("Meeting Cadence Health", _segment_gated(
             "cadence_na_segments",
             _cs(f"CS_MEETING_CADENCE_HEALTH({_T('Days Since Last Meeting')},"
                 f"{_acc('CSM Priority')})")), "General", 11),
-        ("Persona Health", segment_gated(
+        ("Persona Health", _segment_gated(
             "persona_na_segments",
             f"CS_PERSONA_HEALTH({_T('Dev Lead Engaged')},{_T('Security Lead Engaged')})"),
          "General", 10),
-        # -- time to value -------------------------------------------------------------------
+    )
+
+
+def _ttv_columns() -> tuple:
+    """Time to value and renewal."""
+    return (
         ("First Meeting",
          (f"=IF({_reached('First Meeting')},{_acc('First Meeting')},"
           f"_xlfn.MINIFS(Timeline[Date],{_meetings()}))"), _NO_DATE, 11),
-        ("Time to Engage", f"=CS_TIME_TO_ENGAGE({start},{_T('First Meeting')})", "0", 10),
+        ("Time to Engage", f"=CS_TIME_TO_ENGAGE({_START},{_T('First Meeting')})", "0", 10),
         ("Engage Status",
-         "=" + _cs(f'CS_TTV_STATUS("engage",{start},{_T("First Meeting")},AsOf)'), "General",
+         "=" + _cs(f'CS_TTV_STATUS("engage",{_START},{_T("First Meeting")},AsOf)'), "General",
          10),
         ("Time to Onboard",
-         f"=CS_TIME_TO_ONBOARD({start},{_dated('Onboarding Closed')})", "0", 10),
+         f"=CS_TIME_TO_ONBOARD({_START},{_dated('Onboarding Closed')})", "0", 10),
         ("Onboard Status",
-         "=" + _cs(f'CS_TTV_STATUS("onboard",{start},{_dated("Onboarding Closed")},AsOf)'),
+         "=" + _cs(f'CS_TTV_STATUS("onboard",{_START},{_dated("Onboarding Closed")},AsOf)'),
          "General", 10),
-        # methodology §3.3: first snapshot with utilization ≥ the threshold, else the manual date.
+        # methodology §3.3: first snapshot with utilization ≥ the threshold, else the manual
+        # date.
         # billable ≥ threshold × licensed is billable ÷ licensed ≥ threshold for whole user
         # counts (the reader accepts no others): criteria numbers go through 15-digit text.
         ("Usage First Value",
@@ -308,10 +344,10 @@ def columns() -> tuple:
           f"IF({_reached('First Value Date')},{_acc('First Value Date')},NA()))"),
          "yyyy-mm-dd", 11),
         ("Time to First Value",
-         f"=CS_TIME_TO_FIRST_VALUE({contract},{_T('First Value Date')})", "0", 10),
+         f"=CS_TIME_TO_FIRST_VALUE({_CONTRACT},{_T('First Value Date')})", "0", 10),
         # no first value yet is an open KPI: its end date is blank
         ("First Value Status",
-         (f'=CS_TTV_STATUS("first_value",{contract},_xlfn.IFNA({_T("First Value Date")},""),'
+         (f'=CS_TTV_STATUS("first_value",{_CONTRACT},_xlfn.IFNA({_T("First Value Date")},""),'
           f"AsOf,{CONFIG})"), "General", 10),
         ("Days to Renewal", f"=CS_DAYS(AsOf,{_acc('Renewal Date')})", "0", 10),
     )
