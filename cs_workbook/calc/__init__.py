@@ -2,7 +2,7 @@
 
 Holds the evaluation (:mod:`.evaluate`), the byte-level package rewrite that changes only cached
 values (:mod:`.package`) and the structured-reference rewriting (:mod:`.refs`). May import the
-engine, :mod:`cs_workbook.files`, :mod:`cs_workbook.workbook` (to read a Config sheet) and
+engine, :mod:`cs_workbook.files`, :mod:`cs_workbook.workbook` (to check a Config sheet) and
 :mod:`cs_workbook.udfs` (the functions it evaluates), plus ``formulas`` and ``openpyxl``.
 """
 

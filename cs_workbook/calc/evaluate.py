@@ -6,6 +6,11 @@ functions under all three spellings (``CS_X`` classic add-in, ``CS.X`` Office.js
 ``formulas`` package, and writes OUT as a copy of IN's package in which only the cached values
 of formula cells differ (see :mod:`.package`). IN is never modified; OUT is written to a
 temporary file and renamed into place.
+
+The ``CS_*`` functions get a workbook's settings as Excel gives them: through their ``config``
+argument (the Scorecard passes ``Config[[Key]:[Value]]``), so a formula computes here what it
+computes in Excel; no configuration is made active around the evaluation. A Config sheet that
+``score`` would reject is rejected here too, with the same message naming the key.
 """
 
 from __future__ import annotations
