@@ -15,13 +15,14 @@ are ignored, and a key given twice is an error as in the sheet. Bad keys and val
 range call answers that error as a whole.
 
 The Scorecard calls each function once per account row with the same range, so the parsed
-configuration is kept in a small LRU keyed by the rows as sent (and, for rows holding
-unhashable cells, by their normalised form) and the base configuration.
+configuration is kept in a small LRU keyed by the rows as sent with their cells' types (or, for
+rows holding unhashable cells, their normalised form) and the base configuration's identity.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 from collections import OrderedDict
 from itertools import chain
 from numbers import Number
@@ -86,23 +87,27 @@ _ROW_TYPES = frozenset((list, tuple))
 _PLAIN_TYPES = frozenset((str, float, int, bool, type(None), _dt.date, _dt.datetime))
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 32
+_LOCK = threading.Lock()  # the Office.js server may call functions from several threads
 
 
 def _parsed(key: tuple, base: Config):
     """``(Config, None)`` or ``(None, message)`` for the rows of ``key`` on ``base``, from a
     small LRU (errors are kept too). Entries are found by the base's identity, not its hash:
     hashing a Config costs more than everything else here."""
-    entry = _CACHE.get((id(base), key))
-    if entry is not None and entry[0] is base:
-        _CACHE.move_to_end((id(base), key))
-        return entry[1]
+    where = (id(base), key)  # the entry holds base, so its id is not reused while cached
+    with _LOCK:
+        entry = _CACHE.get(where)
+        if entry is not None and entry[0] is base:
+            _CACHE.move_to_end(where)
+            return entry[1]
     try:
         result = parse_rows(_normalised_rows(key[0]), base), None
     except UserError as exc:
         result = None, str(exc)
-    _CACHE[(id(base), key)] = (base, result)
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        _CACHE[where] = (base, result)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return result
 
 
