@@ -15,7 +15,8 @@ from dataclasses import dataclass, fields
 
 from .errors import ConfigError
 
-__all__ = ["Config", "DEFAULT", "PROFILES", "GROUPS", "PRODUCT_MEASURES", "from_toml_text"]
+__all__ = ["Config", "DEFAULT", "PROFILES", "GROUPS", "PRODUCT_MEASURES", "from_toml_text",
+           "normalise_key"]
 
 #: PROVE groups in display order.
 GROUPS = ("product", "risk", "outcomes", "voice", "engagement")
@@ -142,6 +143,22 @@ class Config:
         """Numeric points of (Red, Yellow, Green) [methodology §1.2]."""
         return (25.0, 62.5, 87.5) if self.colour_points == "midpoint" else (25.0, 63.0, 88.0)
 
+    def value(self, key: str):
+        """The value in force of the Config key ``key`` (matched as :meth:`from_mapping`
+        matches keys): a ``weight_*`` left to its profile is the profile's weight.
+
+        >>> Config(weights_profile="gitlab_2022").value("Weight Risk")
+        50.0
+        """
+        name = normalise_key(key)
+        if name not in _FIELD_NAMES:
+            raise ConfigError(f"config key {key!r} is unknown")
+        v = getattr(self, name)
+        if v is None and name.startswith("weight_"):
+            measure = name.removeprefix("weight_")
+            return (self.group_weights() if measure in GROUPS else self.product_weights())[measure]
+        return v
+
     def ttv_goal(self, kpi: str) -> int:
         key = _KPI_ALIASES.get(str(kpi).strip().lower().replace(" ", "_").replace("-", "_"))
         if key is None:
@@ -163,7 +180,7 @@ class Config:
         known = {f.name: f for f in fields(cls)}
         changes = {}
         for raw_key, value in mapping.items():
-            key = _normalise_key(raw_key)
+            key = normalise_key(raw_key)
             if key not in known:
                 raise ConfigError(f"config key {raw_key!r} is unknown")
             changes[key] = _convert(key, known[key], value, getattr(base, key))
@@ -206,7 +223,9 @@ def _pick(value, default):
     return float(default if value is None else value)
 
 
-def _normalise_key(key) -> str:
+def normalise_key(key) -> str:
+    """A Config key as the field name it means: case-insensitive, spaces, dashes and dots
+    read as ``_`` (``"Red Max"`` → ``red_max``)."""
     return str(key).strip().lower().replace(" ", "_").replace("-", "_").replace(".", "_")
 
 
@@ -325,3 +344,4 @@ def from_toml_text(text: str, base: Config | None = None, source: str = "TOML") 
 
 
 DEFAULT = Config()
+_FIELD_NAMES = frozenset(f.name for f in fields(Config))

@@ -10,8 +10,10 @@ server (the ``server`` extra); :mod:`.lite` names the functions ``=CS.X(…)`` f
 Imports only the engine, :mod:`cs_workbook.config_files`, numpy, pandas and xlwings — what
 xlwings Lite (Pyodide) can load — never workbook I/O, headless calc, reports or the CLI.
 
-``CATALOGUE`` maps each Excel name to its function, in the order of docs/functions.md; ``use_config`` evaluates
-the functions under another configuration (e.g. a workbook's Config sheet).
+``CATALOGUE`` maps each Excel name to its function, in the order of docs/functions.md. Every
+function whose answer depends on a setting takes an optional last argument ``config``, the
+workbook's Config table (:mod:`.config_arg`); ``use_config`` changes the configuration those
+ranges apply to (default: the built-in settings, or ``$CS_WORKBOOK_CONFIG``).
 """
 
 from .adoption import (
@@ -40,6 +42,7 @@ from .health import (
 )
 from .retention import CS_GRR, CS_NRR, CS_REASON_SHARES
 from .rows import config, use_config
+from .settings import CS_CONFIG_VALUE, CS_IN_CONFIG_LIST
 from .services import CS_PS_RATE, CS_PS_STANDARD_RATE, CS_SOW_COST, CS_SOW_MARGIN, CS_SOW_PRICE
 from .ttv import (
                        CS_DAYS,
@@ -79,6 +82,8 @@ CATALOGUE = {f.__name__: f for f in (
     CS_GRR, CS_NRR, CS_REASON_SHARES,
     # Professional services
     CS_PS_STANDARD_RATE, CS_PS_RATE, CS_SOW_COST, CS_SOW_PRICE, CS_SOW_MARGIN,
+    # Configuration
+    CS_CONFIG_VALUE, CS_IN_CONFIG_LIST,
 )}
 
 __all__ = ["CATALOGUE", "UserError", "config", "use_config", *CATALOGUE]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from .. import metrics as m
 from . import coerce as co
 from ._xl import arg, func
+from .config_arg import CONFIG_DOC, configured
 from .errors import NA, boundary
-from .rows import check_whole, config, elementwise, single
+from .rows import check_whole, elementwise, single
 
 __all__ = ["CS_LICENSE_UTILIZATION", "CS_MONTHS_BETWEEN", "CS_LICENSE_HEALTH",
            "CS_FIRST_VALUE_DATE", "CS_ADOPTION_COMPLETE", "CS_LIFECYCLE_STAGE"]
@@ -39,12 +40,13 @@ def CS_MONTHS_BETWEEN(start_date, end_date):
 @func
 @arg("utilization", doc="License utilization as a fraction (0.3 = 30 %)")
 @arg("account_age_months", doc="Account age in months (see CS_MONTHS_BETWEEN)")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_LICENSE_HEALTH(utilization, account_age_months):
+def CS_LICENSE_HEALTH(utilization, account_age_months, config=None):
     """License-utilization colour by account age: 3–6 months Red ≤10 %, Green >50 %; 7–9 Red
     ≤50 %, Green >75 %; 10+ Red ≤75 %; #N/A under 3 months. Example:
     =CS_LICENSE_HEALTH(0.3, 4) returns Yellow."""
-    cfg = config()
+    cfg = configured(config)
     cols = [co.numbers(utilization, "utilization", 0),
             co.numbers(account_age_months, "account_age_months")]
     return elementwise(lambda u, a: m.license_health(u, a, config=cfg), cols, "text")
@@ -55,11 +57,13 @@ def CS_LICENSE_HEALTH(utilization, account_age_months):
 @arg("billable_users", doc="Billable users on each snapshot date")
 @arg("licensed_users", doc="Licensed users (a column, or one number)")
 @arg("threshold", doc="Utilization that counts as first value; default 0.1 (10 %)")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_FIRST_VALUE_DATE(snapshot_dates, billable_users, licensed_users, threshold=None):
+def CS_FIRST_VALUE_DATE(snapshot_dates, billable_users, licensed_users, threshold=None,
+                        config=None):
     """First snapshot date on which utilization reached the threshold (10 %, inclusive); #N/A
     if never. Example: =CS_FIRST_VALUE_DATE(Usage[Month], Usage[Billable Users], 200)."""
-    cfg = config()
+    cfg = configured(config)
     cols = [co.dates(snapshot_dates, "snapshot_dates"),
             co.numbers(billable_users, "billable_users", 0),
             co.numbers(licensed_users, "licensed_users", 0)]
@@ -75,11 +79,12 @@ def CS_FIRST_VALUE_DATE(snapshot_dates, billable_users, licensed_users, threshol
 @arg("utilization", doc="License utilization as a fraction of the original licenses")
 @arg("primary_use_case_colour", doc="Colour of the primary use case (Green, Yellow, Red)")
 @arg("threshold", doc="Utilization needed; default 0.8 (80 %)")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_ADOPTION_COMPLETE(utilization, primary_use_case_colour, threshold=None):
+def CS_ADOPTION_COMPLETE(utilization, primary_use_case_colour, threshold=None, config=None):
     """TRUE when utilization ≥ 80 % and the primary use case is Green, else FALSE; #N/A when
     utilization is blank. Example: =CS_ADOPTION_COMPLETE(0.8, "Green") returns TRUE."""
-    cfg = config()
+    cfg = configured(config)
     thr = co.numbers(threshold, "threshold")
     check_whole(thr)
     t = None if thr.values[0] != thr.values[0] else float(thr.values[0])

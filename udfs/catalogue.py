@@ -13,7 +13,8 @@ __all__ = ["describe", "markdown", "text_table", "AREAS"]
 #: Catalogue sections (docs/functions.md) by defining module.
 AREAS = {"ttv": "Time to value", "adoption": "Licenses and adoption",
          "usecases": "Licenses and adoption", "health": "Health", "retention": "Retention",
-         "services": "Professional services"}
+         "services": "Professional services",
+         "settings": "Configuration"}
 _EXAMPLE = re.compile(r"\s*Example:\s*(=CS_.*?)(?:\s+returns\s+(.*?))?\.?$")
 
 
@@ -50,7 +51,10 @@ def markdown() -> str:
              "In the classic Windows add-in the functions are called `=CS_NAME(…)`; through the "
              "Office.js server (`cs-workbook serve`) and in xlwings Lite they are "
              "`=CS.NAME(…)`: each example below shows both spellings. Arguments in "
-             "brackets are optional and default from the active configuration. Every function "
+             "brackets are optional and default from the active configuration; a last argument "
+             "`config` takes the workbook's Config table, `Config[[Key]:[Value]]`, whose "
+             "settings then apply to the call (see [excel-setup.md](excel-setup.md#configuration-"
+             "in-excel)). Every function "
              "takes single cells or whole columns (a column in gives a column out); blank or "
              "not-applicable answers are `#N/A`, bad input is `#VALUE!`. Percentages are "
              "fractions (0.1 is 10 %). See [excel-setup.md](excel-setup.md).", ""]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from .. import metrics as m
 from . import coerce as co
 from ._xl import arg, func
+from .config_arg import CONFIG_DOC, configured
 from .errors import NA, UserError, boundary
-from .rows import check_whole, config, elementwise, na_left_out, single, table
+from .rows import check_whole, elementwise, na_left_out, single, table
 
 __all__ = ["CS_COLOUR", "CS_POINTS", "CS_WEIGHTED_SCORE", "CS_HEALTH_SCORE", "CS_HEALTH_COLOUR",
            "CS_HEALTH_DRIVERS", "CS_MEETING_CADENCE_HEALTH", "CS_SUPPORT_HEALTH",
@@ -39,33 +40,36 @@ def _weights(weights):
 
 @func
 @arg("score", doc="Score 0–100 (a number or a column)")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_COLOUR(score):
+def CS_COLOUR(score, config=None):
     """Colour of a 0–100 score: ≤50 Red, ≤75 Yellow, above 75 Green (thresholds from the
     configuration). Example: =CS_COLOUR(70.8) returns Yellow."""
-    cfg = config()
+    cfg = configured(config)
     return elementwise(lambda s: m.colour(s, config=cfg), [co.numbers(score, "score", 0)], "text")
 
 
 @func
 @arg("colour", doc="Green, Yellow or Red (any case, or G/Y/R)")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_POINTS(colour):
+def CS_POINTS(colour, config=None):
     """Numeric points of a colour: Green 87.5, Yellow 62.5, Red 25 (88/63/25 with the dbt
     setting). Example: =CS_POINTS("Yellow") returns 62.5."""
-    cfg = config()
+    cfg = configured(config)
     return elementwise(lambda c: m.points(c, config=cfg), [co.colours(colour, "colour", cfg)])
 
 
 @func
 @arg("scores", doc="Scores 0–100 or colours; blank and #N/A ones are left out with their weight")
 @arg("weights", doc="Weights, same size as scores (any scale, renormalised)")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_WEIGHTED_SCORE(scores, weights):
+def CS_WEIGHTED_SCORE(scores, weights, config=None):
     """Weighted mean of the scores that are not blank or #N/A, weights renormalised over them
     (Gainsight rule); #N/A if there are none. Example: =CS_WEIGHTED_SCORE({47,59,21},
     {20,15,22}) returns 40.12."""
-    cfg = config()
+    cfg = configured(config)
     s = na_left_out(co.scores(scores, "scores", cfg))
     w = co.numbers(weights, "weights", 0)
     check_whole(s, w)
@@ -89,12 +93,13 @@ def _groups(args, cfg, risk_as_colour=False):
 @arg("voice", doc=_GROUP_DOCS["voice"])
 @arg("engagement", doc=_GROUP_DOCS["engagement"])
 @arg("weights", doc=_WEIGHTS_DOC)
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_HEALTH_SCORE(product, risk, outcomes, voice, engagement, weights=None):
+def CS_HEALTH_SCORE(product, risk, outcomes, voice, engagement, weights=None, config=None):
     """PROVE health score 0–100: weighted mean of the groups that are not blank or #N/A
     (weights 50/25/10/5/10 redistributed over them); #N/A if none. Example:
     =CS_HEALTH_SCORE(70, "Green", "Yellow", "Green", 75) returns 75."""
-    cfg = config()
+    cfg = configured(config)
     w = _weights(weights)
     cols = _groups((product, risk, outcomes, voice, engagement), cfg)
     return elementwise(lambda *a: m.health_score(*a, w, config=cfg), cols)
@@ -107,11 +112,12 @@ def CS_HEALTH_SCORE(product, risk, outcomes, voice, engagement, weights=None):
 @arg("voice", doc=_GROUP_DOCS["voice"])
 @arg("engagement", doc=_GROUP_DOCS["engagement"])
 @arg("weights", doc=_WEIGHTS_DOC)
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_HEALTH_COLOUR(product, risk, outcomes, voice, engagement, weights=None):
+def CS_HEALTH_COLOUR(product, risk, outcomes, voice, engagement, weights=None, config=None):
     """PROVE health colour: colour of CS_HEALTH_SCORE, but Red whenever CSM sentiment (risk)
     is Red. Example: =CS_HEALTH_COLOUR(95, "Red", "Green", "Green", 90) returns Red."""
-    cfg = config()
+    cfg = configured(config)
     w = _weights(weights)
     cols = _groups((product, risk, outcomes, voice, engagement), cfg, risk_as_colour=True)
     return elementwise(lambda *a: m.health_colour(*a, w, config=cfg), cols, "text")
@@ -124,12 +130,13 @@ def CS_HEALTH_COLOUR(product, risk, outcomes, voice, engagement, weights=None):
 @arg("voice", doc=_GROUP_DOCS["voice"])
 @arg("engagement", doc=_GROUP_DOCS["engagement"])
 @arg("weights", doc=_WEIGHTS_DOC)
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_HEALTH_DRIVERS(product, risk, outcomes, voice, engagement, weights=None):
+def CS_HEALTH_DRIVERS(product, risk, outcomes, voice, engagement, weights=None, config=None):
     """Why the health score is what it is: a spilled table of component, input, points,
     effective weight and contribution (contributions add up to the score). Example:
     =CS_HEALTH_DRIVERS(70, "Green", "Yellow", "Green", 75)."""
-    cfg = config()
+    cfg = configured(config)
     w = _weights(weights)
     cols = [na_left_out(co.colours(x, n, cfg))
             for x, n in zip((product, risk, outcomes, voice, engagement), _GROUPS)]
@@ -145,12 +152,13 @@ def CS_HEALTH_DRIVERS(product, risk, outcomes, voice, engagement, weights=None):
 @func
 @arg("days_since_last_meeting", doc="Days since the last call or meeting")
 @arg("csm_priority", doc="CSM priority of the account: 1 or 2 (others give #N/A)")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_MEETING_CADENCE_HEALTH(days_since_last_meeting, csm_priority):
+def CS_MEETING_CADENCE_HEALTH(days_since_last_meeting, csm_priority, config=None):
     """Meeting cadence colour: priority 1 Green ≤35 days, Yellow ≤60, else Red; priority 2
     Green ≤65, Yellow ≤90; other priorities #N/A. Example: =CS_MEETING_CADENCE_HEALTH(36, 1)
     returns Yellow."""
-    cfg = config()
+    cfg = configured(config)
     cols = [co.numbers(days_since_last_meeting, "days_since_last_meeting", 0),
             co.numbers(csm_priority, "csm_priority")]
     return elementwise(lambda d, p: m.meeting_cadence_health(d, p, config=cfg), cols, "text")
@@ -158,11 +166,12 @@ def CS_MEETING_CADENCE_HEALTH(days_since_last_meeting, csm_priority):
 
 @func
 @arg("tickets_per_month", doc="Support tickets opened per month")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_SUPPORT_HEALTH(tickets_per_month):
+def CS_SUPPORT_HEALTH(tickets_per_month, config=None):
     """Support colour from tickets per month: 1–5 Green, 6–15 Yellow, above 15 Red, 0 Yellow
     (not using support). Example: =CS_SUPPORT_HEALTH(6) returns Yellow."""
-    cfg = config()
+    cfg = configured(config)
     return elementwise(lambda t: m.support_health(t, config=cfg),
                        [co.numbers(tickets_per_month, "tickets_per_month", 0)], "text")
 
@@ -198,12 +207,13 @@ def CS_PERSONA_HEALTH(dev_lead_engaged, security_lead_engaged):
 @arg("sentiment", doc="CSM sentiment colour (Green, Yellow, Red)")
 @arg("updated_on", doc="Date the sentiment was last updated")
 @arg("as_of", doc="Date to judge staleness on; default today")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_SENTIMENT_STATUS(sentiment, updated_on, as_of=None):
+def CS_SENTIMENT_STATUS(sentiment, updated_on, as_of=None, config=None):
     """CSM sentiment with staleness: the colour, Stale after 90 days without update, #N/A after
     120. Example: =CS_SENTIMENT_STATUS("Yellow", DATE(2024,1,1), DATE(2024,4,1)) returns
     Stale."""
-    cfg = config()
+    cfg = configured(config)
     cols = [co.colours(sentiment, "sentiment", cfg), co.dates(updated_on, "updated_on"),
             co.as_of_dates(as_of)]
     return elementwise(lambda s, u, a: m.sentiment_status(s, u, a, config=cfg), cols, "text")
@@ -212,11 +222,12 @@ def CS_SENTIMENT_STATUS(sentiment, updated_on, as_of=None):
 @func
 @arg("previous", doc="Previous score 0–100 or colour")
 @arg("current", doc="Current score 0–100 or colour")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_TREND(previous, current):
+def CS_TREND(previous, current, config=None):
     """Trend arrow of a score or colour: Up, Down or Same; #N/A if either is blank. Example:
     =CS_TREND(60, 70) returns Up."""
-    cfg = config()
+    cfg = configured(config)
     cols = [co.scores(previous, "previous", cfg), co.scores(current, "current", cfg)]
     return elementwise(lambda p, c: m.trend(p, c, config=cfg), cols, "text")
 
@@ -224,11 +235,12 @@ def CS_TREND(previous, current):
 @func
 @arg("previous_colour", doc="Previous colour")
 @arg("current_colour", doc="Current colour")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_DROP_ALERT(previous_colour, current_colour):
+def CS_DROP_ALERT(previous_colour, current_colour, config=None):
     """TRUE on a health drop Green→Yellow, Green→Red or Yellow→Red; FALSE otherwise, also when
     a colour is blank. Example: =CS_DROP_ALERT("Green", "Yellow") returns TRUE."""
-    cfg = config()
+    cfg = configured(config)
     cols = [co.colours(previous_colour, "previous_colour", cfg),
             co.colours(current_colour, "current_colour", cfg)]
     return elementwise(lambda p, c: m.drop_alert(p, c, config=cfg), cols, "bool")

@@ -7,8 +7,9 @@ from .. import metrics as m
 from ..metrics.services import RATE_COLUMNS
 from . import coerce as co
 from ._xl import arg, func
+from .config_arg import CONFIG_DOC, configured
 from .errors import UserError, boundary
-from .rows import check_whole, config, elementwise, single
+from .rows import check_whole, elementwise, single
 
 __all__ = ["CS_PS_STANDARD_RATE", "CS_PS_RATE", "CS_SOW_COST", "CS_SOW_PRICE", "CS_SOW_MARGIN"]
 
@@ -17,11 +18,12 @@ __all__ = ["CS_PS_STANDARD_RATE", "CS_PS_RATE", "CS_SOW_COST", "CS_SOW_PRICE", "
 @arg("avg_annual_ote", doc="Average annual on-target earnings of the role")
 @arg("benefits", doc="Annual benefits cost of the role")
 @arg("billable_hours", doc="Billable hours a year; default 1,880")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_PS_STANDARD_RATE(avg_annual_ote, benefits, billable_hours=None):
+def CS_PS_STANDARD_RATE(avg_annual_ote, benefits, billable_hours=None, config=None):
     """Standard hourly cost of a role: (average annual OTE + benefits) ÷ billable hours (1,880).
     Example: =CS_PS_STANDARD_RATE(180000, 36000) returns 114.89."""
-    cfg = config()
+    cfg = configured(config)
     cols = [co.numbers(avg_annual_ote, "avg_annual_ote", 0), co.numbers(benefits, "benefits", 0),
             co.numbers(billable_hours, "billable_hours", 0)]
     return elementwise(lambda o, b, h: m.ps_standard_rate(o, b, h, config=cfg), cols)
@@ -65,12 +67,13 @@ def _rate_rows(rate_table) -> list:
 @arg("role", doc="Role name as in the rate table (a cell or a column)")
 @arg("as_of", doc="Date the rate must be effective on (the SOW date)")
 @arg("rate_table", doc="Rate table range incl. headers Role, Effective From, Standard Rate")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_PS_RATE(role, as_of, rate_table):
+def CS_PS_RATE(role, as_of, rate_table, config=None):
     """Standard hourly rate of a role from the rate-table version effective on as_of (latest
     Effective From on or before it); #N/A if none. Example: =CS_PS_RATE("Engineer",
     DATE(2025,5,1), Rates[#All])."""
-    cfg = config()
+    cfg = configured(config)
     rows = _rate_rows(rate_table)
     cols = [co.texts(role, "role"), co.dates(as_of, "as_of")]
     return elementwise(lambda r, a: m.ps_rate(r, a, rows, config=cfg), cols)
@@ -96,11 +99,12 @@ def _optional(x, name):
 @arg("cost_rates", doc="Standard cost rate of each line (see CS_PS_RATE)")
 @arg("contingency_pct", doc="Contingency on labour cost as a fraction; default 0")
 @arg("travel_cost", doc="Travel and expenses cost; default 0")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_SOW_COST(hours, cost_rates, contingency_pct=None, travel_cost=None):
+def CS_SOW_COST(hours, cost_rates, contingency_pct=None, travel_cost=None, config=None):
     """Total SOW cost: Σ hours × cost rate × (1 + contingency) + travel cost. Example:
     =CS_SOW_COST({10;20}, {100;50}, 0.1, 500) returns 2700."""
-    cfg = config()
+    cfg = configured(config)
     h, r = _lines(hours, cost_rates, "cost_rates")
     return single(m.sow_cost(h, r, _optional(contingency_pct, "contingency_pct"),
                              _optional(travel_cost, "travel_cost"), config=cfg))
@@ -111,11 +115,12 @@ def CS_SOW_COST(hours, cost_rates, contingency_pct=None, travel_cost=None):
 @arg("bill_rates", doc="Bill rate of each line")
 @arg("discount_pct", doc="Discount on fees as a fraction; default 0")
 @arg("travel_billed", doc="Travel and expenses billed; default 0")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_SOW_PRICE(hours, bill_rates, discount_pct=None, travel_billed=None):
+def CS_SOW_PRICE(hours, bill_rates, discount_pct=None, travel_billed=None, config=None):
     """Total SOW price: Σ hours × bill rate × (1 − discount) + travel billed. Example:
     =CS_SOW_PRICE({10;20}, {200;150}, 0.1, 300) returns 4800."""
-    cfg = config()
+    cfg = configured(config)
     h, r = _lines(hours, bill_rates, "bill_rates")
     return single(m.sow_price(h, r, _optional(discount_pct, "discount_pct"),
                               _optional(travel_billed, "travel_billed"), config=cfg))

@@ -7,8 +7,9 @@ import numpy as np
 from .. import metrics as m
 from . import coerce as co
 from ._xl import arg, func
+from .config_arg import CONFIG_DOC, configured
 from .errors import boundary
-from .rows import config, elementwise
+from .rows import elementwise
 
 __all__ = ["CS_DAYS", "CS_TIME_TO_ENGAGE", "CS_TIME_TO_FIRST_VALUE", "CS_TIME_TO_ONBOARD",
            "CS_TTV_GOAL", "CS_TTV_STATUS"]
@@ -70,11 +71,12 @@ def _goals(kpis, cfg):
 
 @func
 @arg("kpi", doc="engage, first_value or onboard (also Time to Engage, TTFV, …)")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_TTV_GOAL(kpi):
+def CS_TTV_GOAL(kpi, config=None):
     """Goal in days of a time-to-value KPI: engage 14, first_value 30, onboard 45 (from the
     configuration). Example: =CS_TTV_GOAL("onboard") returns 45."""
-    cfg = config()
+    cfg = configured(config)
     return elementwise(lambda k: _goals(k, cfg), [co.texts(kpi, "kpi")], "int")
 
 
@@ -95,12 +97,13 @@ def _statuses(kpis, start, end, as_of, cfg):
      doc="Start date of the KPI (onboarding start, or contract date for first_value)")
 @arg("end_date", doc="End date; blank while still open")
 @arg("as_of", doc="Date to judge open KPIs on; default today")
+@arg("config", doc=CONFIG_DOC)
 @boundary
-def CS_TTV_STATUS(kpi, start_date, end_date, as_of=None):
+def CS_TTV_STATUS(kpi, start_date, end_date, as_of=None, config=None):
     """Met or Missed when end_date is known (days ≤ goal), else Open or Overdue by days
     elapsed at as_of (default today). Example: =CS_TTV_STATUS("onboard", DATE(2020,8,15),
     DATE(2020,9,18)) returns Met."""
-    cfg = config()
+    cfg = configured(config)
     cols = [co.texts(kpi, "kpi"), co.dates(start_date, "start_date"),
             co.dates(end_date, "end_date"), co.as_of_dates(as_of)]
     return elementwise(lambda k, s, e, a: _statuses(k, s, e, a, cfg), cols, "text")

@@ -4,7 +4,7 @@ Holds the evaluation (:mod:`.evaluate`: the report, the ``formulas``-package cor
 comparison; :mod:`.fast`: the formualizer core), the byte-level package reading and rewrite that
 changes only cached values (:mod:`.package`) and the structured-reference rewriting
 (:mod:`.refs`). May import the engine, :mod:`cs_workbook.files`, :mod:`cs_workbook.workbook` (to
-read a Config sheet) and :mod:`cs_workbook.udfs` (the functions it evaluates), plus
+check a Config sheet) and :mod:`cs_workbook.udfs` (the functions it evaluates), plus
 ``formualizer``, ``formulas`` and ``openpyxl``.
 """
 

@@ -7,6 +7,11 @@ functions under all three spellings (``CS_X`` classic add-in, ``CS.X`` Office.js
 as a copy of IN's package in which only the cached values of formula cells differ (see
 :mod:`.package`). IN is never modified; OUT is written to a
 temporary file and renamed into place.
+
+The ``CS_*`` functions get a workbook's settings as Excel gives them: through their ``config``
+argument (the Scorecard passes ``Config[[Key]:[Value]]``), so a formula computes here what it
+computes in Excel; no configuration is made active around the evaluation. A Config sheet that
+``score`` would reject is rejected here too, with the same message naming the key.
 """
 
 from __future__ import annotations
@@ -330,7 +335,8 @@ def _evaluate(path: Path, functions: dict):
 
 
 def _config_of(src: Path):
-    """The configuration a workbook asks for in its ``Config`` sheet (Key, Value), if any."""
+    """The configuration a workbook asks for in its ``Config`` sheet (Key, Value), if any;
+    :class:`~cs_workbook.errors.ConfigError` naming the key when the sheet is invalid."""
     from ..config_files import workbook_config
     from ..errors import WorkbookError
     from ..workbook.reader import read_sheet_frame
@@ -420,11 +426,11 @@ def calculate(in_path, out_path=None, *, functions: dict | None = None,
         raise CSError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     started = time.perf_counter()
     report = CalcReport(src, dst, engine=engine)
-    settings = contextlib.nullcontext()
-    if functions is None:  # our CS_* functions follow the workbook's own Config sheet
-        from cs_workbook.udfs import use_config
-
-        settings = use_config(_config_of(src))
+    if functions is None:
+        # A bad Config sheet is one clear error, as for `score` and `ebr`. Its settings reach
+        # the CS_* functions as Excel passes them, through their config argument (the
+        # Scorecard's Config[[Key]:[Value]]): a call without it computes what Excel computes.
+        _config_of(src)
     funcs = _catalogue() if functions is None else functions
     with zipfile.ZipFile(src) as zf:
         try:
@@ -433,15 +439,14 @@ def calculate(in_path, out_path=None, *, functions: dict | None = None,
         except Exception as exc:
             raise CSError(f"{src}: cannot read the workbook: {exc}") from exc
         try:
-            with settings:
-                if not cells:
-                    values, kept = {}, {}
-                elif engine == "formualizer":
-                    from . import fast
+            if not cells:
+                values, kept = {}, {}
+            elif engine == "formualizer":
+                from . import fast
 
-                    values, kept = fast.evaluate(src, zf, parts, cells, funcs)
-                else:
-                    values, kept = _formulas_engine(src, cells, funcs)
+                values, kept = fast.evaluate(src, zf, parts, cells, funcs)
+            else:
+                values, kept = _formulas_engine(src, cells, funcs)
         except CSError:
             raise
         except Exception as exc:

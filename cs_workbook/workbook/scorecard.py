@@ -7,7 +7,9 @@ from ``SUMIFS``. The headline comes first (lifecycle stage, PROVE health score a
 five group scores), then the measures and helper columns they are built from (see
 :mod:`.scorecard_columns`). The as-of date, staleness settings, thresholds and weights are named
 cells above the table (``AsOf``, ``Usage_NA_Days``, ``Health_Weights``, …), so results are
-reproducible rather than moving with ``TODAY()``.
+reproducible rather than moving with ``TODAY()``. The settings cells and every
+configuration-dependent ``CS_*`` call read the workbook's ``Config`` table
+(``Config[[Key]:[Value]]``), so the Scorecard follows the Config sheet when it is edited.
 
 UDF calls are written as the classic add-in stores them (``CS_LICENSE_HEALTH(...)``); structured
 references in the stored form Excel writes (``Scorecard[[#This Row],[Account ID]]``).
@@ -19,9 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import warnings
 
-from ..config import DEFAULT, Config
-from ..errors import ConfigError
-from .scorecard_columns import COLOUR_COLUMNS, SCORECARD_COLUMNS, SETTINGS, columns
+from .scorecard_columns import COLOUR_COLUMNS, SCORECARD_COLUMNS, SETTINGS, setting_formula
 
 __all__ = ["add_scorecard", "SCORECARD_COLUMNS", "COLOUR_COLUMNS"]
 
@@ -55,38 +55,34 @@ def _formula(ws, formula, number_format):
     return cell
 
 
-def _settings(ws, as_of, config: Config):
+def _settings(ws, as_of):
     """Row 1: label and value cells of AsOf and every setting; ``{name: absolute range}``."""
     from openpyxl.utils import get_column_letter
 
     cells = [_text(ws, "As of", bold=True), _cell(ws, as_of, "yyyy-mm-dd")]
     names = {"AsOf": "$B$1"}
-    for label, name, value, fmt in SETTINGS:
-        values = value(config)
-        values = values if isinstance(values, list) else [values]
+    for label, name, keys, fmt in SETTINGS:
         cells.append(_text(ws, label, bold=True))
         first = len(cells) + 1
-        cells += [_cell(ws, v, fmt) for v in values]
+        cells += [_formula(ws, setting_formula(key), fmt) for key in keys]
         a, b = f"${get_column_letter(first)}$1", f"${get_column_letter(len(cells))}$1"
         names[name] = a if a == b else f"{a}:{b}"
     return cells, names
 
 
-def add_scorecard(wb, data, as_of=None, config: Config | None = None):
+def add_scorecard(wb, data, as_of=None):
     """Add the ``Scorecard`` sheet (table ``Scorecard``) to ``wb`` for the accounts of ``data``.
 
     Parameters
     ----------
     wb : openpyxl.Workbook
-        Normal or write-only; must already hold (or get) the ``Accounts`` and ``Usage`` tables.
+        Normal or write-only; must already hold (or get) the ``Accounts``, ``Usage`` and other
+        data tables and the ``Config`` table (columns Key, Value), whose settings the formulas
+        read.
     data : CSData
         Its account IDs become the Scorecard rows, in workbook order.
     as_of : date, optional
         Written to the named cell ``AsOf`` (default today); every time-relative formula uses it.
-    config : Config, optional
-        Settings written to the named cells (staleness, grace, thresholds, weights) and the
-        segment lists written into the formulas (default: the workbook's Config sheet
-        values, else the defaults).
 
     Returns the worksheet.
     """
@@ -96,24 +92,20 @@ def add_scorecard(wb, data, as_of=None, config: Config | None = None):
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-    if config is None:
-        try:  # a template may carry keys this version does not know; scoring reports them
-            config = Config.from_mapping(data.config) if data.config else DEFAULT
-        except ConfigError:
-            config = DEFAULT
     as_of = as_of or _dt.date.today()
     if isinstance(as_of, _dt.datetime):
         as_of = as_of.date()
-    cols = columns(config)
+    cols = SCORECARD_COLUMNS
     ws = wb.create_sheet("Scorecard")
     ws.freeze_panes = f"C{_HEADER_ROW + 1}"
     for j, (name, _, fmt, width) in enumerate(cols, 1):
         dim = ws.column_dimensions[get_column_letter(j)]
         dim.width = width
-    settings_row, names = _settings(ws, as_of, config)
+    settings_row, names = _settings(ws, as_of)
     ws.append(settings_row)
     ws.append([_text(ws, "Colours, scores, days and statuses are CS_* functions (cs-workbook "
-                         "add-in); change the as-of date or settings above to re-score.")])
+                         "add-in) that follow the Config sheet; change the as-of date or the "
+                         "Config sheet to re-score.")])
     ws.append([_text(ws, name) for name, *_ in cols])
     ids = [str(v) for v in data.accounts["Account ID"].tolist()] or [None]
     for account_id in ids:

@@ -1,4 +1,5 @@
-"""``calc`` evaluates the CS_* functions under the workbook's own Config sheet, like ``score``."""
+"""``calc`` gives the Scorecard the workbook's own Config sheet, like ``score``: the formulas pass
+the Config table to the CS_* functions (tests/calc/test_config_follows.py goes further)."""
 
 from __future__ import annotations
 

@@ -226,8 +226,8 @@ def test_cli_commands(capsys):
     assert args.func(args) == 0 and capsys.readouterr().out == markdown()
     args = parser.parse_args(["functions"])
     args.func(args)
-    assert "CS_HEALTH_SCORE(product, risk, outcomes, voice, engagement, [weights])" in \
-        capsys.readouterr().out
+    shown = "CS_HEALTH_SCORE(product, risk, outcomes, voice, engagement, [weights], [config])"
+    assert shown in capsys.readouterr().out
     args = parser.parse_args(["serve", "--host", "0.0.0.0", "--token", ""])
     with pytest.raises(CSError, match="--token is required"):
         args.func(args)

@@ -129,6 +129,13 @@ ROWS = {
     "CS_PS_STANDARD_RATE": [(180000, 36000, None), (180000, 36000, 1800), (1, 1, 0),
                             (None, 100, None), ("lots", 1, None)],
     "CS_SOW_MARGIN": [(30000, 13787.23), (0, 100), (None, 100), (100, "cheap")],
+    "CS_CONFIG_VALUE": [("usage_na_days",), ("Weight Product",), ("risk_na_segments",),
+                        ("colour_points",), ("sentiment_override",), ("instance_ttv_since",),
+                        ("nope",), (None,), (NA_CELL,)],
+    "CS_IN_CONFIG_LIST": [("Tech Touch", "risk_na_segments"), (" scale ", "outcomes_na_segments"),
+                          ("Strategic", "risk_na_segments"), (None, "risk_na_segments"),
+                          ("SaaS", "user_engagement_na_deployments"), ("x", "red_max"),
+                          ("x", "nope"), (NA_CELL, "risk_na_segments")],
 }
 
 # Expected single-call answers for a few rows (methodology §8 vectors), by (function, row).
@@ -155,6 +162,11 @@ GOLDEN = {
     ("CS_SENTIMENT_STATUS", 2): "#N/A", ("CS_TREND", 1): "Down", ("CS_DROP_ALERT", 4): False,
     ("CS_PS_STANDARD_RATE", 2): "#DIV/0!", ("CS_SOW_MARGIN", 1): "#N/A",
     ("CS_DAYS", 4): "#N/A", ("CS_DAYS", 6): 8,
+    ("CS_CONFIG_VALUE", 0): 60, ("CS_CONFIG_VALUE", 1): 50.0,
+    ("CS_CONFIG_VALUE", 2): "Tech Touch", ("CS_CONFIG_VALUE", 5): D(2022, 2, 1),
+    ("CS_CONFIG_VALUE", 6): "#VALUE!", ("CS_IN_CONFIG_LIST", 0): True,
+    ("CS_IN_CONFIG_LIST", 1): True, ("CS_IN_CONFIG_LIST", 2): False,
+    ("CS_IN_CONFIG_LIST", 3): False, ("CS_IN_CONFIG_LIST", 5): "#VALUE!",
 }
 
 

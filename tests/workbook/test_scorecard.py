@@ -11,39 +11,31 @@ First Value Date — and sentiments typed in lower case.
 from __future__ import annotations
 
 import datetime as dt
-import math
+import inspect
+import re
 
 import numpy as np
 import openpyxl
-import pandas as pd
 import pytest
+from scorecard_checks import COMPARED, differences, scorecard_frame
 
-from cs_workbook.config import DEFAULT
+from cs_workbook.config import GROUPS
 from cs_workbook.portfolio import score_accounts
 from cs_workbook.calc import calculate
 from cs_workbook.sample import sample_portfolio
 from cs_workbook.workbook.scorecard import COLOUR_COLUMNS, SCORECARD_COLUMNS, add_scorecard
+from cs_workbook.workbook.scorecard_columns import SETTINGS, setting_formula
 
 AS_OF = dt.date(2026, 11, 23)
 EARLIER = dt.date(2026, 8, 10)
-COMPARED = ("Account", "Segment", "CSM", "Lifecycle Stage", "Health Score", "Health Colour",
-            "Product Score", "Product Health", "Risk (Sentiment)", "Success Plan Health",
-            "Support Health", "Engagement Score", "Usage Month", "Licensed Users",
-            "Billable Users", "License Utilization", "Account Age (Months)", "License Health",
-            "User Engagement Health", "SCM Health", "CI Health", "CD Score", "CD Health",
-            "Security Score", "Security Health", "Platform Adoption", "Adoption Complete",
-            "Tickets (Month)", "Days Since Last Meeting", "Meeting Cadence Health",
-            "Persona Health", "Time to Engage", "Engage Status", "Time to Onboard",
-            "Onboard Status", "First Value Date", "Time to First Value", "First Value Status",
-            "Days to Renewal")
 
 
-def _write(data, path, as_of=AS_OF, config=None):
+def _write(data, path, as_of=AS_OF):
     from cs_workbook.workbook.writer import write_workbook
 
     write_workbook(data, path, scorecard=False)
     wb = openpyxl.load_workbook(path)
-    add_scorecard(wb, data, as_of, config)
+    add_scorecard(wb, data, as_of)
     wb.save(path)
     return path
 
@@ -66,10 +58,7 @@ def _score(tmp, data, as_of):
     src = _write(data, tmp / "portfolio.xlsx", as_of)
     out = tmp / "calculated.xlsx"
     report = calculate(src, out)  # with the CS_* catalogue
-    ws = openpyxl.load_workbook(out, data_only=True)["Scorecard"]
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
-    got = pd.DataFrame(rows[1:], columns=rows[0])
-    return got, score_accounts(data, as_of), report
+    return scorecard_frame(out), score_accounts(data, as_of), report
 
 
 @pytest.fixture(scope="module")
@@ -83,25 +72,9 @@ def scored_blanks(tmp_path_factory):
     return _score(tmp_path_factory.mktemp("scorecard_blanks"), data, EARLIER)
 
 
-def _same(got, want) -> bool:
-    missing = want is None or (isinstance(want, float) and math.isnan(want)) or want is pd.NaT
-    if missing:
-        return got == "#N/A"
-    if isinstance(want, (pd.Timestamp, np.datetime64, dt.date)):
-        return isinstance(got, dt.datetime) and pd.Timestamp(got) == pd.Timestamp(want)
-    if isinstance(want, (bool, np.bool_)):
-        return isinstance(got, bool) and got == want
-    if isinstance(want, (float, int, np.number)):
-        return isinstance(got, (int, float)) and not isinstance(got, bool) and \
-            math.isclose(got, float(want), rel_tol=1e-9, abs_tol=1e-9)
-    return got == want
-
-
 def _differences(scored, column):
     got, want, _ = scored
-    assert list(got["Account ID"]) == list(want["Account ID"])
-    return [(aid, g, w) for aid, g, w in zip(want["Account ID"], got[column], want[column])
-            if not _same(g, w)]
+    return differences(got, want, column)
 
 
 @pytest.mark.parametrize("which", ["scored", "scored_blanks"])
@@ -174,24 +147,46 @@ def _named(wb, name):
     return cells.value
 
 
-def test_settings_are_named_cells_from_the_configuration(tmp_path):
+def test_settings_are_named_cells_that_read_the_config_table(tmp_path):
     data = sample_portfolio(AS_OF, n_accounts=3)
     wb = openpyxl.load_workbook(_write(data, tmp_path / "d.xlsx"))
-    assert _named(wb, "Usage_NA_Days") == DEFAULT.usage_na_days
-    assert _named(wb, "Support_NA_Days") == DEFAULT.support_na_days
-    assert _named(wb, "First_Value_Threshold") == DEFAULT.first_value_threshold
-    assert _named(wb, "Health_Weights") == [50, 25, 10, 5, 10]
-    assert _named(wb, "Engagement_Weights") == [50, 50]
-
-    cfg = DEFAULT.replace(weights_profile="gitlab_2022", support_na_days=45,
-                          risk_na_segments="Scale, Tech Touch", primary_use_case="ci")
-    wb = openpyxl.load_workbook(_write(data, tmp_path / "c.xlsx", config=cfg))
+    assert _named(wb, "Usage_NA_Days") == '=CS_CONFIG_VALUE("usage_na_days",Config[[Key]:[Value]])'
+    assert _named(wb, "Health_Weights") == [
+        f'=CS_CONFIG_VALUE("weight_{g}",Config[[Key]:[Value]])' for g in GROUPS]
+    assert len(_named(wb, "Engagement_Weights")) == 2
     ws = wb["Scorecard"]
-    assert _named(wb, "Health_Weights") == [25, 50, 10, 5, 10]
-    assert _named(wb, "Support_NA_Days") == 45
     formulas = {c.value: f.value for c, f in zip(ws[3], ws[4])}
-    assert 'Segment]]="Scale",' in formulas["Risk (Sentiment)"]
-    assert "[CI Health]" in formulas["Adoption Complete"]
+    assert 'CS_IN_CONFIG_LIST(Scorecard[[#This Row],[Segment]],"risk_na_segments",' \
+        'Config[[Key]:[Value]])' in formulas["Risk (Sentiment)"]
+    assert 'IF(Primary_Use_Case="ci",Scorecard[[#This Row],[CI Health]]' in \
+        formulas["Adoption Complete"]
+    assert "Tech Touch" not in " ".join(formulas.values())  # no list is baked in
+
+
+def _calls(formula):
+    """(function, its argument text) of every CS_* call in ``formula``."""
+    out = []
+    for m in re.finditer(r"\b(CS_[A-Z_]+)\(", formula):
+        depth, i = 1, m.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(formula[i], 0)
+            i += 1
+        out.append((m.group(1), formula[m.end():i - 1]))
+    return out
+
+
+def test_every_configuration_dependent_call_passes_the_config_table():
+    from cs_workbook.udfs import CATALOGUE
+
+    formulas = [f for _, f, *_ in SCORECARD_COLUMNS if f] + [
+        setting_formula(k) for *_, keys, _ in SETTINGS for k in keys]
+    seen = set()
+    for formula in formulas:
+        for name, args in _calls(formula):
+            takes = "config" in inspect.signature(CATALOGUE[name]).parameters
+            assert args.endswith(",Config[[Key]:[Value]]") == takes, (name, formula)
+            seen.add(name)
+    assert {"CS_HEALTH_SCORE", "CS_CONFIG_VALUE", "CS_IN_CONFIG_LIST", "CS_SUPPORT_HEALTH"} <= seen
 
 
 def test_write_only_workbooks_and_text_ids(tmp_path):
