@@ -53,14 +53,20 @@ def print_table(scores, summary) -> None:
     for rec in scores[cols].itertuples(index=False):
         hs = excel_round(rec[3], 0)
         lu = excel_round(rec[6] * 100 if rec[6] == rec[6] else None, 0)
-        rows.append([rec[0], str(rec[1])[:30], rec[2], "NA" if hs is None else f"{hs:.0f}",
-                     rec[4] or "NA", rec[5] or "", "NA" if lu is None else f"{lu:.0f} %"])
+        rows.append([rec[0], str(rec[1])[:30], _text(rec[2], ""), "NA" if hs is None else f"{hs:.0f}",
+                     _text(rec[4], "NA"), _text(rec[5], ""),
+                     "NA" if lu is None else f"{lu:.0f} %"])
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(cols))]
     for r in rows:
         print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
     grr, nrr = summary["grr"], summary["nrr"]
     print(f"\n{summary['accounts']} accounts; GRR {_pct(grr)}, NRR {_pct(nrr)} as of "
           f"{summary['as_of']}")
+
+
+def _text(value, blank: str) -> str:
+    """A text cell of the table; NA (None, NaN) shows as ``blank``, never as ``nan``."""
+    return value if isinstance(value, str) and value else blank
 
 
 def _pct(v):

@@ -82,3 +82,19 @@ def test_the_standalone_ebr_entry_point_uses_the_same_handler(tmp_path):
     main = _run("ebr", str(tmp_path / "missing.xlsx"), "--account", "A")
     assert proc.returncode == main.returncode == 2
     assert proc.stderr == main.stderr
+
+
+def test_the_score_table_never_prints_nan(capsys):
+    import math
+
+    import pandas as pd
+
+    from cs_workbook.cli.portfolio import print_table
+
+    scores = pd.DataFrame({"Account ID": ["A-1"], "Account": ["Acme"], "Lifecycle Stage": [None],
+                           "Health Score": [math.nan], "Health Colour": [math.nan],
+                           "Health Trend": [math.nan], "License Utilization": [math.nan]})
+    print_table(scores, {"grr": None, "nrr": None, "accounts": 1, "as_of": "2026-11-23"})
+    out = capsys.readouterr().out
+    assert "nan" not in out.lower() and "none" not in out.lower()
+    assert "A-1" in out and "NA" in out
