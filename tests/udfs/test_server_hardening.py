@@ -96,7 +96,8 @@ BAD = {
     "func_name not text": (json.dumps(payload(["CS_DAYS"])), "unknown function"),
     "args not a list": (json.dumps(payload(args={"a": 1})), "'args' must be a list"),
     "args a string": (json.dumps(payload(args="engage")), "'args' must be a list"),
-    "too many args": (json.dumps(payload(args=[[[1]], [[2]]])), "CS_TTV_GOAL takes 1 argument ("),
+    "too many args": (json.dumps(payload(args=[[[1]], [[2]], [[3]]])), "CS_TTV_GOAL takes 1 to 2 "
+                      "arguments ("),
     "too few args": (json.dumps(payload("CS_DAYS", [[[1]]])),
                      "CS_DAYS takes 2 arguments (start_date, end_date), got 1"),
     "scalar arg": (json.dumps(payload(args=["engage"])), "not a 2-D array"),
