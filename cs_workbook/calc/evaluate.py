@@ -415,10 +415,8 @@ def calculate(in_path, out_path=None, *, functions: dict | None = None,
     dst = None if out_path is None else Path(out_path)
     if not src.is_file():
         raise CSError(f"{src}: no such workbook")
-    if dst is not None:
+    if dst is not None:  # the same path, a symlink or a hard link to the input
         check_not_input(dst, src)
-    if dst is not None and src.resolve() == dst.resolve():
-        raise CSError(f"{dst}: output must differ from the input (the input is never changed)")
     check_xlsx_package(src)  # an .xls, .xlsb or encrypted file: say what it is
     if not zipfile.is_zipfile(src):
         raise CSError(f"{src}: not an Excel workbook (.xlsx or .xlsm)")

@@ -12,15 +12,13 @@ __all__ = ["register", "cmd_calc"]
 
 def cmd_calc(args) -> int:
     from ..calc import calculate
-    from ..files import check_not_input, output_path
+    from ..files import output_path
     from ..workbook.formats import check_xlsx_package
 
     if args.output is None and not args.check:
         args.parser.error("the following arguments are required: -o/--output (or --check)")
     src = Path(args.workbook)
     out = None if args.output is None else output_path(args.output, src.name)
-    if out is not None:
-        check_not_input(out, src)
     check_xlsx_package(src)  # an .xls, .xlsb or encrypted file: say what it is, first
     if out is not None and out.suffix.lower() != src.suffix.lower():
         # the package keeps its content types: an .xlsm stays macro-enabled, an .xlsx does not
