@@ -20,7 +20,7 @@ import inspect
 import re
 
 __all__ = ["func", "arg", "ret", "namespaced", "namespaced_formula", "CATEGORY", "ARG_OPTIONS",
-           "PREFIX"]
+           "NAMESPACE", "PREFIX"]
 
 #: Excel's function-wizard category of every CS_* function (classic add-in).
 CATEGORY = "CS Workbook"
@@ -28,8 +28,10 @@ CATEGORY = "CS Workbook"
 #: columns, so a column stays a column (xlwings' default squeezes it into a flat list that
 #: would spill as a row), and error cells arrive as their text ("#N/A") instead of None.
 ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
-#: The classic names' prefix; under a namespace it becomes "CS." (=CS.HEALTH_SCORE(…)).
-PREFIX = "CS_"
+#: Office.js and xlwings Lite namespace of our functions: =CS.HEALTH_SCORE(…).
+NAMESPACE = "CS"
+#: The classic names' prefix; under the namespace it becomes "CS." (=CS.HEALTH_SCORE(…)).
+PREFIX = f"{NAMESPACE}_"
 _CLASSIC_CALL = re.compile(r"\bCS_([A-Z][A-Z0-9_]*)\(")
 
 

@@ -18,10 +18,7 @@ Imports only the catalogue and the standard library (see docs/excel-setup.md, "x
 from __future__ import annotations
 
 from . import CATALOGUE
-from ._xl import namespaced
-
-#: Namespace of the functions in Excel: =CS.HEALTH_SCORE(…)
-NAMESPACE = "CS"
+from ._xl import NAMESPACE, namespaced
 
 globals().update({name: namespaced(fn, namespace=NAMESPACE) for name, fn in CATALOGUE.items()})
 

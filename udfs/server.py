@@ -42,14 +42,12 @@ import tempfile
 import types
 from pathlib import Path
 
-from ._xl import namespaced
+from ._xl import NAMESPACE, namespaced
 from .coerce import date_order, date_order_from_format
 
 __all__ = ["NAMESPACE", "ServerUnavailable", "officejs_module", "create_app", "serve",
            "is_loopback", "PUBLIC_PATHS", "DEFAULT_MAX_REQUEST_MB", "check_call"]
 
-#: Office.js namespace of our functions: =CS.HEALTH_SCORE(…)
-NAMESPACE = "CS"
 CALL_PATH = "/xlwings/custom-functions-call"
 #: Default request-size limit. A 100,000-row × 5-column call of realistic values (numbers,
 #: status words, account names, dates) is 4.5–6.3 MB of JSON; 32 MB leaves a 5× margin and
