@@ -207,7 +207,7 @@ def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):
     ws.freeze_panes = "C2"
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = w
-    print_setup(ws, title_rows="1:1", across=pages_across(sum(widths)))
+    print_setup(ws, title_rows="1:1", across=pages_across(sum(widths)), title_cols="A:B")
     # Colours only on the colour columns' data cells: the same rules over the whole table
     # (header, numbers, booleans) made LibreOffice 7.4 abort while exporting the sheet to PDF.
     colour_ranges = " ".join(f"{get_column_letter(j)}2:{get_column_letter(j)}{n + 1}"

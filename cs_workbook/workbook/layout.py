@@ -82,9 +82,12 @@ def pages_across(total_width: float) -> int:
     return max(1, math.ceil(total_width / UNITS_PER_PAGE))
 
 
-def print_setup(ws, *, title_rows: str, across: int = 1, landscape: bool = True) -> None:
+def print_setup(ws, *, title_rows: str, across: int = 1, landscape: bool = True,
+                title_cols: str = "A:A") -> None:
     """Print ``ws`` ``across`` pages wide (as many down as needed), repeating ``title_rows``
-    (e.g. ``"1:1"``) on every page, with the sheet name above and "Page n of N" below.
+    (e.g. ``"1:1"``) on every page and, when more than one page wide, ``title_cols`` (the
+    columns that say whose row it is) on every page across; the sheet name above, "Page n of
+    N" below.
 
     Works on normal and write-only openpyxl worksheets (call it before rows are written)."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -92,6 +95,8 @@ def print_setup(ws, *, title_rows: str, across: int = 1, landscape: bool = True)
     ws.page_setup.fitToHeight = 0  # as many pages down as needed
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = title_rows
+    if across > 1:
+        ws.print_title_cols = title_cols
     ws.print_options.gridLines = False
     margins = ws.page_margins
     margins.left = margins.right = 0.4

@@ -125,7 +125,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet, df: pd.DataFrame) -> None:
             dim.number_format = fmt
     ws.freeze_panes = "C2" if sheet.name == "Accounts" else "A2"
     print_setup(ws, title_rows="1:1", across=pages_across(sum(widths)),
-                landscape=sum(widths) > 100)
+                landscape=sum(widths) > 100, title_cols="A:B" if n_cols > 2 else "A:A")
     lines = max(len(header_lines(h, w)) for h, w in zip(sheet.headers, widths))
     ws.row_dimensions[1].height = LINE_HEIGHT * lines
     ws.append([_header_cell(ws, h) for h in sheet.headers])
