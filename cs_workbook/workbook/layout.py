@@ -54,7 +54,7 @@ def header_width(text: str, width: float, lines: int = HEADER_LINES) -> float:
     each line fitting.
 
     >>> header_width("Account", 8), header_width("Security Lead Engaged", 10)
-    (11.0, 12.0)
+    (11.0, 16.0)
     """
     longest = max((len(w) for w in text.split()), default=0)
     w = float(max(width, math.ceil(longest * _BOLD + _PAD)))
