@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import CSError
 from ..files import atomic_path
 from .cells import put
-from .layout import LINE_HEIGHT, header_lines, header_width, pages_across, print_setup, value_width
+from .layout import BOOL_FORMAT, LINE_HEIGHT, header_lines, header_width, pages_across, print_setup, value_width
 
 __all__ = ["write_scores", "neutralise", "FORMATS", "FORMULA_TRIGGERS"]
 
@@ -198,6 +198,8 @@ def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):
                 cell.number_format = "$#,##0"
             elif isinstance(rec[c], _dt.date):
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(rec[c], bool):
+                cell.number_format = BOOL_FORMAT
     last = get_column_letter(len(cols))
     n = max(len(scores), 1)
     ref = f"A1:{last}{n + 1}"

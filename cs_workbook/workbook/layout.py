@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["header_lines", "header_width", "value_width", "pages_across", "print_setup",
+__all__ = ["BOOL_FORMAT", "header_lines", "header_width", "value_width", "pages_across", "print_setup",
            "HEADER_LINES", "LINE_HEIGHT", "FORMAT_WIDTHS", "UNITS_PER_PAGE"]
 
+#: TRUE/FALSE cells: Excel shows them as such whatever the format, LibreOffice shows 1/0 unless
+#: the format says otherwise (a 1/0 typed in, which the reader takes as yes/no, shows alike)
+BOOL_FORMAT = '"TRUE";"TRUE";"FALSE"'
 #: at most this many lines in a wrapped header
 HEADER_LINES = 2
 #: height (points) of one line of Calibri 11: Excel's default row height

@@ -28,7 +28,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from ..data import CSData
 from ..files import atomic_path
 from ..schema import SHEETS, Sheet
-from .layout import LINE_HEIGHT, header_lines, header_width, pages_across, print_setup, value_width
+from .layout import BOOL_FORMAT, LINE_HEIGHT, header_lines, header_width, pages_across, print_setup, value_width
 
 __all__ = ["write_workbook", "NUMBER_FORMATS", "SPARE_ROWS", "TABLE_STYLE"]
 
@@ -38,6 +38,7 @@ NUMBER_FORMATS = {
     "month": "mmm yyyy",
     "int": "#,##0",
     "money": "$#,##0.00",
+    "bool": BOOL_FORMAT,
 }
 #: formats for particular (sheet, column) pairs, overriding the kind's format
 COLUMN_FORMATS = {("MRR Changes", "Change"): "$#,##0.00;[Red]-$#,##0.00"}

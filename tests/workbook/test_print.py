@@ -285,6 +285,8 @@ def test_the_scorecard_of_40_accounts_is_one_page(books, pdfs, name):
     if name == "calculated":  # the values calc cached, dates and percentages in full
         assert re.search(r"\b2026-03\b", text) and re.search(r"\d+\.\d%", text)
         assert "Optimize & Grow" in text and "Green" in text
+        # yes/no columns read TRUE/FALSE, not LibreOffice's 1/0 for a General boolean
+        assert "TRUE" in text and "FALSE" in text, text
 
 
 @needs_soffice

@@ -367,7 +367,7 @@ def test_every_scorecard_column_and_its_cs_functions():
 _FORMAT_TYPES = {"yyyy-mm-dd": ("date",), "yyyy-mm-dd;;": ("date",), "yyyy-mm": ("month",),
                  "0.0%": ("fraction",), "#,##0": ("whole number",), "0": ("whole number",
                                                                            "number"),
-                 "0.0": ("number",), "General": ("ID", "text", "category", "colour", "yes/no")}
+                 "0.0": ("number",), '"TRUE";"TRUE";"FALSE"': ("yes/no",), "General": ("ID", "text", "category", "colour", "yes/no")}
 
 
 def _type_word(cell: str) -> str:
