@@ -18,7 +18,9 @@ providers, a plain function of ours (no required roles, varargs, injected argume
 streaming or object handles), an Office.js client, and a result or a user error
 (``XlwingsError``: 400 with its text) — any other exception is left to the route, which
 runs the (pure) function again and gives its own 500. tests/udfs/test_fast_calls.py proves
-the equality over every function, argument shapes, errors, dates and both runtimes.
+the equality over every function, argument shapes, errors, dates and both runtimes. One
+deliberate difference, outside the answer: the route's per-call "Function … called" line is
+logged at DEBUG, not INFO (a console write per call cost more than the rest of the call).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ __all__ = ["FastCalls"]
 
 _ROUTE_LOG = logging.getLogger("xlwings_server.routers.xlwings")
 _ERROR_LOG = logging.getLogger("xlwings_server.main")
+#: Stands for the body's length in the header templates (replaced per answer).
+_LENGTH = b"<content-length>"
 #: Key of the ready answer in the ASGI scope handed to the CORS middleware.
 _ANSWER = "cs_workbook.answer"
 
@@ -66,7 +70,6 @@ class FastCalls:
 
         self.module, self.version = module, __version__
         self._read, self._convert, self._encode = conversion.read, convert, jsonable_encoder
-        self._headers_type = MutableHeaders
         self._user_error = XlwingsError
         self._not_user_errors = (XlwingsOperationalError,
                                  getattr(__import__("xlwings"), "ObjectCacheMissError", ()))
@@ -81,7 +84,12 @@ class FastCalls:
             extra.update(resolve_security_headers(excel_online=settings.enable_excel_online,
                                                   cdn_officejs=settings.cdn_officejs))
         extra.update(settings.custom_headers)
-        self._extra = list(extra.items())
+        self._headers = {}  # content type → the answer's headers (as the middleware sets them)
+        for media in (b"application/json", b"text/plain; charset=utf-8"):
+            headers = MutableHeaders(raw=[(b"content-length", _LENGTH), (b"content-type", media)])
+            for name, value in extra.items():
+                headers[name] = value
+            self._headers[media] = list(headers.raw)
         self._cors = copy.copy(main_app)
         self._cors.app = self._send_answer
 
@@ -142,8 +150,9 @@ class FastCalls:
                 data["client"] != "Office.js" and data["version"] != self.version):
             raise _NotHere
         xlf = fn.__xlfunc__
-        if _ROUTE_LOG.isEnabledFor(logging.INFO):
-            _ROUTE_LOG.info('Function "%s" called by Anonymous', data["func_name"])
+        # The route logs this line at INFO: one write to the console per call, more CPU than
+        # the rest of a 1×1 call; here it is DEBUG (XLWINGS_LOG_LEVEL=DEBUG shows it).
+        _ROUTE_LOG.debug('Function "%s" called by Anonymous', data["func_name"])
         try:
             args = []
             for info, arg in zip(xlf["args"], data["args"]):
@@ -170,12 +179,10 @@ class FastCalls:
 
     async def send(self, scope, receive, send, status: int, media: bytes, body: bytes):
         """Send an answer with the headers the route's middleware would add."""
-        raw = [(b"content-length", str(len(body)).encode("latin-1")), (b"content-type", media)]
-        headers = self._headers_type(raw=raw)
-        for name, value in self._extra:
-            headers[name] = value
+        length = str(len(body)).encode("latin-1")
+        headers = [(k, length if v is _LENGTH else v) for k, v in self._headers[media]]
         scope = dict(scope)
-        scope[_ANSWER] = (status, headers.raw, body)
+        scope[_ANSWER] = (status, headers, body)
         await self._cors(scope, receive, send)
 
     @staticmethod
