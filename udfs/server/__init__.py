@@ -126,7 +126,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
 #:   connection but before uvicorn read it, and the client sees the connection dropped
 #:   (ReadError at 200 clients in bench/server_load.py). 75 s, longer than the client keeps
 #:   an idle connection, avoids the race.
+#: * ``access_log``: off. uvicorn's access log writes a console line per request, a fifth of
+#:   the server's CPU per 1×1 call once the call itself is cheap; errors are still logged.
+#: * ``http``, ``loop``: uvicorn's "auto" picks httptools and uvloop, which xlwings Server
+#:   installs (uvicorn[standard]); bench/server_load.py prints which ones ran.
 #: * no ``limit_concurrency``: above it uvicorn answers 503, which the add-in retries up to
 #:   three times — more load, not less; requests queue instead and the client's timeout
 #:   (300 s) bounds the wait.
-UVICORN_OPTIONS = {"backlog": 2048, "timeout_keep_alive": 75}
+UVICORN_OPTIONS = {"backlog": 2048, "timeout_keep_alive": 75, "access_log": False}
