@@ -29,6 +29,7 @@ import copy
 import inspect
 import json
 import logging
+import math
 import typing
 
 __all__ = ["FastCalls"]
@@ -53,6 +54,17 @@ def _scalar(arg):
             return first[0]
         return first
     return arg
+
+
+def _plain_cell(value) -> bool:
+    """A value xlwings writes to a cell as it is: a finite float, an int or bool, text that
+    is not an error value (``#…``). Anything else goes through xlwings' writer."""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    if kind is str:
+        return not value.startswith("#")
+    return kind is int or kind is bool
 
 
 class FastCalls:
@@ -164,8 +176,11 @@ class FastCalls:
                 ret = await ret
             if isinstance(ret, self._with_script):
                 raise _NotHere
-            ret = await self._convert(ret, xlf["ret"], data)
-            content = self._encode({"result": ret})
+            if _plain_cell(ret) and not xlf["ret"]["options"]:
+                # what xlwings' Office.js writer and FastAPI's encoder make of such a value
+                content = {"result": [[ret]]}
+            else:
+                content = self._encode({"result": await self._convert(ret, xlf["ret"], data)})
             return 200, b"application/json", json.dumps(
                 content, ensure_ascii=False, allow_nan=False, indent=None,
                 separators=(",", ":")).encode("utf-8")

@@ -4,6 +4,7 @@ checked (400) and answered by the fastest path that gives the same answer."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import secrets
 
@@ -33,6 +34,11 @@ PUBLIC_PATHS = frozenset({
 PUBLIC_PREFIXES = ("/static/",)
 #: Bodies above this size are parsed and checked in a worker thread, off the event loop.
 _PARSE_IN_THREAD = 256 * 1024
+
+
+#: The date order of a short-date pattern ("M/d/yyyy", "TT.MM.JJJJ"): a client sends the same
+#: one with every call.
+_date_order_of = functools.lru_cache(maxsize=256)(date_order_from_format)
 
 
 class Gate:
@@ -88,7 +94,7 @@ class Gate:
             except BadCall as exc:
                 return await _reply(send, 400, str(exc))
             fmt = data.get("date_format")
-            order = date_order_from_format(fmt) if isinstance(fmt, str) else None
+            order = _date_order_of(fmt) if isinstance(fmt, str) else None
             if self.fast is not None and await self._answer_fast(
                     data, cells, order, scope, receive, send):
                 return
