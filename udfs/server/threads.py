@@ -15,10 +15,11 @@ __all__ = ["IN_THREAD", "INLINE_CELLS", "OWN_LOOP_CELLS", "off_the_loop", "threa
 #: than the hop to a thread and back (measured by bench/server_load.py).
 IN_THREAD = contextvars.ContextVar("cs_workbook_in_thread", default=True)
 INLINE_CELLS = 1000
-#: Calls of more cells than this are handled whole — JSON parsing, argument and result
-#: conversion, our function, the JSON answer — on an event loop of their own in a worker
-#: thread: for a 1,048,576-row call those steps around the function take seconds, which
-#: would otherwise hold up every other request on the server's loop.
+#: Calls through xlwings Server's route (those :mod:`.fast` leaves to it) of more cells than
+#: this are handled whole — JSON parsing, argument and result conversion, our function, the
+#: JSON answer — on an event loop of their own in a worker thread: for a 1,048,576-row call
+#: those steps around the function take seconds, which would otherwise hold up every other
+#: request on the server's loop. The fast path does the same above :data:`INLINE_CELLS`.
 OWN_LOOP_CELLS = 20_000
 
 
