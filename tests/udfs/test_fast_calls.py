@@ -184,9 +184,8 @@ SHAPES = {
     "booleans": ("CS_LICENSE_UTILIZATION", [cell(True), cell(100)]),
     "huge numbers": ("CS_LICENSE_UTILIZATION", [cell(1e308), cell(1e-308)]),
     "text numbers": ("CS_LICENSE_UTILIZATION", [cell("80"), cell("1e400")]),
-    "non-ASCII text in and out": ("CS_CONFIG_VALUE", [cell("risk_na_segments"),
-                                                      [["Key", "Value"],
-                                                       ["risk_na_segments", "Öffentlich, 価格"]]]),
+    "non-ASCII text in and out": ("CS_CONFIG_VALUE", [
+        cell("risk_na_segments"), [["Key", "Value"], ["risk_na_segments", "Öffentlich, 価格"]]]),
 }
 
 
@@ -224,8 +223,6 @@ def test_a_range_above_the_inline_limit_is_answered_from_a_worker_thread(apps):
 
 
 def test_a_call_the_fast_path_cannot_answer_goes_through_the_route(apps, monkeypatch):
-    import xlwings
-
     fast, _ = apps
     data = payload("CS_TTV_GOAL", [[["engage"]]])
     assert asyncio.run(fast.fast.result(data)) is not None
@@ -246,7 +243,6 @@ def test_a_call_the_fast_path_cannot_answer_goes_through_the_route(apps, monkeyp
     assert asyncio.run(fast.fast.result(data)) is None
     status, body = same_answer(apps, data, by_fast_path=False)
     assert status == 500 and b"boom" not in body
-    assert isinstance(xlwings.XlwingsError("x"), Exception)
 
 
 # -- drawn calls ------------------------------------------------------------------------------
@@ -278,7 +274,8 @@ def calls(draw):
                                           ("dd/MM/yyyy", "en-GB")])))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(call=calls())
 def test_drawn_calls_of_every_function(apps, call):
     same_answer(apps, call)

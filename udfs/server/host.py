@@ -85,7 +85,8 @@ def load_xlwings_server(project_dir):
         sys.modules.setdefault("pyodide", None)
     # xlwings Server reads its settings when its package is first imported; if something
     # imported it before the variables above were set, load it again with them.
-    for name in [m for m in sys.modules if m == "xlwings_server" or m.startswith("xlwings_server.")]:
+    for name in [m for m in sys.modules
+                 if m == "xlwings_server" or m.startswith("xlwings_server.")]:
         del sys.modules[name]
     from xlwings_server import main
 
