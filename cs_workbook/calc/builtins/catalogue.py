@@ -2,4 +2,8 @@
 
 from __future__ import annotations
 
-BUILTINS: dict = {}
+from .text_format import TEXT
+
+BUILTINS: dict = {
+    "TEXT": (TEXT, 2, 2),
+}

@@ -1,0 +1,496 @@
+"""Excel's ``TEXT(value, format_text)`` with Excel's number-format codes.
+
+Sections (``pos;neg;zero;text``) and ``[condition]`` sections, digit placeholders ``0 # ?``,
+the decimal point, thousands and scaling commas, ``%``, scientific ``E+``/``E-``, fractions
+``# ?/?``, ``General``, dates and times (``y m d h s AM/PM A/P``, elapsed ``[h] [m] [s]``,
+fractions of a second), ``[colour]``/``[$€-407]`` brackets, quoted literals, ``\\`` escapes,
+``_x`` (a space) and ``*x`` (nothing: there is no column width to fill).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = ["format_number", "general", "TEXT"]
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_CONDITION = re.compile(r"^\[(<=|>=|<>|<|>|=)(-?[0-9.]+(?:E[+-]?[0-9]+)?)\]$", re.I)
+_AMPM = re.compile(r"AM/PM|A/P", re.I)
+
+
+class FormatError(ValueError):
+    """The format code is not one Excel accepts (``TEXT`` answers ``#VALUE!``)."""
+
+
+# -- tokens -----------------------------------------------------------------------------------
+
+def _tokens(section: str) -> list[tuple[str, str]]:
+    """``section`` as (kind, text): kind is ``lit``, ``br`` (a [...] bracket), ``ampm``,
+    ``general``, ``date`` (a run of one date letter), ``E`` or one of ``0#?.,%/@``."""
+    out, i, n = [], 0, len(section)
+    while i < n:
+        ch = section[i]
+        if ch == '"':
+            j = section.find('"', i + 1)
+            j = n if j < 0 else j
+            out.append(("lit", section[i + 1:j]))
+            i = j + 1
+        elif ch == "\\":
+            out.append(("lit", section[i + 1:i + 2]))
+            i += 2
+        elif ch == "_":
+            out.append(("lit", " "))
+            i += 2
+        elif ch == "*":
+            i += 2
+        elif ch == "[":
+            j = section.find("]", i)
+            if j < 0:
+                raise FormatError(section)
+            out.append(("br", section[i:j + 1]))
+            i = j + 1
+        elif section[i:i + 7].lower() == "general":
+            out.append(("general", "General"))
+            i += 7
+        elif _AMPM.match(section, i):
+            m = _AMPM.match(section, i)
+            out.append(("ampm", m.group(0)))
+            i = m.end()
+        elif ch.lower() in "ymdhs":
+            j = i
+            while j < n and section[j].lower() == ch.lower():
+                j += 1
+            out.append(("date", section[i:j].lower()))
+            i = j
+        elif ch in "eE" and i + 1 < n and section[i + 1] in "+-":
+            out.append(("E", section[i:i + 2]))
+            i += 2
+        elif ch in "0#?.,%/@":
+            out.append((ch, ch))
+            i += 1
+        else:
+            out.append(("lit", ch))
+            i += 1
+    return out
+
+
+def _sections(code: str) -> list[str]:
+    out, cur, i = [], "", 0
+    while i < len(code):
+        ch = code[i]
+        if ch == '"':
+            j = code.find('"', i + 1)
+            j = len(code) - 1 if j < 0 else j
+            cur += code[i:j + 1]
+            i = j + 1
+            continue
+        if ch == "\\" or ch in "_*":
+            cur += code[i:i + 2]
+            i += 2
+            continue
+        if ch == "[":
+            j = code.find("]", i)
+            j = len(code) - 1 if j < 0 else j
+            cur += code[i:j + 1]
+            i = j + 1
+            continue
+        if ch == ";":
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+        i += 1
+    out.append(cur)
+    return out
+
+
+# -- General ----------------------------------------------------------------------------------
+
+def _strip(text: str) -> str:
+    if "e" in text:
+        mant, _, exp = text.partition("e")
+        if "." in mant:
+            mant = mant.rstrip("0").rstrip(".")
+        sign = exp[0] if exp[0] in "+-" else "+"
+        digits = exp.lstrip("+-").lstrip("0") or "0"
+        return f"{mant}E{sign}{digits.zfill(2)}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def general(v: float) -> str:
+    """``v`` as Excel's General format shows it in a cell 11 characters wide.
+
+    >>> general(1/3), general(123456789012), general(-2.5e-9), general(12.0)
+    ('0.333333333', '1.23457E+11', '-2.5E-09', '12')
+    """
+    if v == 0:
+        return "0"
+    if float(v).is_integer() and abs(v) < 1e11:
+        return str(int(v))
+    e = math.floor(math.log10(abs(v)))
+    if -4 <= e <= -1:
+        out = f"{v:.9f}"
+    elif abs(e) <= 9:
+        width = 12 if v < 0 else 11
+        out = f"{v:.12f}"
+        if len(_strip(out)) > width:
+            out = f"{v:.{max(9 - e, 0)}f}" if e >= 0 else "x" * 99
+            if len(_strip(out)) > width:
+                out = f"{v:.5e}"
+    elif e == 10:
+        out = f"{v:.10f}"[:12 + (v < 0)]
+    else:
+        out = f"{v:.6g}" if e < 6 else f"{v:.5e}"
+        if "e" not in out and len(out) > 11:
+            out = f"{v:.5e}"
+    return _strip(out)
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+def _round(x: float, places: int) -> Decimal:
+    """|x| to ``places`` decimals, half away from zero, from its 15 significant digits."""
+    d = Decimal(f"{abs(x):.15g}")
+    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _fill_int(digits: str, holders: list[tuple[str, str]], grouping: bool) -> str:
+    """The integer placeholders (``0 # ?`` and literals) filled right to left with
+    ``digits``; the digits left over go before the first placeholder. With ``grouping``,
+    the placeholders act as one block whose digits get thousands separators."""
+    if digits == "0":
+        digits = ""
+    places = [i for i, (k, _) in enumerate(holders) if k in "0#?"]
+    if not places:
+        return "".join(t for _, t in holders) + digits
+    if grouping:
+        first, last = places[0], places[-1]
+        block = [h for h in holders[first:last + 1] if h[0] in "0#?"]
+        filled = _fill_int(digits, block, False)
+        lead = len(filled) - len(filled.lstrip(" "))
+        body, groups = filled[lead:], []
+        while body:
+            groups.insert(0, body[-3:])
+            body = body[:-3]
+        return ("".join(t for _, t in holders[:first]) + " " * lead + ",".join(groups)
+                + "".join(t for _, t in holders[last + 1:]))
+    out, di, count = [], len(digits), len(places)
+    for kind, text in reversed(holders):
+        if kind not in "0#?":
+            out.append(text)
+            continue
+        count -= 1
+        if di > 0:
+            di -= 1
+            out.append(digits[:di + 1] if count == 0 else digits[di])
+            if count == 0:
+                di = 0
+        else:
+            out.append("0" if kind == "0" else " " if kind == "?" else "")
+    return "".join(reversed(out))
+
+
+def _fill_frac(digits: str, holders: list[tuple[str, str]]) -> str:
+    kinds = [k for k, _ in holders if k in "0#?"]
+    chars = list(digits)
+    for i in range(len(chars) - 1, -1, -1):
+        if chars[i] != "0" or kinds[i] == "0":
+            break
+        chars[i] = " " if kinds[i] == "?" else ""
+    out, di = [], 0
+    for kind, text in holders:
+        if kind in "0#?":
+            out.append(chars[di])
+            di += 1
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def _fraction(x: float, toks) -> str:
+    """``# ?/?``, ``?/8``: a whole part when placeholders come before a literal before the
+    numerator; the denominator is fixed (digits) or at most as many digits as placeholders."""
+    slash = next(i for i, (k, _) in enumerate(toks) if k == "/")
+    before, den_toks = toks[:slash], toks[slash + 1:]
+    den_holders = "".join(t for k, t in den_toks if k in "0#?")
+    lits = [i for i, (k, _) in enumerate(before) if k == "lit"]
+    split = None
+    for i in lits:
+        if any(k in "0#?" for k, _ in before[:i]) and any(k in "0#?" for k, _ in before[i:]):
+            split = i
+    whole, frac = (int(x), x - int(x)) if split is not None else (0, x)
+    fixed = None if den_holders else re.match(r"\s*([1-9][0-9]*)", "".join(t for _, t in den_toks))
+    if fixed:
+        den = int(fixed.group(1))
+        num = int(_round(frac * den, 0))
+    else:
+        best = (abs(frac) + 1, 0, 1)
+        for den in range(1, 10 ** len(den_holders)):
+            num = int(_round(frac * den, 0))
+            err = abs(frac - num / den)
+            if err < best[0] - 1e-15:
+                best = (err, num, den)
+        _, num, den = best
+    if split is not None and num == den:
+        whole, num = whole + 1, 0
+    num_toks = before[split:] if split is not None else before
+    width = sum(1 for k, _ in num_toks if k in "0#?") + 1 + len(den_holders)
+    head = ""
+    if split is not None:
+        int_toks = before[:split]
+        head = _fill_int(str(whole), int_toks, False) if whole else \
+            "".join("0" if k == "0" else " " if k == "?" else "" for k, _ in int_toks)
+        if num == 0:
+            return (head if whole or head.strip() else "0") + " " * (width + 1)
+        head += "".join(t for k, t in before[split:split + 1])
+        num_toks = before[split + 1:]
+    den_text = str(den) if fixed else str(den).ljust(len(den_holders))
+    return head + _fill_int(str(num), num_toks, False) + "/" + den_text
+
+
+def format_number(x: float, toks: list[tuple[str, str]]) -> str:
+    """``x`` (its magnitude: the caller places any sign) formatted by a numeric section."""
+    toks = [t for t in toks if t[0] != "br"]
+    if any(k == "general" for k, _ in toks):
+        return "".join(general(x) if k == "general" else t if k != "@" else "" for k, t in toks)
+    if any(k == "/" for k, _ in toks) and any(k in "0#?" for k, _ in toks):
+        return _fraction(x, toks)
+    x *= 100 ** sum(1 for k, _ in toks if k == "%")
+    e_at = next((i for i, (k, _) in enumerate(toks) if k == "E"), None)
+    mant, expo = (toks, []) if e_at is None else (toks[:e_at], toks[e_at + 1:])
+    # commas: after the last integer placeholder they scale by 1,000; between, they group
+    dot = next((i for i, (k, _) in enumerate(mant) if k == "."), None)
+    int_part = mant if dot is None else mant[:dot]
+    frac_part = [] if dot is None else mant[dot + 1:]
+    last = max((i for i, (k, _) in enumerate(int_part) if k in "0#?"), default=None)
+    grouping, scale, ints = False, 0, []
+    for i, (k, t) in enumerate(int_part):
+        if k == ",":
+            if last is not None and i > last and all(
+                    kk in ",lit" or kk == "," for kk, _ in int_part[last + 1:i]):
+                scale += 1 if all(kk == "," for kk, _ in int_part[last + 1:i + 1]) else 0
+            elif last is not None and any(kk in "0#?" for kk, _ in int_part[:i]):
+                grouping = True
+            continue
+        ints.append((k, t))
+    if dot is not None:
+        frac_scale = 0
+        trail = []
+        for k, t in frac_part:
+            trail.append((k, t))
+        frac_part = [(k, t) for k, t in trail if k != ","]
+        scale += frac_scale
+    x /= 1000 ** scale
+    places = sum(1 for k, _ in frac_part if k in "0#?")
+    sign_exp = ""
+    if e_at is not None:
+        n_int = sum(1 for k, _ in ints if k in "0#?") or 1
+        if x == 0:
+            exp = 0
+        else:
+            exp = math.floor(math.log10(x))
+            exp = exp - exp % n_int if n_int > 1 else exp
+            if float(_round(x / 10 ** exp, places)) >= 10 ** n_int:
+                exp += n_int if n_int > 1 else 1
+        x = x / 10 ** exp if x else 0.0
+        sign_exp = "-" if exp < 0 else "+" if toks[e_at][1][1] == "+" else ""
+        width = sum(1 for k, _ in expo if k in "0#?")
+        exp_text = str(abs(exp)).zfill(width)
+    rounded = _round(x, places)
+    text = f"{rounded:f}"
+    whole, _, decimals = text.partition(".")
+    out = _fill_int(whole, ints, grouping)
+    if dot is not None:
+        out += "." + _fill_frac(decimals.ljust(places, "0")[:places], frac_part)
+    if e_at is not None:
+        tail = "".join(t for k, t in expo if k not in "0#?")
+        out += toks[e_at][1][0] + sign_exp + exp_text + tail
+    return out
+
+
+# -- dates and times --------------------------------------------------------------------------
+
+def _date_parts(serial: float, places: int):
+    if serial < 0 or serial >= 2958466:
+        raise FormatError("not a date")
+    day = int(serial)
+    secs = (serial - day) * 86400
+    secs = round(secs, places)
+    if secs >= 86400:
+        day, secs = day + 1, secs - 86400
+    if day == 60:
+        y, m, d, wd = 1900, 2, 29, 2
+    elif day == 0:
+        y, m, d, wd = 1900, 1, 0, 5
+    else:
+        date = _dt.date(1899, 12, 31) + _dt.timedelta(days=day - (day > 60))
+        y, m, d, wd = date.year, date.month, date.day, date.weekday()
+    return y, m, d, wd, secs
+
+
+def _format_date(x: float, toks) -> str:
+    toks = [t for t in toks if not (t[0] == "br" and not re.match(r"^\[(h+|m+|s+)\]$", t[1],
+                                                                   re.I))]
+    places = 0
+    for i, (k, t) in enumerate(toks):
+        if k == "." and i + 1 < len(toks) and toks[i + 1][0] == "0":
+            places = sum(1 for kk, _ in toks[i + 1:i + 4] if kk == "0")
+    y, mo, d, wd, secs = _date_parts(x, places)
+    ampm = any(k == "ampm" for k, _ in toks)
+    whole = int(secs)
+    hour, minute, sec = whole // 3600, whole // 60 % 60, whole % 60
+    total = int(x) * 86400 + secs
+    out = []
+    for i, (k, t) in enumerate(toks):
+        if k == "date":
+            c = t[0]
+            if c == "m":  # minutes after hours or before seconds
+                prev = next((tt for kk, tt in reversed(toks[:i]) if kk in ("date", "br")), "")
+                nxt = next((tt for kk, tt in toks[i + 1:] if kk in ("date", "br")), "")
+                if (prev.lstrip("[")[:1] == "h" or nxt.lstrip("[")[:1] == "s") and len(t) <= 2:
+                    out.append(str(minute).zfill(len(t)))
+                    continue
+                out.append(str(mo).zfill(len(t)) if len(t) <= 2 else
+                           _MONTHS[mo - 1][:3] if len(t) == 3 else
+                           _MONTHS[mo - 1] if len(t) == 4 else _MONTHS[mo - 1][0])
+            elif c == "y":
+                out.append(f"{y % 100:02d}" if len(t) <= 2 else str(y))
+            elif c == "d":
+                out.append(str(d).zfill(len(t)) if len(t) <= 2 else
+                           _DAYS[wd][:3] if len(t) == 3 else _DAYS[wd])
+            elif c == "h":
+                h = hour % 12 or 12 if ampm else hour
+                out.append(str(h).zfill(min(len(t), 2)))
+            elif c == "s":
+                out.append(str(sec).zfill(min(len(t), 2)))
+        elif k == "br":
+            unit = t[1:-1].lower()
+            value = {"h": total // 3600, "m": total // 60, "s": total}[unit[0]]
+            out.append(str(int(value)).zfill(len(unit)))
+        elif k == "ampm":
+            pm = hour >= 12
+            if t.upper() == "AM/PM":
+                out.append("PM" if pm else "AM")
+            else:
+                a, p = t.split("/")
+                out.append(p if pm else a)
+        elif k == "." and places and i + 1 < len(toks) and toks[i + 1][0] == "0":
+            frac = f"{secs - whole:.{places}f}"[1:]
+            out.append(frac)
+        elif k == "0" and places:
+            continue
+        elif k == "@":
+            continue
+        else:
+            out.append(t)
+    return "".join(out)
+
+
+# -- TEXT -------------------------------------------------------------------------------------
+
+def _is_date(toks) -> bool:
+    return any(k in ("date", "ampm") or (k == "br" and re.match(r"^\[(h+|m+|s+)\]$", t, re.I))
+               for k, t in toks)
+
+
+def _matches(cond: re.Match, x: float) -> bool:
+    op, limit = cond.group(1), float(cond.group(2))
+    return {"<": x < limit, ">": x > limit, "=": x == limit, "<=": x <= limit,
+            ">=": x >= limit, "<>": x != limit}[op]
+
+
+def _condition(toks):
+    for k, t in toks:
+        if k == "br":
+            m = _CONDITION.match(t)
+            if m:
+                return m
+    return None
+
+
+def format_value(value, code: str) -> str:
+    """``value`` (a number or a string) formatted with the format code ``code``, as TEXT."""
+    sections = [_tokens(s) for s in _sections(code)]
+    if isinstance(value, str):
+        text_sec = sections[3] if len(sections) >= 4 else (
+            sections[0] if len(sections) == 1 and any(k == "@" for k, _ in sections[0])
+            else None)
+        if text_sec is None:
+            return value
+        return "".join(value if k == "@" else t for k, t in text_sec
+                       if k in ("lit", "@") or k not in ("br",))
+    x = float(value)
+    conds = [_condition(s) for s in sections[:3]]
+    if any(conds):
+        chosen, signed = None, False
+        for sec, cond in zip(sections[:2], conds[:2]):
+            if cond and _matches(cond, x):
+                chosen = sec
+                break
+        if chosen is None:
+            rest = [s for s, c in zip(sections, conds + [None]) if not c]
+            chosen = rest[0] if rest else sections[-1]
+            signed = x < 0 and len(sections) <= 2 and not rest
+        sec = chosen
+        neg = x < 0 and (sec is sections[0] or signed) and not conds[0]
+        if x < 0 and sec is sections[0] and conds[0]:
+            neg = True
+    elif len(sections) == 1 or (x > 0) or (x == 0 and len(sections) < 3):
+        sec, neg = sections[0], x < 0
+    elif x < 0:
+        sec, neg = sections[1], False
+    else:
+        sec, neg = sections[2], False
+    if x < 0 and sec is not sections[0] and not any(k in "0#?" or k == "general" or
+                                                     k == "date" for k, _ in sec):
+        neg = False
+    if _is_date(sec):
+        if x < 0 or any(k in "#?,%E" for k, _ in sec):
+            raise FormatError("negative date")
+        return _format_date(x, sec)
+    if not any(k in "0#?" or k == "general" for k, _ in sec):
+        return "".join(t for k, t in sec if k in ("lit", ".", ",", "%", "/") or k == "E")
+    text = format_number(abs(x), sec)
+    if neg and re.search(r"[1-9]", text) is None:
+        neg = False  # a negative number shown as zero has no sign
+    return ("-" + text) if neg else text
+
+
+def _error(kind: str):
+    return {"type": "Error", "kind": kind}
+
+
+def TEXT(value, code):
+    """The formualizer callable: errors pass through, blanks are 0, ``#VALUE!`` for a bad
+    format code."""
+    for v in (value, code):
+        if isinstance(v, dict) and v.get("type") == "Error":
+            return v
+    if isinstance(value, list) or isinstance(code, list):
+        return _error("Value")
+    if value is None:
+        value = 0.0
+    if isinstance(value, bool):
+        value = "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        try:
+            value = float(value.strip()) if value.strip() else value
+        except ValueError:
+            pass
+    if code is None:
+        code = ""
+    if isinstance(code, bool):
+        code = "TRUE" if code else "FALSE"
+    if isinstance(code, float):
+        code = general(code)
+    try:
+        return format_value(value, str(code))
+    except (FormatError, ValueError, OverflowError, IndexError, StopIteration):
+        return _error("Value")
