@@ -54,10 +54,12 @@ def prepare(zf: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | Non
     return buf.getvalue()
 
 
-def register(wb) -> None:
-    """Register our built-ins on the formualizer workbook ``wb``, over the engine's own."""
+def register(wb) -> set[str]:
+    """Register our built-ins on the formualizer workbook ``wb``, over the engine's own;
+    returns their names (upper case)."""
     from .catalogue import BUILTINS
 
     for name, (func, least, most) in BUILTINS.items():
         wb.register_function(name, func, min_args=least, max_args=most,
                              allow_override_builtin=True)
+    return set(BUILTINS)
