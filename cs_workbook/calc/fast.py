@@ -443,7 +443,7 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     for name, (func, least, most) in _OVERRIDES.items():
         wb.register_function(name, func, min_args=least, max_args=most,
                              allow_override_builtin=True)
-    ours.update(builtins.register(wb))
+    ours.update(builtins.register(wb, zf))
     ours = frozenset(ours)
     wb.set_temporal_egress("serial")
     wb.evaluate_all()

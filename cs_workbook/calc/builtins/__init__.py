@@ -54,12 +54,20 @@ def prepare(zf: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | Non
     return buf.getvalue()
 
 
-def register(wb) -> set[str]:
+def register(wb, zf: zipfile.ZipFile | None = None) -> set[str]:
     """Register our built-ins on the formualizer workbook ``wb``, over the engine's own;
-    returns their names (upper case)."""
-    from .catalogue import BUILTINS
+    returns their names (upper case). In a 1904 workbook (``zf``) the engine's own date
+    functions stay and ``TEXT`` counts dates from 1904."""
+    import functools
 
-    for name, (func, least, most) in BUILTINS.items():
+    from .catalogue import BUILTINS, DATES_1900
+    from .text_format import TEXT
+
+    in_1904 = zf is not None and date1904(zf)
+    table = dict(BUILTINS) if in_1904 else {**BUILTINS, **DATES_1900}
+    if in_1904:
+        table["TEXT"] = (functools.partial(TEXT, date1904=True), 2, 2)
+    for name, (func, least, most) in table.items():
         wb.register_function(name, func, min_args=least, max_args=most,
                              allow_override_builtin=True)
-    return set(BUILTINS)
+    return set(table)

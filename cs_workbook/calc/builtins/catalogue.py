@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from .dates import DATE, EDATE, TIME
 from .depreciation import DB, DDB, VDB
+from .dollar import DOLLARDE, DOLLARFR
 from .text_format import TEXT
+
+#: Date functions (serials of the 1900 system): not registered in a 1904 workbook, where the
+#: engine's own apply.
+DATES_1900: dict = {"DATE": (DATE, 3, 3), "TIME": (TIME, 3, 3), "EDATE": (EDATE, 2, 2)}
 
 BUILTINS: dict = {
     "TEXT": (TEXT, 2, 2),
     "VDB": (VDB, 5, 7),
     "DDB": (DDB, 4, 5),
     "DB": (DB, 4, 5),
+    "DOLLARDE": (DOLLARDE, 2, 2),
+    "DOLLARFR": (DOLLARFR, 2, 2),
 }

@@ -10,55 +10,10 @@ from __future__ import annotations
 
 import math
 
+from .args import NumError as _Num
+from .args import numeric
+
 __all__ = ["DB", "DDB", "VDB", "ddb", "vdb"]
-
-
-class _Num(Exception):
-    pass
-
-
-def _error(kind: str):
-    return {"type": "Error", "kind": kind}
-
-
-def _numbers(args):
-    out = []
-    for a in args:
-        if isinstance(a, dict):
-            raise _Err(a)
-        if a is None:
-            out.append(0.0)
-        elif isinstance(a, bool):
-            out.append(float(a))
-        elif isinstance(a, (int, float)):
-            out.append(float(a))
-        elif isinstance(a, str):
-            try:
-                out.append(float(a))
-            except ValueError:
-                raise _Err(_error("Value")) from None
-        else:
-            raise _Err(_error("Value"))
-    return out
-
-
-class _Err(Exception):
-    def __init__(self, value):
-        self.value = value
-
-
-def _guard(func):
-    def call(*args):
-        try:
-            result = func(*_numbers(args))
-        except _Err as e:
-            return e.value
-        except (_Num, ZeroDivisionError, OverflowError, ValueError):
-            return _error("Num")
-        return result if math.isfinite(result) else _error("Num")
-    call.__name__ = func.__name__
-    call.__doc__ = func.__doc__
-    return call
 
 
 def ddb(cost: float, salvage: float, life: float, period: float, factor: float = 2.0) -> float:
@@ -127,13 +82,13 @@ def vdb(cost, salvage, life, start, end, factor=2.0, no_switch=False) -> float:
     return _inter_vdb(cost, salvage, life, life - i_start, i_end - i_start, factor) - part
 
 
-@_guard
+@numeric()
 def VDB(cost, salvage, life, start, end, factor=2.0, no_switch=0.0):
     """Excel's ``VDB``."""
     return vdb(cost, salvage, life, start, end, factor, bool(no_switch))
 
 
-@_guard
+@numeric()
 def DDB(cost, salvage, life, period, factor=2.0):
     """Excel's ``DDB``."""
     if cost < 0 or salvage < 0 or life <= 0 or period <= 0 or factor <= 0 or period > life:
@@ -141,7 +96,7 @@ def DDB(cost, salvage, life, period, factor=2.0):
     return ddb(cost, salvage, life, period, factor)
 
 
-@_guard
+@numeric()
 def DB(cost, salvage, life, period, month=12.0):
     """Excel's ``DB``: the fixed-declining balance, rate rounded to 3 decimals."""
     month = math.trunc(month)

@@ -317,15 +317,18 @@ def format_number(x: float, toks: list[tuple[str, str]]) -> str:
 
 # -- dates and times --------------------------------------------------------------------------
 
-def _date_parts(serial: float, places: int):
-    if serial < 0 or serial >= 2958466:
+def _date_parts(serial: float, places: int, date1904: bool = False):
+    if serial < 0 or serial >= 2958466 - 1462 * date1904:
         raise FormatError("not a date")
     day = int(serial)
     secs = (serial - day) * 86400
     secs = round(secs, places)
     if secs >= 86400:
         day, secs = day + 1, secs - 86400
-    if day == 60:
+    if date1904:
+        date = _dt.date(1904, 1, 1) + _dt.timedelta(days=day)
+        y, m, d, wd = date.year, date.month, date.day, date.weekday()
+    elif day == 60:
         y, m, d, wd = 1900, 2, 29, 2
     elif day == 0:
         y, m, d, wd = 1900, 1, 0, 5
@@ -335,14 +338,14 @@ def _date_parts(serial: float, places: int):
     return y, m, d, wd, secs
 
 
-def _format_date(x: float, toks) -> str:
+def _format_date(x: float, toks, date1904: bool = False) -> str:
     toks = [t for t in toks if not (t[0] == "br" and not re.match(r"^\[(h+|m+|s+)\]$", t[1],
                                                                    re.I))]
     places = 0
     for i, (k, t) in enumerate(toks):
         if k == "." and i + 1 < len(toks) and toks[i + 1][0] == "0":
             places = sum(1 for kk, _ in toks[i + 1:i + 4] if kk == "0")
-    y, mo, d, wd, secs = _date_parts(x, places)
+    y, mo, d, wd, secs = _date_parts(x, places, date1904)
     ampm = any(k == "ampm" for k, _ in toks)
     whole = int(secs)
     hour, minute, sec = whole // 3600, whole // 60 % 60, whole % 60
@@ -415,8 +418,12 @@ def _condition(toks):
     return None
 
 
-def format_value(value, code: str) -> str:
-    """``value`` (a number or a string) formatted with the format code ``code``, as TEXT."""
+def format_value(value, code: str, date1904: bool = False) -> str:
+    """``value`` (a number or a string) formatted with the format code ``code``, as TEXT.
+
+    >>> format_value(1234.5, "#,##0.00"), format_value(0.285, "0.0%"), format_value(-3, "0;(0)")
+    ('1,234.50', '28.5%', '(3)')
+    """
     sections = [_tokens(s) for s in _sections(code)]
     if isinstance(value, str):
         text_sec = sections[3] if len(sections) >= 4 else (
@@ -454,7 +461,7 @@ def format_value(value, code: str) -> str:
     if _is_date(sec):
         if x < 0 or any(k in "#?,%E" for k, _ in sec):
             raise FormatError("negative date")
-        return _format_date(x, sec)
+        return _format_date(x, sec, date1904)
     if not any(k in "0#?" or k == "general" for k, _ in sec):
         return "".join(t for k, t in sec if k in ("lit", ".", ",", "%", "/") or k == "E")
     text = format_number(abs(x), sec)
@@ -467,7 +474,7 @@ def _error(kind: str):
     return {"type": "Error", "kind": kind}
 
 
-def TEXT(value, code):
+def TEXT(value, code, date1904: bool = False):
     """The formualizer callable: errors pass through, blanks are 0, ``#VALUE!`` for a bad
     format code."""
     for v in (value, code):
@@ -491,6 +498,6 @@ def TEXT(value, code):
     if isinstance(code, float):
         code = general(code)
     try:
-        return format_value(value, str(code))
+        return format_value(value, str(code), date1904)
     except (FormatError, ValueError, OverflowError, IndexError, StopIteration):
         return _error("Value")
