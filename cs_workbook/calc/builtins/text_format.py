@@ -150,6 +150,10 @@ def general(v: float) -> str:
         out = f"{v:.6g}" if e < 6 else f"{v:.5e}"
         if "e" not in out and len(out) > 11:
             out = f"{v:.5e}"
+    for places in range(5, -1, -1):  # three-digit exponents leave fewer digits
+        if "e" not in out or len(_strip(out).lstrip("-")) <= 11:
+            break
+        out = f"{v:.{places}e}"
     return _strip(out)
 
 
@@ -265,28 +269,20 @@ def format_number(x: float, toks: list[tuple[str, str]]) -> str:
     x *= 100 ** sum(1 for k, _ in toks if k == "%")
     e_at = next((i for i, (k, _) in enumerate(toks) if k == "E"), None)
     mant, expo = (toks, []) if e_at is None else (toks[:e_at], toks[e_at + 1:])
-    # commas: after the last integer placeholder they scale by 1,000; between, they group
+    # commas right after the last placeholder scale by 1,000; between placeholders they group
+    last = max((i for i, (k, _) in enumerate(mant) if k in "0#?"), default=None)
+    scale = 0
+    if last is not None:
+        j = last + 1
+        while j < len(mant) and mant[j][0] == ",":
+            scale, j = scale + 1, j + 1
+        mant = mant[:last + 1] + mant[j:]
     dot = next((i for i, (k, _) in enumerate(mant) if k == "."), None)
     int_part = mant if dot is None else mant[:dot]
-    frac_part = [] if dot is None else mant[dot + 1:]
-    last = max((i for i, (k, _) in enumerate(int_part) if k in "0#?"), default=None)
-    grouping, scale, ints = False, 0, []
-    for i, (k, t) in enumerate(int_part):
-        if k == ",":
-            if last is not None and i > last and all(
-                    kk in ",lit" or kk == "," for kk, _ in int_part[last + 1:i]):
-                scale += 1 if all(kk == "," for kk, _ in int_part[last + 1:i + 1]) else 0
-            elif last is not None and any(kk in "0#?" for kk, _ in int_part[:i]):
-                grouping = True
-            continue
-        ints.append((k, t))
-    if dot is not None:
-        frac_scale = 0
-        trail = []
-        for k, t in frac_part:
-            trail.append((k, t))
-        frac_part = [(k, t) for k, t in trail if k != ","]
-        scale += frac_scale
+    frac_part = [] if dot is None else [t for t in mant[dot + 1:] if t[0] != ","]
+    grouping = any(k == "," and any(kk in "0#?" for kk, _ in int_part[:i])
+                   for i, (k, _) in enumerate(int_part))
+    ints = [t for t in int_part if t[0] != ","]
     x /= 1000 ** scale
     places = sum(1 for k, _ in frac_part if k in "0#?")
     sign_exp = ""
