@@ -34,10 +34,16 @@ def date1904(zf: zipfile.ZipFile) -> bool:
 
 def prepare(zf: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | None:
     """The package bytes formualizer should load: ``data`` (or ``zf``'s own when None) with
-    :func:`.prepare.prepare_sheet` applied to every sheet; None when nothing changes."""
+    :func:`.prepare.prepare_sheet` applied to every sheet; ``data`` when nothing changes."""
+    if data is None:
+        return _prepared(zf, parts, data)
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return _prepared(src, parts, data)
+
+
+def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | None:
     from ..package import _unescape
 
-    src = zipfile.ZipFile(io.BytesIO(data)) if data is not None else zf
     sheets = [_unescape(n) for n in _SHEET_NAME.findall(_book(src))]
     replace = {}
     for part in parts.values():
