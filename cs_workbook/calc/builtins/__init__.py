@@ -42,13 +42,21 @@ def prepare(zf: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | Non
 
 
 def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | None:
-    from ..package import _unescape
+    from ..package import _targets, _unescape
+    from .subtotal import sheet_facts
 
     sheets = [_unescape(n) for n in _SHEET_NAME.findall(_book(src))]
-    replace = {}
-    for part in parts.values():
+    names = set(src.namelist())
+    facts = {}
+    for sheet, part in parts.items():
         xml = src.read(part)
-        new = prepare_sheet(xml, sheets)
+        if b"SUBTOTAL(" in xml.upper() or b' hidden="' in xml:
+            tables = [src.read(t) for t in _targets(src, part, "/table").values() if t in names]
+            facts[sheet] = sheet_facts(xml, tables)
+    replace = {}
+    for sheet, part in parts.items():
+        xml = src.read(part)
+        new = prepare_sheet(xml, sheets, sheet, facts if facts else None)
         if new is not xml:
             replace[part] = new
     if not replace:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .dates import DATE, EDATE, TIME
 from .depreciation import DB, DDB, VDB
 from .dollar import DOLLARDE, DOLLARFR
+from .subtotal import CSCALC_SUBTOTAL, NAME
 from .text_format import TEXT
 
 #: Date functions (serials of the 1900 system): not registered in a 1904 workbook, where the
@@ -18,4 +19,5 @@ BUILTINS: dict = {
     "DB": (DB, 4, 5),
     "DOLLARDE": (DOLLARDE, 2, 2),
     "DOLLARFR": (DOLLARFR, 2, 2),
+    NAME: (CSCALC_SUBTOTAL, 3, 255),
 }

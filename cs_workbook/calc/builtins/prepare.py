@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .subtotal import rewrite_subtotals
+
 __all__ = ["prepare_sheet", "expand_3d"]
 
 _SHEET_DATA = re.compile(
@@ -24,6 +26,7 @@ _V_ELEM = re.compile(rb"<((?:\w+:)?)v\s*/>|<((?:\w+:)?)v(?:\s[^>]*)?>(.*?)</\2v>
 _ARRAY_F = re.compile(rb'<(?:\w+:)?f\b[^>]*\bt="array"[^>]*\bref="([A-Z]+)([0-9]+)(?::([A-Z]+)'
                       rb'([0-9]+))?"')
 _F_TEXT = re.compile(rb"(<((?:\w+:)?)f\b[^>]*>)(.*?)(</\2f>)", re.S)
+_SHARED_AREA = re.compile(rb'\bt="shared"[^>]*\bref="[A-Z]+[0-9]+:')
 _STRINGS = re.compile(r'"(?:[^"]|"")*"')
 _SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)"
 _THREE_D = re.compile(rf"(?<![\w.!'\]])({_SHEET}):({_SHEET})!(\$?[A-Z]{{1,3}}\$?[0-9]+"
@@ -90,15 +93,19 @@ def _escape(text: str) -> bytes:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
 
 
-def prepare_sheet(xml: bytes, sheets: list[str]) -> bytes:
-    """One worksheet part as formualizer should read it (the same bytes when nothing applies)."""
+def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) -> bytes:
+    """One worksheet part as formualizer should read it (the same bytes when nothing applies).
+
+    ``facts`` (``{sheet: SheetFacts}``) enables the ``SUBTOTAL`` rewrite of :mod:`.subtotal`
+    for the cells of ``sheet``."""
     m = _SHEET_DATA.search(xml)
     if not m:
         return xml
     data = m.group(0)
     areas = _areas(data) if b'"array"' in data else []
     three_d = b":" in data and b"!" in data and len(sheets) > 1
-    if not areas and not three_d:
+    subtotals = facts is not None and b"SUBTOTAL(" in data.upper()
+    if not areas and not three_d and not subtotals:
         return xml
 
     def cell(cm: re.Match) -> bytes:
@@ -106,13 +113,15 @@ def prepare_sheet(xml: bytes, sheets: list[str]) -> bytes:
         if body is None:
             return cm.group(0)
         if b"<f" in body or b":f" in body:
-            if not three_d:
+            if not three_d and not subtotals:
                 return cm.group(0)
             f = _F_TEXT.search(body)
             if not f:
                 return cm.group(0)
             old = _unescape(f.group(3))
-            new = expand_3d(old, sheets)
+            new = expand_3d(old, sheets) if three_d else old
+            if subtotals and not _SHARED_AREA.search(f.group(1)):
+                new = rewrite_subtotals(new, sheet, facts)
             if new == old:
                 return cm.group(0)
             start = cm.start(4) - cm.start() + f.start(3)
