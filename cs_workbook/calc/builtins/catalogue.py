@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .database import DATABASE
 from .dates import DATE, EDATE, TIME
 from .depreciation import DB, DDB, VDB
 from .dollar import DOLLARDE, DOLLARFR
@@ -20,4 +21,5 @@ BUILTINS: dict = {
     "DOLLARDE": (DOLLARDE, 2, 2),
     "DOLLARFR": (DOLLARFR, 2, 2),
     NAME: (CSCALC_SUBTOTAL, 3, 255),
+    **{name: (func, 3, 3) for name, func in DATABASE.items()},
 }
