@@ -64,3 +64,42 @@ def numeric(logical: bool = True):
             return result
         return call
     return wrap
+
+
+def lifted(func):
+    """``func`` applied cell by cell when an argument is a range or array, as Excel lifts a
+    scalar function: the result has the largest argument's shape, a one-row or one-column
+    argument is repeated across, and cells beyond a smaller argument are ``#N/A``."""
+    @functools.wraps(func)
+    def call(*args):
+        grids = [a for a in args if isinstance(a, list)]
+        if not grids:
+            return func(*args)
+        shaped = [[r if isinstance(r, list) else [r] for r in g] for g in grids]
+        rows = max(len(g) for g in shaped)
+        cols = max(len(g[0]) if g else 1 for g in shaped)
+
+        def at(a, i, j):
+            if not isinstance(a, list):
+                return a
+            g = [r if isinstance(r, list) else [r] for r in a]
+            if not g:
+                return None
+            i = 0 if len(g) == 1 else i
+            j = 0 if len(g[0]) == 1 else j
+            if i >= len(g) or j >= len(g[i]):
+                return _MISSING
+            return g[i][j]
+
+        out = []
+        for i in range(rows):
+            row = []
+            for j in range(cols):
+                cell = [at(a, i, j) for a in args]
+                row.append(error("Na") if any(c is _MISSING for c in cell) else func(*cell))
+            out.append(row)
+        return out
+    return call
+
+
+_MISSING = object()

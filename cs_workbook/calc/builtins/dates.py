@@ -10,9 +10,9 @@ import calendar
 import datetime as _dt
 import math
 
-from .args import NumError, numeric
+from .args import NumError, lifted, numeric
 
-__all__ = ["DATE", "TIME", "EDATE", "serial_of"]
+__all__ = ["DATE", "TIME", "EDATE", "YEAR", "MONTH", "DAY", "serial_of"]
 
 _EPOCH = _dt.date(1899, 12, 31)
 _LAST = 2958465
@@ -39,6 +39,7 @@ def _checked(serial: float) -> float:
     return float(serial)
 
 
+@lifted
 @numeric()
 def DATE(year, month, day):
     """Excel's ``DATE``: years 0–1899 count from 1900."""
@@ -50,6 +51,7 @@ def DATE(year, month, day):
     return _checked(serial_of(y, m, d))
 
 
+@lifted
 @numeric()
 def TIME(hour, minute, second):
     """Excel's ``TIME``: a fraction of a day; a negative total is ``#NUM!``."""
@@ -71,6 +73,7 @@ def _date_of(serial: int) -> tuple[int, int, int]:
     return d.year, d.month, d.day
 
 
+@lifted
 @numeric(logical=False)
 def EDATE(start, months):
     """Excel's ``EDATE``: the same day ``months`` later, or that month's last day."""
@@ -83,3 +86,17 @@ def EDATE(start, months):
         raise NumError
     last = 29 if (y, m) == (1900, 2) else calendar.monthrange(y, m)[1]
     return _checked(serial_of(y, m, max(min(d, last), 1) if d else 0))
+
+
+def _part(index: int):
+    @lifted
+    @numeric()
+    def part(serial):
+        return float(_date_of(math.trunc(_checked(serial)))[index])
+    return part
+
+
+YEAR, MONTH, DAY = _part(0), _part(1), _part(2)
+YEAR.__doc__ = "Excel's ``YEAR`` of a serial (1900 system)."
+MONTH.__doc__ = "Excel's ``MONTH`` of a serial (1900 system)."
+DAY.__doc__ = "Excel's ``DAY`` of a serial (1900 system): serial 0 is day 0, 60 is 1900-02-29."

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from .args import NumError as _Num
-from .args import numeric
+from .args import lifted, numeric
 
 __all__ = ["DB", "DDB", "VDB", "ddb", "vdb"]
 
@@ -82,12 +82,14 @@ def vdb(cost, salvage, life, start, end, factor=2.0, no_switch=False) -> float:
     return _inter_vdb(cost, salvage, life, life - i_start, i_end - i_start, factor) - part
 
 
+@lifted
 @numeric()
 def VDB(cost, salvage, life, start, end, factor=2.0, no_switch=0.0):
     """Excel's ``VDB``."""
     return vdb(cost, salvage, life, start, end, factor, bool(no_switch))
 
 
+@lifted
 @numeric()
 def DDB(cost, salvage, life, period, factor=2.0):
     """Excel's ``DDB``."""
@@ -96,6 +98,7 @@ def DDB(cost, salvage, life, period, factor=2.0):
     return ddb(cost, salvage, life, period, factor)
 
 
+@lifted
 @numeric()
 def DB(cost, salvage, life, period, month=12.0):
     """Excel's ``DB``: the fixed-declining balance, rate rounded to 3 decimals."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .args import NumError, numeric
+from .args import NumError, lifted, numeric
 
 __all__ = ["DOLLARDE", "DOLLARFR"]
 
@@ -19,6 +19,7 @@ def _split(dollar: float, fraction: float):
     return whole, dollar - whole, f, 10 ** math.ceil(math.log10(f))
 
 
+@lifted
 @numeric(logical=False)
 def DOLLARDE(dollar, fraction):
     """``1.02`` in sixteenths is ``1.125``: whole + decimals · 10^digits(fraction) / fraction.
@@ -30,6 +31,7 @@ def DOLLARDE(dollar, fraction):
     return whole + part * scale / f
 
 
+@lifted
 @numeric(logical=False)
 def DOLLARFR(dollar, fraction):
     """``1.125`` in sixteenths is ``1.02``: whole + decimals · fraction / 10^digits(fraction).

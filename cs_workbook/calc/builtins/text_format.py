@@ -477,7 +477,9 @@ def TEXT(value, code, date1904: bool = False):
         if isinstance(v, dict) and v.get("type") == "Error":
             return v
     if isinstance(value, list) or isinstance(code, list):
-        return _error("Value")
+        from .args import lifted
+
+        return lifted(lambda v, c: TEXT(v, c, date1904))(value, code)
     if value is None:
         value = 0.0
     if isinstance(value, bool):
