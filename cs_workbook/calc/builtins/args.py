@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 
 __all__ = ["error", "numeric", "NumError", "ArgError"]
+
+
+_NUMERIC = re.compile(r"^\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$")
 
 
 def error(kind: str) -> dict:
@@ -37,10 +41,9 @@ def _number(a, logical: bool) -> float:
     if isinstance(a, (int, float)):
         return float(a)
     if isinstance(a, str):
-        try:
-            return float(a)
-        except ValueError:
-            raise ArgError(error("Value")) from None
+        if not _NUMERIC.match(a):  # float() also reads "nan", "inf" and "1_000"
+            raise ArgError(error("Value"))
+        return float(a)
     raise ArgError(error("Value"))
 
 
