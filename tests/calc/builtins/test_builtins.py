@@ -200,3 +200,79 @@ def test_text_agrees_with_libreoffice(tmp_path):
             if want != _shown(got):
                 diffs.append(f"TEXT({v},{code!r}): LibreOffice {want!r}, ours {got!r}")
     assert not diffs, "\n".join(diffs)
+
+
+# -- SUBTOTAL, database functions, lifting -----------------------------------------------------
+
+def test_subtotal_microsoft_example_and_masks():
+    from cs_workbook.calc.builtins.subtotal import CSCALC_SUBTOTAL, SheetFacts, rewrite_subtotals
+
+    col = [[120.0], [10.0], [150.0], [23.0]]
+    counted = [[0.0], [0.0], [0.0], [0.0]]
+    assert CSCALC_SUBTOTAL(9.0, col, counted) == 303  # Microsoft's SUBTOTAL example
+    assert CSCALC_SUBTOTAL(1.0, col, counted) == 75.75
+    mask = [[0.0], [1.0], [2.0], [3.0]]  # shown, hidden, filtered out, a nested subtotal
+    assert CSCALC_SUBTOTAL(9.0, col, mask) == 130 and CSCALC_SUBTOTAL(109.0, col, mask) == 120
+    assert CSCALC_SUBTOTAL(2.0, col, mask) == 2 and CSCALC_SUBTOTAL(12.0, col, mask)["kind"] == "Value"
+    assert CSCALC_SUBTOTAL(101.0, [[None]], [[0.0]])["kind"] == "Div"
+    facts = {"S": SheetFacts(hidden={3, 4}, filtered={4}, subtotals={(5, 2)}),
+             "Other sheet": SheetFacts(hidden={1})}
+    assert rewrite_subtotals("SUBTOTAL(9,B2:B5)", "S", facts) == \
+        "CSCALC_SUBTOTAL(9,B2:B5,{0;1;2;3})"
+    assert rewrite_subtotals("SUBTOTAL(9,'Other sheet'!A1:B2)", "S", facts) == \
+        "CSCALC_SUBTOTAL(9,'Other sheet'!A1:B2,{1,1;0,0})"
+    assert rewrite_subtotals('SUBTOTAL(9,OFFSET(A1,0,0,3))', "S", facts) == \
+        'SUBTOTAL(9,OFFSET(A1,0,0,3))'  # not a plain reference: the engine's own
+
+
+ORCHARD = [["Tree", "Height", "Age", "Yield", "Profit"],
+           ["Apple", 18.0, 20.0, 14.0, 105.0], ["Pear", 12.0, 12.0, 10.0, 96.0],
+           ["Cherry", 13.0, 14.0, 9.0, 105.0], ["Apple", 14.0, 15.0, 10.0, 75.0],
+           ["Pear", 9.0, 8.0, 8.0, 76.8], ["Apple", 8.0, 9.0, 6.0, 45.0]]
+CRITERIA = [["Tree", "Height", "Age", "Yield", "Profit", "Height"],
+            ["=Apple", ">10", None, None, None, "<16"], ["=Pear", None, None, None, None, None]]
+
+
+def _cols(rows, n):
+    return [r[:n] for r in rows]
+
+
+def test_database_functions_microsoft_examples():
+    from cs_workbook.calc.builtins.database import DATABASE as D
+
+    a1_f2, a1_a3, a1_a2, a1_b2 = CRITERIA[:2], _cols(CRITERIA, 1), _cols(CRITERIA[:2], 1), \
+        _cols(CRITERIA[:2], 2)
+    assert D["DCOUNT"](ORCHARD, "Age", a1_f2) == 1
+    assert D["DCOUNTA"](ORCHARD, "Profit", a1_f2) == 1
+    assert D["DMAX"](ORCHARD, "Profit", a1_a3) == 105
+    assert D["DMIN"](ORCHARD, "Profit", a1_b2) == 75
+    assert D["DSUM"](ORCHARD, "Profit", a1_a2) == 225
+    assert D["DSUM"](ORCHARD, "Profit", a1_f2) == 75
+    assert D["DPRODUCT"](ORCHARD, "Yield", a1_f2) == 10
+    assert D["DAVERAGE"](ORCHARD, "Yield", a1_b2) == 12
+    assert D["DAVERAGE"](ORCHARD, 3.0, ORCHARD) == 13
+    assert D["DSTDEV"](ORCHARD, "Yield", a1_a3) == pytest.approx(2.96647939)
+    assert D["DSTDEVP"](ORCHARD, "Yield", a1_a3) == pytest.approx(2.65329983)
+    assert D["DVAR"](ORCHARD, "Yield", a1_a3) == pytest.approx(8.8)
+    assert D["DVARP"](ORCHARD, "Yield", a1_a3) == pytest.approx(7.04)
+    assert D["DGET"](ORCHARD, "Yield", a1_a3)["kind"] == "Num"  # more than one record
+    assert D["DGET"](ORCHARD, "Yield", a1_f2) == 10
+    assert D["DSUM"](ORCHARD, "Nope", a1_a2)["kind"] == "Value"
+    # text without an operator matches values that begin with it; a blank row matches all
+    assert D["DSUM"](ORCHARD, "Profit", [["Tree"], ["P"]]) == pytest.approx(172.8)
+    assert D["DSUM"](ORCHARD, "Profit", [["Tree"], ["Apple"], [None]]) == pytest.approx(502.8)
+
+
+def test_scalar_builtins_lift_over_arrays():
+    from cs_workbook.calc.builtins.arithmetic import CEILING, ERROR_TYPE, QUOTIENT
+    from cs_workbook.calc.builtins.dates import DAY, MONTH, YEAR
+
+    assert DATE([[2020.0, 2021.0]], 1, 1) == [[serial_of(2020, 1, 1), serial_of(2021, 1, 1)]]
+    assert YEAR([[45000.0], ["46000"]]) == [[2023.0], [2025.0]]
+    assert (MONTH(45000.0), DAY(45000.0), DAY(60.0), MONTH(60.0)) == (3.0, 15.0, 29.0, 2.0)
+    na = {"type": "Error", "kind": "Na"}
+    assert DATE(2020, [[1.0, 2.0, 3.0]], na) == [[na, na, na]]
+    assert QUOTIENT([[1.0, 2.0, 3.0]], [[1.0, 2.0]]) == [[1.0, 1.0, na]]  # beyond: #N/A
+    assert CEILING(2.0, -2.0)["kind"] == "Num" and CEILING(-2.5, -2.0) == -4
+    assert ERROR_TYPE({"type": "Error", "kind": "Div"}) == 2 and ERROR_TYPE(1.0) == na
+    assert DATE("NaN", 1, 1)["kind"] == "Value"
