@@ -3,6 +3,9 @@
 - The cells of an array formula's area other than its anchor hold Excel's cached results
   (``<c r="C2"><v>…</v></c>``, no ``<f>``): loaded as constants they block the formula's spill
   (``#SPILL!``), so their values are removed from the loaded copy.
+- In a formula Excel did not save as an array formula, a range passed straight to a function
+  that takes one value (``ROUND(J2:J7, 2)`` in row 4) is implicitly intersected with the
+  formula's row or column, as Excel does: it becomes ``ROUND(@J2:J7, 2)``.
 - 3-D references (``SUM(Sheet1:Sheet3!A1)``) become a list of one reference per sheet, in the
   order of the workbook's sheets (``SUM(Sheet1!A1,Sheet2!A1,Sheet3!A1)``).
 
@@ -15,7 +18,7 @@ import re
 
 from .subtotal import rewrite_subtotals
 
-__all__ = ["prepare_sheet", "expand_3d"]
+__all__ = ["prepare_sheet", "expand_3d", "intersect_legacy"]
 
 _SHEET_DATA = re.compile(
     rb"<(?:\w+:)?sheetData\b.*?</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>", re.S)
@@ -84,6 +87,72 @@ def expand_3d(formula: str, sheets: list[str]) -> str:
     return "".join(parts)
 
 
+#: Functions all of whose arguments are single values: Excel intersects a range passed to them
+#: in a legacy (non-array) formula.
+SCALAR_ARGS = frozenset("""ABS ACOS ASIN ATAN CEILING CHAR CLEAN CODE CONCATENATE COS DATE
+DATEVALUE DAY DAYS DOLLARDE DOLLARFR EDATE EOMONTH EXACT EXP FACT FIND FLOOR HOUR INT ISOWEEKNUM
+LEFT LEN LN LOG LOG10 LOWER MID MINUTE MOD MONTH PROPER QUOTIENT REPLACE REPT RIGHT ROUND
+ROUNDDOWN ROUNDUP SEARCH SECOND SIGN SIN SQRT SUBSTITUTE TAN TIME TIMEVALUE TRIM TRUNC UPPER
+VALUE WEEKDAY WEEKNUM YEAR""".split())
+_RANGE_ARG = re.compile(rf"(?:{_SHEET}!)?\$?[A-Z]{{1,3}}\$?[0-9]+:\$?[A-Z]{{1,3}}\$?[0-9]+")
+_LAST_NAME = re.compile(r"([A-Za-z_][\w.]*)$")
+
+
+def intersect_legacy(formula: str) -> str:
+    """``formula`` with ``@`` before each range that is a whole argument of a
+    :data:`SCALAR_ARGS` function.
+
+    >>> intersect_legacy("ROUND(J2:J7, 2)+SUM(ROUND(A1:A3,0))")
+    'ROUND(@J2:J7, 2)+SUM(ROUND(@A1:A3,0))'
+    >>> intersect_legacy('CONCATENATE("a:b", Sheet2!A1:A3)+SUM(A1:A3)')
+    'CONCATENATE("a:b", @Sheet2!A1:A3)+SUM(A1:A3)'
+    """
+    if ":" not in formula or "(" not in formula:
+        return formula
+    out, stack, i, n = [], [], 0, len(formula)
+    at_arg = False
+    while i < n:
+        ch = formula[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and not (formula[j] == '"' and formula[j + 1:j + 2] != '"'):
+                j += 2 if formula[j] == '"' else 1
+            out.append(formula[i:j + 1])
+            i, at_arg = j + 1, False
+            continue
+        if ch == "(":
+            m = _LAST_NAME.search(formula, 0, i)
+            stack.append(m.group(1).upper().replace("_XLFN.", "") if m else "")
+            out.append(ch)
+            i, at_arg = i + 1, True
+            continue
+        if ch == ")":
+            if stack:
+                stack.pop()
+            out.append(ch)
+            i, at_arg = i + 1, False
+            continue
+        if ch == ",":
+            out.append(ch)
+            i, at_arg = i + 1, bool(stack)
+            continue
+        if ch == " " and at_arg:
+            out.append(ch)
+            i += 1
+            continue
+        if at_arg and stack and stack[-1] in SCALAR_ARGS:
+            m = _RANGE_ARG.match(formula, i)
+            if m:
+                rest = formula[m.end():].lstrip(" ")
+                if rest[:1] in (",", ")"):
+                    out.append("@" + m.group(0))
+                    i, at_arg = m.end(), False
+                    continue
+        out.append(ch)
+        i, at_arg = i + 1, False
+    return "".join(out)
+
+
 def _unescape(raw: bytes) -> str:
     return (raw.decode("utf-8").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
             .replace("&apos;", "'").replace("&amp;", "&"))
@@ -104,8 +173,9 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
     data = m.group(0)
     areas = _areas(data) if b'"array"' in data else []
     three_d = b":" in data and b"!" in data and len(sheets) > 1
+    legacy = b":" in data
     subtotals = facts is not None and b"SUBTOTAL(" in data.upper()
-    if not areas and not three_d and not subtotals:
+    if not areas and not legacy and not subtotals:
         return xml
 
     def cell(cm: re.Match) -> bytes:
@@ -113,7 +183,7 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
         if body is None:
             return cm.group(0)
         if b"<f" in body or b":f" in body:
-            if not three_d and not subtotals:
+            if not three_d and not subtotals and not legacy:
                 return cm.group(0)
             f = _F_TEXT.search(body)
             if not f:
@@ -122,6 +192,8 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
             new = expand_3d(old, sheets) if three_d else old
             if subtotals and not _SHARED_AREA.search(f.group(1)):
                 new = rewrite_subtotals(new, sheet, facts)
+            if legacy and b'"array"' not in f.group(1):
+                new = intersect_legacy(new)
             if new == old:
                 return cm.group(0)
             start = cm.start(4) - cm.start() + f.start(3)
