@@ -487,7 +487,7 @@ supplies them in Python (each checked against Microsoft's documented examples, a
 against LibreOffice): `TEXT` with Excel's number-format codes, `SUBTOTAL` ignoring hidden and
 filtered rows and nested subtotals, the database functions, `DB`/`DDB`/`VDB`, `DATE`/`TIME`/
 `EDATE`/`YEAR`/`MONTH`/`DAY` with Excel's bounds, `DOLLARDE`/`DOLLARFR`, `CEILING`, `QUOTIENT`,
-`DELTA`/`GESTEP`, `ERROR.TYPE`, all lifted over ranges and arrays. The copy of the package the
+`DELTA`/`GESTEP`, `ERROR.TYPE`, `ADDRESS`, all lifted over ranges and arrays. The copy of the package the
 engine loads is prepared first: the cells of array-formula areas lose their cached values (they
 blocked the spill), 3-D references become lists of sheets, legacy formulas intersect a range
 passed to a single-value function (`ROUND(J2:J7,2)` → `ROUND(@J2:J7,2)`), and the 1904 system
@@ -507,7 +507,8 @@ What still differs, by cause (the tables below list every cell):
   whole periods agree;
 - **DATEVALUE/TIMEVALUE** edge forms (`4 pm`, `26-01-01`, `1900-02-29`, dates before 1900),
   `ADDRESS` in R1C1 style, `SHEET` with odd arguments, `AVERAGE`/`SMALL` with text arguments,
-  `MODE.SNGL` ties, `FV` at rate −1, `--"$5"`, and dynamic-array `LARGE(SUMIF(…UNIQUE(FILTER…)))`.
+  `MODE.SNGL` ties, `FV` at rate −1, `--"$5"`, and dynamic-array
+  `LARGE(SUMIF(…UNIQUE(FILTER…)))`.
 """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .address import ADDRESS
 from .arithmetic import CEILING, DELTA, ERROR_TYPE, GESTEP, QUOTIENT
 from .database import DATABASE
 from .dates import DATE, DAY, EDATE, MONTH, TIME, YEAR
@@ -23,6 +24,7 @@ BUILTINS: dict = {
     "DOLLARDE": (DOLLARDE, 2, 2),
     "DOLLARFR": (DOLLARFR, 2, 2),
     NAME: (CSCALC_SUBTOTAL, 3, 255),
+    "ADDRESS": (ADDRESS, 2, 5),
     "CEILING": (CEILING, 1, 2),
     "QUOTIENT": (QUOTIENT, 2, 2),
     "DELTA": (DELTA, 1, 2),

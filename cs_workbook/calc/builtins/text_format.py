@@ -9,153 +9,15 @@ fractions of a second), ``[colour]``/``[$€-407]`` brackets, quoted literals, `
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from .date_codes import format_date, is_date
+from .format_codes import CONDITION, FormatError, general, tokens
+from .format_codes import sections as split_sections
+
 __all__ = ["format_number", "general", "TEXT"]
-
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-_CONDITION = re.compile(r"^\[(<=|>=|<>|<|>|=)(-?[0-9.]+(?:E[+-]?[0-9]+)?)\]$", re.I)
-_AMPM = re.compile(r"AM/PM|A/P", re.I)
-
-
-class FormatError(ValueError):
-    """The format code is not one Excel accepts (``TEXT`` answers ``#VALUE!``)."""
-
-
-# -- tokens -----------------------------------------------------------------------------------
-
-def _tokens(section: str) -> list[tuple[str, str]]:
-    """``section`` as (kind, text): kind is ``lit``, ``br`` (a [...] bracket), ``ampm``,
-    ``general``, ``date`` (a run of one date letter), ``E`` or one of ``0#?.,%/@``."""
-    out, i, n = [], 0, len(section)
-    while i < n:
-        ch = section[i]
-        if ch == '"':
-            j = section.find('"', i + 1)
-            j = n if j < 0 else j
-            out.append(("lit", section[i + 1:j]))
-            i = j + 1
-        elif ch == "\\":
-            out.append(("lit", section[i + 1:i + 2]))
-            i += 2
-        elif ch == "_":
-            out.append(("lit", " "))
-            i += 2
-        elif ch == "*":
-            i += 2
-        elif ch == "[":
-            j = section.find("]", i)
-            if j < 0:
-                raise FormatError(section)
-            out.append(("br", section[i:j + 1]))
-            i = j + 1
-        elif section[i:i + 7].lower() == "general":
-            out.append(("general", "General"))
-            i += 7
-        elif _AMPM.match(section, i):
-            m = _AMPM.match(section, i)
-            out.append(("ampm", m.group(0)))
-            i = m.end()
-        elif ch.lower() in "ymdhs":
-            j = i
-            while j < n and section[j].lower() == ch.lower():
-                j += 1
-            out.append(("date", section[i:j].lower()))
-            i = j
-        elif ch in "eE" and i + 1 < n and section[i + 1] in "+-":
-            out.append(("E", section[i:i + 2]))
-            i += 2
-        elif ch in "0#?.,%/@":
-            out.append((ch, ch))
-            i += 1
-        else:
-            out.append(("lit", ch))
-            i += 1
-    return out
-
-
-def _sections(code: str) -> list[str]:
-    out, cur, i = [], "", 0
-    while i < len(code):
-        ch = code[i]
-        if ch == '"':
-            j = code.find('"', i + 1)
-            j = len(code) - 1 if j < 0 else j
-            cur += code[i:j + 1]
-            i = j + 1
-            continue
-        if ch == "\\" or ch in "_*":
-            cur += code[i:i + 2]
-            i += 2
-            continue
-        if ch == "[":
-            j = code.find("]", i)
-            j = len(code) - 1 if j < 0 else j
-            cur += code[i:j + 1]
-            i = j + 1
-            continue
-        if ch == ";":
-            out.append(cur)
-            cur = ""
-        else:
-            cur += ch
-        i += 1
-    out.append(cur)
-    return out
-
-
-# -- General ----------------------------------------------------------------------------------
-
-def _strip(text: str) -> str:
-    if "e" in text:
-        mant, _, exp = text.partition("e")
-        if "." in mant:
-            mant = mant.rstrip("0").rstrip(".")
-        sign = exp[0] if exp[0] in "+-" else "+"
-        digits = exp.lstrip("+-").lstrip("0") or "0"
-        return f"{mant}E{sign}{digits.zfill(2)}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def general(v: float) -> str:
-    """``v`` as Excel's General format shows it in a cell 11 characters wide.
-
-    >>> general(1/3), general(123456789012), general(-2.5e-9), general(12.0)
-    ('0.333333333', '1.23457E+11', '-2.5E-09', '12')
-    """
-    if v == 0:
-        return "0"
-    if float(v).is_integer() and abs(v) < 1e11:
-        return str(int(v))
-    e = math.floor(math.log10(abs(v)))
-    if -4 <= e <= -1:
-        out = f"{v:.9f}"
-    elif abs(e) <= 9:
-        width = 12 if v < 0 else 11
-        out = f"{v:.12f}"
-        if len(_strip(out)) > width:
-            out = f"{v:.{max(9 - e, 0)}f}" if e >= 0 else "x" * 99
-            if len(_strip(out)) > width:
-                out = f"{v:.5e}"
-    elif e == 10:
-        out = f"{v:.10f}"[:12 + (v < 0)]
-    else:
-        out = f"{v:.6g}" if e < 6 else f"{v:.5e}"
-        if "e" not in out and len(out) > 11:
-            out = f"{v:.5e}"
-    for places in range(5, -1, -1):  # three-digit exponents leave fewer digits
-        if "e" not in out or len(_strip(out).lstrip("-")) <= 11:
-            break
-        out = f"{v:.{places}e}"
-    return _strip(out)
-
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -311,93 +173,7 @@ def format_number(x: float, toks: list[tuple[str, str]]) -> str:
     return out
 
 
-# -- dates and times --------------------------------------------------------------------------
-
-def _date_parts(serial: float, places: int, date1904: bool = False):
-    if serial < 0 or serial >= 2958466 - 1462 * date1904:
-        raise FormatError("not a date")
-    day = int(serial)
-    secs = (serial - day) * 86400
-    secs = round(secs, places)
-    if secs >= 86400:
-        day, secs = day + 1, secs - 86400
-    if date1904:
-        date = _dt.date(1904, 1, 1) + _dt.timedelta(days=day)
-        y, m, d, wd = date.year, date.month, date.day, date.weekday()
-    elif day == 60:
-        y, m, d, wd = 1900, 2, 29, 2
-    elif day == 0:
-        y, m, d, wd = 1900, 1, 0, 5
-    else:
-        date = _dt.date(1899, 12, 31) + _dt.timedelta(days=day - (day > 60))
-        y, m, d, wd = date.year, date.month, date.day, date.weekday()
-    return y, m, d, wd, secs
-
-
-def _format_date(x: float, toks, date1904: bool = False) -> str:
-    toks = [t for t in toks if not (t[0] == "br" and not re.match(r"^\[(h+|m+|s+)\]$", t[1],
-                                                                   re.I))]
-    places = 0
-    for i, (k, t) in enumerate(toks):
-        if k == "." and i + 1 < len(toks) and toks[i + 1][0] == "0":
-            places = sum(1 for kk, _ in toks[i + 1:i + 4] if kk == "0")
-    y, mo, d, wd, secs = _date_parts(x, places, date1904)
-    ampm = any(k == "ampm" for k, _ in toks)
-    whole = int(secs)
-    hour, minute, sec = whole // 3600, whole // 60 % 60, whole % 60
-    total = int(x) * 86400 + secs
-    out = []
-    for i, (k, t) in enumerate(toks):
-        if k == "date":
-            c = t[0]
-            if c == "m":  # minutes after hours or before seconds
-                prev = next((tt for kk, tt in reversed(toks[:i]) if kk in ("date", "br")), "")
-                nxt = next((tt for kk, tt in toks[i + 1:] if kk in ("date", "br")), "")
-                if (prev.lstrip("[")[:1] == "h" or nxt.lstrip("[")[:1] == "s") and len(t) <= 2:
-                    out.append(str(minute).zfill(len(t)))
-                    continue
-                out.append(str(mo).zfill(len(t)) if len(t) <= 2 else
-                           _MONTHS[mo - 1][:3] if len(t) == 3 else
-                           _MONTHS[mo - 1] if len(t) == 4 else _MONTHS[mo - 1][0])
-            elif c == "y":
-                out.append(f"{y % 100:02d}" if len(t) <= 2 else str(y))
-            elif c == "d":
-                out.append(str(d).zfill(len(t)) if len(t) <= 2 else
-                           _DAYS[wd][:3] if len(t) == 3 else _DAYS[wd])
-            elif c == "h":
-                h = hour % 12 or 12 if ampm else hour
-                out.append(str(h).zfill(min(len(t), 2)))
-            elif c == "s":
-                out.append(str(sec).zfill(min(len(t), 2)))
-        elif k == "br":
-            unit = t[1:-1].lower()
-            value = {"h": total // 3600, "m": total // 60, "s": total}[unit[0]]
-            out.append(str(int(value)).zfill(len(unit)))
-        elif k == "ampm":
-            pm = hour >= 12
-            if t.upper() == "AM/PM":
-                out.append("PM" if pm else "AM")
-            else:
-                a, p = t.split("/")
-                out.append(p if pm else a)
-        elif k == "." and places and i + 1 < len(toks) and toks[i + 1][0] == "0":
-            frac = f"{secs - whole:.{places}f}"[1:]
-            out.append(frac)
-        elif k == "0" and places:
-            continue
-        elif k == "@":
-            continue
-        else:
-            out.append(t)
-    return "".join(out)
-
-
 # -- TEXT -------------------------------------------------------------------------------------
-
-def _is_date(toks) -> bool:
-    return any(k in ("date", "ampm") or (k == "br" and re.match(r"^\[(h+|m+|s+)\]$", t, re.I))
-               for k, t in toks)
-
 
 def _matches(cond: re.Match, x: float) -> bool:
     op, limit = cond.group(1), float(cond.group(2))
@@ -408,7 +184,7 @@ def _matches(cond: re.Match, x: float) -> bool:
 def _condition(toks):
     for k, t in toks:
         if k == "br":
-            m = _CONDITION.match(t)
+            m = CONDITION.match(t)
             if m:
                 return m
     return None
@@ -420,7 +196,7 @@ def format_value(value, code: str, date1904: bool = False) -> str:
     >>> format_value(1234.5, "#,##0.00"), format_value(0.285, "0.0%"), format_value(-3, "0;(0)")
     ('1,234.50', '28.5%', '(3)')
     """
-    sections = [_tokens(s) for s in _sections(code)]
+    sections = [tokens(s) for s in split_sections(code)]
     if isinstance(value, str):
         text_sec = sections[3] if len(sections) >= 4 else (
             sections[0] if len(sections) == 1 and any(k == "@" for k, _ in sections[0])
@@ -454,10 +230,10 @@ def format_value(value, code: str, date1904: bool = False) -> str:
     if x < 0 and sec is not sections[0] and not any(k in "0#?" or k == "general" or
                                                      k == "date" for k, _ in sec):
         neg = False
-    if _is_date(sec):
+    if is_date(sec):
         if x < 0 or any(k in "#?,%E" for k, _ in sec):
             raise FormatError("negative date")
-        return _format_date(x, sec, date1904)
+        return format_date(x, sec, date1904)
     if not any(k in "0#?" or k == "general" for k, _ in sec):
         return "".join(t for k, t in sec if k in ("lit", ".", ",", "%", "/") or k == "E")
     text = format_number(abs(x), sec)

@@ -213,7 +213,8 @@ def test_subtotal_microsoft_example_and_masks():
     assert CSCALC_SUBTOTAL(1.0, col, counted) == 75.75
     mask = [[0.0], [1.0], [2.0], [3.0]]  # shown, hidden, filtered out, a nested subtotal
     assert CSCALC_SUBTOTAL(9.0, col, mask) == 130 and CSCALC_SUBTOTAL(109.0, col, mask) == 120
-    assert CSCALC_SUBTOTAL(2.0, col, mask) == 2 and CSCALC_SUBTOTAL(12.0, col, mask)["kind"] == "Value"
+    assert CSCALC_SUBTOTAL(2.0, col, mask) == 2
+    assert CSCALC_SUBTOTAL(12.0, col, mask)["kind"] == "Value"
     assert CSCALC_SUBTOTAL(101.0, [[None]], [[0.0]])["kind"] == "Div"
     facts = {"S": SheetFacts(hidden={3, 4}, filtered={4}, subtotals={(5, 2)}),
              "Other sheet": SheetFacts(hidden={1})}

@@ -65,7 +65,8 @@ def _book(date1904: bool = False) -> openpyxl.Workbook:
         "J3": "=DCOUNT(A1:C6,\"Units\",E1:F2)", "J4": "=DMAX(A1:C6,3,E1:E2)",
         "J5": "=DMIN(A1:C6,\"Units\",F1:F2)", "J6": "=DGET(A1:C6,\"Revenue\",G1:G2)",
         "K1": "=DATE(2024,2,29)", "K2": "=YEAR(K1)&\"-\"&MONTH(K1)&\"-\"&DAY(K1)",
-        "K3": "=TEXT(K1,\"yyyy-mm-dd ddd\")", "K4": "=EDATE(K1,12)", "K5": "=TEXT(61,\"yyyy-mm-dd\")",
+        "K3": "=TEXT(K1,\"yyyy-mm-dd ddd\")", "K4": "=EDATE(K1,12)",
+        "K5": "=TEXT(61,\"yyyy-mm-dd\")",
         "K6": "=VDB(2400,300,10,0,1)", "K7": "=DB(1000000,100000,6,2,7)",
         "K8": "=CEILING(-2.5,-2)", "K9": "=QUOTIENT(-10,3)", "K10": "=DOLLARDE(1.02,16)",
     }
