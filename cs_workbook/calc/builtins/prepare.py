@@ -96,6 +96,7 @@ ROUNDDOWN ROUNDUP SEARCH SECOND SIGN SIN SQRT SUBSTITUTE TAN TIME TIMEVALUE TRIM
 VALUE WEEKDAY WEEKNUM YEAR""".split())
 _RANGE_ARG = re.compile(rf"(?:{_SHEET}!)?\$?[A-Z]{{1,3}}\$?[0-9]+:\$?[A-Z]{{1,3}}\$?[0-9]+")
 _LAST_NAME = re.compile(r"([A-Za-z_][\w.]*)$")
+_WHOLE_ARG = re.compile(rf"(?<=[(,])\s*({_RANGE_ARG.pattern})(?=\s*[,)])")
 
 
 def intersect_legacy(formula: str) -> str:
@@ -104,53 +105,31 @@ def intersect_legacy(formula: str) -> str:
 
     >>> intersect_legacy("ROUND(J2:J7, 2)+SUM(ROUND(A1:A3,0))")
     'ROUND(@J2:J7, 2)+SUM(ROUND(@A1:A3,0))'
-    >>> intersect_legacy('CONCATENATE("a:b", Sheet2!A1:A3)+SUM(A1:A3)')
-    'CONCATENATE("a:b", @Sheet2!A1:A3)+SUM(A1:A3)'
+    >>> intersect_legacy('CONCATENATE("a:b", Sheet2!A1:A3)+SUM(A1:A3)+LEN(MID(B1:B2,1,1))')
+    'CONCATENATE("a:b", @Sheet2!A1:A3)+SUM(A1:A3)+LEN(MID(@B1:B2,1,1))'
     """
     if ":" not in formula or "(" not in formula:
         return formula
-    out, stack, i, n = [], [], 0, len(formula)
-    at_arg = False
-    while i < n:
-        ch = formula[i]
-        if ch == '"':
-            j = i + 1
-            while j < n and not (formula[j] == '"' and formula[j + 1:j + 2] != '"'):
-                j += 2 if formula[j] == '"' else 1
-            out.append(formula[i:j + 1])
-            i, at_arg = j + 1, False
-            continue
-        if ch == "(":
-            m = _LAST_NAME.search(formula, 0, i)
-            stack.append(m.group(1).upper().replace("_XLFN.", "") if m else "")
-            out.append(ch)
-            i, at_arg = i + 1, True
-            continue
-        if ch == ")":
-            if stack:
-                stack.pop()
-            out.append(ch)
-            i, at_arg = i + 1, False
-            continue
-        if ch == ",":
-            out.append(ch)
-            i, at_arg = i + 1, bool(stack)
-            continue
-        if ch == " " and at_arg:
-            out.append(ch)
-            i += 1
-            continue
-        if at_arg and stack and stack[-1] in SCALAR_ARGS:
-            m = _RANGE_ARG.match(formula, i)
-            if m:
-                rest = formula[m.end():].lstrip(" ")
-                if rest[:1] in (",", ")"):
-                    out.append("@" + m.group(0))
-                    i, at_arg = m.end(), False
-                    continue
-        out.append(ch)
-        i, at_arg = i + 1, False
-    return "".join(out)
+    masked = _STRINGS.sub(lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', formula)
+    inserts = []
+    for m in _WHOLE_ARG.finditer(masked):
+        start = m.start(1)
+        depth, i = 0, start - 1
+        while i >= 0:  # back to the "(" of the call this argument belongs to
+            ch = masked[i]
+            if ch == ")":
+                depth += 1
+            elif ch == "(":
+                if depth == 0:
+                    break
+                depth -= 1
+            i -= 1
+        name = _LAST_NAME.search(masked, 0, i) if i > 0 else None
+        if name and name.group(1).upper().replace("_XLFN.", "") in SCALAR_ARGS:
+            inserts.append(start)
+    for at in reversed(inserts):
+        formula = formula[:at] + "@" + formula[at:]
+    return formula
 
 
 def _unescape(raw: bytes) -> str:
