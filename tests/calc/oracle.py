@@ -487,7 +487,8 @@ supplies them in Python (each checked against Microsoft's documented examples, a
 against LibreOffice): `TEXT` with Excel's number-format codes, `SUBTOTAL` ignoring hidden and
 filtered rows and nested subtotals, the database functions, `DB`/`DDB`/`VDB`, `DATE`/`TIME`/
 `EDATE`/`YEAR`/`MONTH`/`DAY` with Excel's bounds, `DOLLARDE`/`DOLLARFR`, `CEILING`, `QUOTIENT`,
-`DELTA`/`GESTEP`, `ERROR.TYPE`, `ADDRESS`, all lifted over ranges and arrays. The copy of the package the
+`DELTA`/`GESTEP`, `ERROR.TYPE`, `ADDRESS`, `XMATCH` (wildcards, regular expressions), the
+scalar ones lifted over ranges and arrays. The copy of the package the
 engine loads is prepared first: the cells of array-formula areas lose their cached values (they
 blocked the spill), 3-D references become lists of sheets, legacy formulas intersect a range
 passed to a single-value function (`ROUND(J2:J7,2)` → `ROUND(@J2:J7,2)`), and the 1904 system
@@ -500,8 +501,8 @@ What still differs, by cause (the tables below list every cell):
   over a spill, `SINGLE`, errors the engine produces with the wrong type before `ERROR.TYPE`,
   `IFERROR`/`EXP` over arrays, `INDEX` argument checks;
 - **lookups and matching**: `VLOOKUP`/`HLOOKUP` with an error as the lookup value (Excel
-  passes the error on), approximate `VLOOKUP`, `XMATCH` with regular expressions (match mode 3),
-  `SEARCH` with a start beyond a wildcard match, `COUNTIF` with an error criterion;
+  passes the error on), approximate `VLOOKUP`, `SEARCH` with a start beyond a wildcard match,
+  `COUNTIF` with an error criterion;
 - **VDB with fractional periods** (`VDB(…,13.5,14,1.25,FALSE)`): Excel's rule for a partial
   period after the switch to straight line is not LibreOffice's/Gnumeric's (which we follow);
   whole periods agree;

@@ -8,6 +8,7 @@ from .database import DATABASE
 from .dates import DATE, DAY, EDATE, MONTH, TIME, YEAR
 from .depreciation import DB, DDB, VDB
 from .dollar import DOLLARDE, DOLLARFR
+from .lookup import XMATCH
 from .subtotal import CSCALC_SUBTOTAL, NAME
 from .text_format import TEXT
 
@@ -30,5 +31,7 @@ BUILTINS: dict = {
     "DELTA": (DELTA, 1, 2),
     "GESTEP": (GESTEP, 1, 2),
     "ERROR.TYPE": (ERROR_TYPE, 1, 1),
+    "XMATCH": (XMATCH, 2, 4),
+    "_XLFN.XMATCH": (XMATCH, 2, 4),  # Excel saves functions newer than 2007 with the prefix
     **{name: (func, 3, 3) for name, func in DATABASE.items()},
 }

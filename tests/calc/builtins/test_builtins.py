@@ -277,3 +277,18 @@ def test_scalar_builtins_lift_over_arrays():
     assert CEILING(2.0, -2.0)["kind"] == "Num" and CEILING(-2.5, -2.0) == -4
     assert ERROR_TYPE({"type": "Error", "kind": "Div"}) == 2 and ERROR_TYPE(1.0) == na
     assert DATE("NaN", 1, 1)["kind"] == "Value"
+
+
+def test_xmatch_modes():
+    from cs_workbook.calc.builtins.lookup import XMATCH
+
+    countries = [["Albania"], ["Indonesia"], ["India"], ["Germany"], ["Spain"], ["Venezuela"],
+                 ["Italy"], ["Francialy"]]  # ironcalc XMATCH.xlsx, saved by Excel
+    assert XMATCH("Spain", countries) == 5
+    assert XMATCH("Ind*", countries, 2) == 2 and XMATCH("Ind*", countries, 2, -1) == 3
+    assert XMATCH("[A-Z][a-z]+y", countries, 3, 1) == 4
+    assert XMATCH("[A-Z][a-z]+y", countries, 3, -1) == 8
+    assert XMATCH(42.0, [["apple"], ["bannana"]], 3)["kind"] == "Na"
+    sizes = [[10.0], [20.0], [30.0]]
+    assert (XMATCH(25.0, sizes, -1), XMATCH(25.0, sizes, 1), XMATCH(5.0, sizes, -1)["kind"]) == \
+        (2.0, 3.0, "Na")
