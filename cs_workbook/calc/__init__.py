@@ -2,8 +2,8 @@
 
 Holds the evaluation (:mod:`.evaluate`: the report, the ``formulas``-package core kept for
 comparison; :mod:`.fast`: the formualizer core), the byte-level package reading and rewrite that
-changes only cached values (:mod:`.package`) and the structured-reference rewriting
-(:mod:`.refs`). May import the engine, :mod:`cs_workbook.files`, :mod:`cs_workbook.workbook` (to
+changes only cached values (:mod:`.package`), the structured-reference rewriting
+(:mod:`.refs`) and the Excel built-ins and formula forms formualizer lacks (:mod:`.builtins`). May import the engine, :mod:`cs_workbook.files`, :mod:`cs_workbook.workbook` (to
 check a Config sheet) and :mod:`cs_workbook.udfs` (the functions it evaluates), plus
 ``formualizer``, ``formulas`` and ``openpyxl``.
 """

@@ -24,6 +24,7 @@ import logging
 import re
 import zipfile
 
+from . import builtins
 from ..excel.dates import date_to_serial
 from ..excel.errors import ERROR_CODES, ExcelError
 
@@ -410,8 +411,9 @@ def _load(src, zf, parts):
     from .package import read_tables
 
     tables = read_tables(zf, parts)
-    data = _rewrite_package(zf, parts, tables) if tables else None
+    data = builtins.prepare(zf, parts, _rewrite_package(zf, parts, tables) if tables else None)
     cfg = fz.EvaluationConfig()
+    cfg.date_system = "1904" if builtins.date1904(zf) else "1900"
     cfg.enable_parallel = False  # one core: the Python functions hold the GIL anyway
     config = fz.WorkbookConfig(eval_config=cfg)
     if data is None:
@@ -441,6 +443,7 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     for name, (func, least, most) in _OVERRIDES.items():
         wb.register_function(name, func, min_args=least, max_args=most,
                              allow_override_builtin=True)
+    ours.update(builtins.register(wb, zf))
     ours = frozenset(ours)
     wb.set_temporal_egress("serial")
     wb.evaluate_all()
