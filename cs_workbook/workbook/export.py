@@ -19,10 +19,11 @@ import pandas as pd
 from ..errors import CSError
 from ..files import atomic_path
 from .cells import put
+from .xlsx_limits import check_fits
 
 __all__ = ["write_scores", "neutralise", "FORMATS", "FORMULA_TRIGGERS"]
 
-FORMATS = (".xlsx", ".csv", ".json")
+FORMATS = (".xlsx", ".csv", ".json", ".parquet")
 _PCT = {"License Utilization", "User Engagement", "Git Operation Utilization", "GRR", "NRR"}
 _ONE_DP = {"Health Score", "Previous Health Score", "Product Score", "Engagement Score",
            "CD Score", "Security Score", "CI Builds per User"}
@@ -94,14 +95,18 @@ def write_scores(scores: pd.DataFrame, path, summary: dict | None = None) -> Pat
     """Write per-account ``scores`` (and the portfolio ``summary``) to ``path``.
 
     The format follows the suffix: ``.xlsx`` (sheets Scores and Portfolio, formatted),
-    ``.csv`` (scores only), ``.json`` (``{"summary": …, "accounts": […]}``).
+    ``.csv`` (scores only), ``.json`` (``{"summary": …, "accounts": […]}``), ``.parquet``
+    (scores only, typed columns; needs pyarrow, the ``tables`` extra). A portfolio larger than
+    an Excel sheet holds is an error for ``.xlsx`` that says to write ``.parquet`` or ``.csv``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise CSError(f"{path}: output must end in .xlsx, .csv or .json")
+        raise CSError(f"{path}: output must end in .xlsx, .csv, .json or .parquet")
     if suffix == ".csv":
         return _atomic(path, lambda tmp: _csv(tmp, scores))
+    if suffix == ".parquet":
+        return _atomic(path, lambda tmp: _parquet(tmp, scores))
     if suffix == ".json":
         doc = neutralise({"summary": _jsonable(summary or {}), "accounts": _records(scores)})
 
@@ -109,7 +114,17 @@ def write_scores(scores: pd.DataFrame, path, summary: dict | None = None) -> Pat
             with open(tmp, "w", encoding="utf-8") as fh:
                 json.dump(doc, fh, default=_json_default, indent=1, allow_nan=False)
         return _atomic(path, dump)
+    check_fits(len(scores) + 1, len(scores.columns), file=path, sheet="Scores")
     return _atomic(path, lambda tmp: _xlsx(tmp, scores, summary))
+
+
+def _parquet(tmp, scores: pd.DataFrame) -> None:
+    """Scores as Parquet: the DataFrame's own types (text, float64, dates), no index. Text is
+    not neutralised: Parquet is data for programs, and no spreadsheet runs it as a formula."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(scores, preserve_index=False), tmp)
 
 
 def _csv(tmp, scores: pd.DataFrame) -> None:
