@@ -131,10 +131,27 @@ def _csv(tmp, scores: pd.DataFrame) -> None:
     """Scores as CSV: a header row, then one row per account. Text is neutralised and in double
     quotes (OWASP: quote every text field, double embedded quotes); numbers and booleans are
     bare, dates ``YYYY-MM-DD``, blanks empty."""
+    columns = [_csv_column(scores[c]) for c in scores.columns] if len(scores.columns) else []
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(_csv_cell(c) for c in scores.columns) + "\n")
-        for rec in _records(scores):
-            fh.write(",".join(_csv_cell(v) for v in rec.values()) + "\n")
+        fh.writelines(",".join(row) + "\n" for row in zip(*columns))
+
+
+def _csv_column(series: pd.Series) -> list[str]:
+    """One column's CSV cells, as :func:`_csv_cell` writes each value, a column at a time (a
+    100,000-account export is 8 M cells)."""
+    kind = series.dtype.kind
+    if isinstance(series.dtype, pd.StringDtype):  # pandas' str columns: vectorised text ops
+        text = series.where(~series.str.startswith(FORMULA_TRIGGERS, na=False), "'" + series)
+        quoted = '"' + text.str.replace('"', '""', regex=False) + '"'
+        return quoted.fillna("").tolist()
+    if isinstance(series.dtype, pd.BooleanDtype) or kind not in "fiubM":
+        return [_csv_cell(_plain(v)) for v in series.tolist()]
+    if kind == "M":
+        return series.dt.strftime("%Y-%m-%d").where(series.notna(), "").tolist()
+    if kind == "f":
+        return ["" if v != v else str(v) for v in series.tolist()]
+    return [str(v) for v in series.tolist()]
 
 
 def _csv_cell(v) -> str:
