@@ -228,8 +228,9 @@ def _column_cells(col) -> Cells:
         col, t = col.dictionary_decode(), t.value_type
     blank = col.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+        # nulls come out as NaN; a NaN that is not null (Polars, Spark write them) is blank too
         values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-        return Cells.numbers(np.where(blank, np.nan, values), blank)
+        return Cells.numbers(values, blank | np.isnan(values))
     if pa.types.is_date(t) or pa.types.is_timestamp(t):
         if pa.types.is_timestamp(t) and t.tz is not None:  # the wall-clock date where it was
             col = pc.local_timestamp(col)
@@ -243,9 +244,11 @@ def _column_cells(col) -> Cells:
         encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(col))
         uniques = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
         codes = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
-        values = uniques[codes] if len(uniques) else np.full(len(col), "", dtype=object)
+        if not len(uniques):
+            return Cells.blanks(len(col))
+        values = uniques[codes]
         values[blank] = ""
-        return Cells.texts(values, blank | (values == ""))
+        return Cells.texts(values, blank | (uniques == "")[codes])
     values = np.array(col.to_pylist(), dtype=object)
     values[blank] = ""
     return Cells(values)

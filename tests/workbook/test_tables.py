@@ -256,7 +256,8 @@ def test_parquet_types(tmp_path):
                                       dt.datetime(2024, 2, 1, 0, 15, tzinfo=NEW_YORK)],
                                      type=pa.timestamp("us", tz="America/New_York")),
            "Dev Lead Engaged": pa.array([True, None]),
-           "ARR": pa.array([1200.5, None])})
+           # a NaN that is not null (pandas' from_pandas would have made it one) is blank
+           "ARR": pa.array([1200.5, float("nan")], from_pandas=False)})
     pq.write_table(pa.table({"Account ID": ["A1", "A1"], "Month": pa.array(
         [dt.date(2025, 5, 31), dt.date(2025, 6, 2)]), "Billable Users": [3.0, None]}),
         tmp_path / "Usage.parquet")
@@ -314,3 +315,38 @@ def test_cli_bad_folder_is_one_line_exit_2(book, tmp_path, capsys):
     assert cli.main(["score", str(folder), "-o", str(folder / "Usage.csv")]) == 2
     assert "output must differ from the input" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in folder.iterdir()} == before
+
+
+# --- Excel's sheet limits ------------------------------------------------------------------------
+
+
+def test_xlsx_outputs_refuse_more_rows_than_excel_holds(tmp_path):
+    from cs_workbook.data import CSData, empty_frame
+    from cs_workbook.schema import sheet
+    from cs_workbook.workbook.export import write_scores
+    from cs_workbook.workbook.writer import write_workbook
+    from cs_workbook.workbook.xlsx_limits import MAX_ROWS
+
+    scores = pd.DataFrame({"Account ID": [f"A{i}" for i in range(MAX_ROWS)]})
+    out = tmp_path / "s.xlsx"
+    with pytest.raises(WorkbookError) as info:
+        write_scores(scores, out)
+    assert str(info.value) == (f"{out}: sheet 'Scores': 1,048,577 rows do not fit in an .xlsx "
+                               "sheet (Excel's limit is 1,048,576 rows): write .parquet or .csv "
+                               "instead")
+    assert not out.exists()
+    write_scores(scores.iloc[:-1], tmp_path / "s.csv")  # CSV has no such limit
+    assert cli_rows(tmp_path / "s.csv") == MAX_ROWS  # header + 1,048,575 rows
+
+    usage = pd.concat([empty_frame(sheet("Usage"))] * 1).reindex(range(MAX_ROWS))
+    data = CSData(usage=usage)
+    book = tmp_path / "big.xlsx"
+    with pytest.raises(WorkbookError, match=r"big.xlsx: sheet 'Usage': 1,048,577 rows do not fit "
+                                            r".*keep this portfolio as a folder of CSV/Parquet"):
+        write_workbook(data, book)
+    assert not book.exists()
+
+
+def cli_rows(path: Path) -> int:
+    with open(path, encoding="utf-8") as fh:
+        return sum(1 for _ in fh)
