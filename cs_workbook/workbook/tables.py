@@ -1,4 +1,4 @@
-"""Read a folder of tables, one CSV or Parquet file per sheet, into ``CSData`` with the reader's checks.
+"""Read a folder of tables, one CSV or Parquet file per sheet, with the workbook reader's checks.
 
 ``Accounts.csv``, ``Usage.parquet``, ``MRR Changes.csv`` …: a file's name without its suffix is
 matched to a sheet like sheet names are (case and spaces ignored, so ``mrrchanges.parquet`` is
