@@ -241,8 +241,9 @@ def _column_cells(col) -> Cells:
         return Cells.blanks(len(col))
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         # one Python string per distinct value (100k Account IDs, not 2.4 M), stripped once
-        encoded = pc.dictionary_encode(pc.utf8_trim_whitespace(col))
-        uniques = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+        encoded = pc.dictionary_encode(col)
+        uniques = pc.utf8_trim_whitespace(encoded.dictionary).to_numpy(
+            zero_copy_only=False).astype(object)
         codes = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
         if not len(uniques):
             return Cells.blanks(len(col))
