@@ -72,8 +72,11 @@ def _ids(prefix: str, n: int) -> np.ndarray:
     return np.array([f"{prefix}{i:06d}" for i in range(1, n + 1)], dtype=object)
 
 
-def synthetic_frames(n_accounts: int, as_of: dt.date = AS_OF, seed: int = 7) -> dict:
-    """``{sheet name: DataFrame}`` of raw (not yet canonical) values; see module doc."""
+def synthetic_frames(n_accounts: int, as_of: dt.date = AS_OF, seed: int = 7,
+                     months: int = USAGE_MONTHS) -> dict:
+    """``{sheet name: DataFrame}`` of raw (not yet canonical) values; see module doc.
+
+    ``months`` Usage rows per account (12 by default; the scale benchmark uses 24)."""
     rng = np.random.default_rng(seed)
     n = int(n_accounts)
     today = np.datetime64(as_of, "D")
@@ -131,7 +134,7 @@ def synthetic_frames(n_accounts: int, as_of: dt.date = AS_OF, seed: int = 7) -> 
     })
 
     # -- Usage: 12 months per account ending now, a month ago (fresh) or 3 months ago (stale) --
-    m = USAGE_MONTHS
+    m = int(months)
     lag = _choice(rng, [0, 1, 3], n, [0.85, 0.07, 0.08]).astype(int)
     acct = np.repeat(np.arange(n), m)
     step = np.tile(np.arange(m - 1, -1, -1), n)  # 11 … 0 months before the account's last

@@ -5,6 +5,7 @@ Run from the repository root::
     python bench/engine.py            # 1k / 10k / 100k accounts, 100,000-row read (~1 min)
     python bench/engine.py --quick    # 1k / 10k accounts, 20,000-row read (CI smoke, ~10 s)
     python bench/engine.py --profile  # also cProfile score_accounts at the largest size
+    python bench/engine.py --no-scale # skip section 4 (a Parquet folder end to end, ~1 min)
 
 What is measured (data generation is never timed):
 
@@ -22,6 +23,10 @@ What is measured (data generation is never timed):
    directory): ``read_workbook`` (python-calamine plus full validation; it also reads and
    validates the Accounts sheet that the Account IDs are checked against), raw calamine
    ``to_python()``, and openpyxl ``read_only`` + ``iter_rows(values_only=True)`` (no validation).
+
+4. A folder of Parquet tables, 24 Usage months per account (1k / 10k / 100k accounts; 1k /
+   10k with ``--quick``): ``cs-workbook score FOLDER -o scores.parquet`` end to end in a child
+   process (wall, CPU, peak RSS), and its steps in process (``bench/_scale.py``).
 
 The final table compares against the targets (100k accounts ≤ 1 s on one core; ≥ 100× faster
 than row-by-row; 100k rows read ≤ 1.5 s and ≥ 5× faster than openpyxl). The exit status is 0
@@ -73,6 +78,8 @@ TARGET_SECONDS_100K = 1.0
 TARGET_SPEEDUP = 100.0
 TARGET_READ_SECONDS = 1.5
 TARGET_READ_SPEEDUP = 5.0
+TARGET_E2E_SECONDS = 5.0
+TARGET_E2E_MB = 2048
 
 CFG = DEFAULT
 
@@ -457,6 +464,8 @@ def main(argv=None) -> int:
                     help="cProfile score_accounts at the largest size even if it meets the target")
     ap.add_argument("--subset", type=int, default=None, help="row-by-row subset size (500)")
     ap.add_argument("--no-read", action="store_true", help="skip the reading benchmark")
+    ap.add_argument("--no-scale", action="store_true",
+                    help="skip section 4 (a Parquet folder end to end)")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
 
@@ -478,6 +487,14 @@ def main(argv=None) -> int:
     if not args.no_read:
         section(f"3. reading a {read_rows:,}-row Usage sheet")
         read = bench_read(read_rows, as_of, args.seed, args.quick)
+
+    scale = None
+    if not args.no_scale:
+        from _scale import MONTHS, bench_scale
+
+        section(f"4. a folder of Parquet tables ({MONTHS} Usage months per account), read + "
+                "score + write")
+        scale = bench_scale(sizes, as_of, args.seed)
 
     section("results")
     rows = [[fmt_n(r["n"]), f"{r['usage_rows']:,}", fmt_s(r["seconds"]),
@@ -503,6 +520,15 @@ def main(argv=None) -> int:
         print(table([f"read {read['n_rows']:,} Usage rows", "seconds", "rows/s", "vs openpyxl"],
                     rrows))
 
+    if scale:
+        srows = [[fmt_n(r["n"]), f"{r['usage_rows']:,}", f"{r['wall']:.2f} s",
+                  f"{r['cpu']:.2f} s", f"{r['rss_mb']:,.0f} MB",
+                  *(f"{r['steps'][k][0]:.2f} s" for k in ("read", "score", "parquet", "csv")),
+                  f"{r['wall'] / scale[0]['wall']:.1f}×"]
+                 for r in scale]
+        print()
+        print(table(["accounts", "usage rows", "end to end", "CPU", "peak RSS", "read_tables",
+                     "score", "write .parquet", "write .csv", "vs 1k"], srows))
     big = results[-1]
     full = big["n"] >= 100_000
     read_full = read is not None and read["n_rows"] >= 100_000
@@ -522,6 +548,17 @@ def main(argv=None) -> int:
          "skipped" if read is None else f"{read['ratio']:.1f}× ({read_label})",
          status(read["ratio"] >= TARGET_READ_SPEEDUP if read_full else None)],
     ]
+    if scale:
+        top = scale[-1]
+        at = f"at {fmt_n(top['n'])} × {MONTHS}"
+        scale_full = top["n"] >= 100_000
+        targets += [
+            ["Parquet folder → score → .parquet, end to end", "≤ 5 s",
+             f"{top['wall']:.2f} s wall, {top['cpu']:.2f} s CPU {at}",
+             status(top["wall"] <= TARGET_E2E_SECONDS if scale_full else None)],
+            ["  its peak memory", "≤ 2 GB", f"{top['rss_mb']:,.0f} MB {at}",
+             status(top["rss_mb"] <= TARGET_E2E_MB if scale_full else None)],
+        ]
     print()
     print(table(["target", "goal", "measured", "status"], targets, ["<", "<", "<", "<"]))
     if not full or not read_full:

@@ -36,6 +36,7 @@ COMMANDS = (portfolio, calc, ebr, excel, excel_setup)
 #: their adapters when they run, so a missing extra shows as a ModuleNotFoundError there.
 EXTRAS = {
     "openpyxl": "workbook", "et_xmlfile": "workbook", "python_calamine": "workbook",
+    "pyarrow": "tables",
     "formualizer": "calc", "formulas": "calc", "schedula": "calc", "tqdm": "calc",
     "jinja2": "pdf", "markupsafe": "pdf", "weasyprint": "pdf", "pydyf": "pdf",
     "xlwings_server": "server", "fastapi": "server", "uvicorn": "server",

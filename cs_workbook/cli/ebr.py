@@ -29,7 +29,9 @@ ERROR_REPORT = "ebr-errors.txt"
 
 def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The ``ebr`` arguments, on any parser (the main CLI's sub-parser or a standalone one)."""
-    p.add_argument("workbook", type=Path, help="CS workbook (.xlsx): a portfolio or a journey")
+    p.add_argument("workbook", type=Path,
+                   help="CS workbook (.xlsx): a portfolio or a journey, or a folder of "
+                        "CSV/Parquet tables (Accounts.csv, Usage.parquet …)")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--account", metavar="ID", help="render the EBR of this Account ID")
     which.add_argument("--all", action="store_true", help="render an EBR for every account")
@@ -86,13 +88,13 @@ def main_ebr(args) -> int:
     """Run ``ebr`` for parsed ``args``; raises :class:`CSError` on bad input."""
     from ..files import check_not_input, output_path
     from ..reports.render import safe_filename
-    from ..workbook.reader import read_workbook
+    from ..workbook.tables import input_files, read_data
 
-    inputs = (args.workbook, args.config, args.logo)
+    inputs = (*input_files(args.workbook), args.config, args.logo)
     if args.account is not None:
         path = output_path(args.output, safe_filename(args.account))
         check_not_input(path, *inputs)
-    data = read_workbook(args.workbook)
+    data = read_data(args.workbook)
     config = _config(args.workbook, data, args.config)
     as_of = args.as_of or _dt.date.today()
     brand = _brand(args)

@@ -22,13 +22,13 @@ def _config(args, data_config: dict | None = None):
 def cmd_score(args) -> int:
     from ..files import check_not_input, output_path
     from ..portfolio import portfolio_summary, score_accounts
-    from ..workbook.reader import read_workbook
     from ..workbook.export import write_scores
+    from ..workbook.tables import input_files, read_data
 
     output = output_path(args.output, "scores.xlsx") if args.output else None
     if output is not None:
-        check_not_input(output, args.workbook, args.config)
-    data = read_workbook(args.workbook)
+        check_not_input(output, *input_files(args.workbook), args.config)
+    data = read_data(args.workbook)
     require_accounts(data, args.workbook, "score")
     cfg = _config(args, data.config)
     as_of = args.as_of or _dt.date.today()
@@ -175,10 +175,12 @@ def register(sub) -> None:
     n.set_defaults(func=cmd_new)
 
     s = sub.add_parser("score", help="compute every metric for every account of a workbook")
-    s.add_argument("workbook", type=Path)
+    s.add_argument("workbook", type=Path,
+                   help="CS workbook (.xlsx), or a folder of CSV/Parquet tables (Accounts.csv, "
+                        "Usage.parquet …)")
     s.add_argument("-o", "--output", metavar="OUT",
-                   help="write .xlsx, .csv or .json, or scores.xlsx into a folder (OUT/ or an "
-                        "existing folder); default: print a table")
+                   help="write .xlsx, .csv, .json or .parquet, or scores.xlsx into a folder "
+                        "(OUT/ or an existing folder); default: print a table")
     s.add_argument("--as-of", type=iso_date, help="scoring date YYYY-MM-DD (default: today)")
     s.add_argument("--config", type=Path, help="TOML file of configuration overrides")
     s.set_defaults(func=cmd_score)

@@ -56,6 +56,26 @@ class Cells:
         cells._only = str
         return cells
 
+    @classmethod
+    def numbers(cls, values: np.ndarray, blank: np.ndarray) -> "Cells":
+        """A typed column of numbers (float64, blanks where ``blank``), e.g. from Parquet or a
+        CSV column pyarrow read as numbers: no per-cell type scan."""
+        return cls._typed(np.asarray(values, dtype="float64"), blank, float)
+
+    @classmethod
+    def texts(cls, values: np.ndarray, blank: np.ndarray) -> "Cells":
+        """A typed column of text: ``values`` are ``str`` already stripped, ``''`` where
+        ``blank``."""
+        return cls._typed(np.asarray(values, dtype=object), blank, str)
+
+    @classmethod
+    def _typed(cls, raw: np.ndarray, blank, only: type) -> "Cells":
+        cells = cls.__new__(cls)
+        cells.raw, cells.blank = raw, np.asarray(blank, dtype=bool)
+        cells.is_str = np.full(len(raw), only is str)
+        cells.types, cells._only = None, only  # of_type answers from _only alone
+        return cells
+
     def of_type(self, kinds) -> np.ndarray:
         if self._only is not None:
             return np.full(len(self.raw), self._only in kinds)
@@ -212,8 +232,8 @@ def text(value) -> str:
         return value.strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, float):  # np.float64 too: its repr would be 'np.float64(2.5)'
+        return str(int(value)) if value.is_integer() else repr(float(value))
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
     if isinstance(value, (dt.date, dt.time)):

@@ -24,7 +24,7 @@ from ..errors import InvalidInput, WorkbookError
 from ..schema import REQUIRED_SHEETS, SHEETS, Sheet, normalise_header
 from .columns import Cells, convert, grid, text
 
-__all__ = ["read_workbook", "read_sheet_frame"]
+__all__ = ["read_workbook", "read_sheet_frame", "check_table"]
 
 #: sheets whose (Account ID, Month) pairs must be unique
 _MONTHLY_UNIQUE = ("Usage", "Support", "Revenue")
@@ -183,6 +183,16 @@ def _locate(schema: Sheet, header: list[str], where: dict) -> dict[str, int]:
 
 def _read_table(schema: Sheet, rows, where: dict, account_ids) -> pd.DataFrame:
     header, cells, excel_rows = grid(rows)
+    return check_table(schema, header, cells, excel_rows, where, account_ids)
+
+
+def check_table(schema: Sheet, header: list[str], cells: list, excel_rows: np.ndarray,
+                where: dict, account_ids, convert=convert) -> pd.DataFrame:
+    """Validate one table's columns (:class:`~.columns.Cells`, fully blank rows removed) and
+    return its canonical DataFrame; the first problem is a :class:`WorkbookError` at ``where``
+    (file, sheet), with ``excel_rows[i]`` as the row number. ``convert`` turns one column into
+    ``(values, checks)``; the folder reader (:mod:`.tables`) passes one that also knows typed
+    columns."""
     found = _locate(schema, header, where)
     n = len(excel_rows)
     out: dict[str, pd.Series] = {}

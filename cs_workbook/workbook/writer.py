@@ -29,6 +29,7 @@ from ..data import CSData
 from ..files import atomic_path
 from ..schema import SHEETS, Sheet
 from .layout import BOOL_FORMAT, LINE_HEIGHT, header_lines, header_width, pages_across, print_setup, value_width
+from .xlsx_limits import check_fits
 
 __all__ = ["write_workbook", "NUMBER_FORMATS", "SPARE_ROWS", "TABLE_STYLE"]
 
@@ -83,13 +84,17 @@ def write_workbook(data: CSData, path, *, config_rows: dict | None = None, as_of
     Raises
     ------
     WorkbookError
-        The file cannot be written. Missing parent directories are created.
+        The file cannot be written, or a sheet has more rows than Excel allows. Missing parent
+        directories are created.
     """
     config = data.config if config_rows is None else config_rows
     frames = dict(data.sheets())
     frames["Config"] = pd.DataFrame({"Key": list(config.keys()), "Value": list(config.values())},
                                     dtype=object)
     specs = [(_CONFIG if s.name == "Config" else s, frames[s.name]) for s in SHEETS]
+    for sheet, df in specs:
+        check_fits(len(df) + 1, len(df.columns), file=path, sheet=sheet.name,
+                   instead="keep this portfolio as a folder of CSV/Parquet tables")
     if not scorecard:
         return _save(path, specs)
     from .scorecard import add_scorecard

@@ -1,0 +1,320 @@
+"""Read a folder of tables, one CSV or Parquet file per sheet, with the workbook reader's checks.
+
+``Accounts.csv``, ``Usage.parquet``, ``MRR Changes.csv`` …: a file's name without its suffix is
+matched to a sheet like sheet names are (case and spaces ignored, so ``mrrchanges.parquet`` is
+sheet ``MRR Changes``); other files are ignored, as a workbook's other sheets are. Files are read
+with pyarrow (``bench/tables.py`` compares it with pandas, Polars and DuckDB) and every column is
+checked by the xlsx reader's own code (:func:`.reader.check_table`, :mod:`.columns`), so the
+same data gives the same ``CSData`` and the same one-line errors, naming the file, the row and
+the column. Rows are numbered as a spreadsheet shows the file: the header is row 1, the first
+record row 2; fully blank rows (and blank lines in a CSV) are skipped but still counted.
+
+CSV: UTF-8 (a byte-order mark is fine), a header row, comma-separated, dates and months as ISO
+text (``2025-06-30``, ``2025-06``); Excel serial numbers are not read as dates. Only an empty
+field is blank: ``NA`` or ``n/a`` in a number column is an error, as it is in a workbook.
+Parquet: numbers, dates, timestamps, booleans and text in their own types, or text.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..data import ATTRS, CSData, empty_frame
+from ..errors import WorkbookError
+from ..schema import REQUIRED_SHEETS, SHEETS, Sheet, normalise_header
+from .columns import Cells, convert
+from .reader import _read_config, _wanted, check_table
+
+__all__ = ["read_tables", "read_data", "table_files", "input_files", "SUFFIXES"]
+
+#: file suffixes read as tables (matched case-insensitively)
+SUFFIXES = (".csv", ".parquet")
+_TEXT_KINDS = ("id", "text", "category", "bool", "date", "month")
+# datetime64[ns] can only hold these days (as columns.py)
+_FIRST_DAY = np.datetime64(pd.Timestamp.min.ceil("D").date(), "D")
+_LAST_DAY = np.datetime64(pd.Timestamp.max.floor("D").date(), "D")
+
+
+def read_data(path, *, sheets: tuple[str, ...] | None = None) -> CSData:
+    """A CS workbook or a folder of tables: :func:`read_tables` for a folder, else
+    :func:`~.reader.read_workbook` (same parameters, same result)."""
+    if os.path.isdir(path):
+        return read_tables(path, sheets=sheets)
+    from .reader import read_workbook
+
+    return read_workbook(path, sheets=sheets)
+
+
+def input_files(path) -> list:
+    """The files a command reads for ``path``: the workbook itself, or a folder's table files
+    (for :func:`cs_workbook.files.check_not_input`; an unreadable folder gives none)."""
+    if not os.path.isdir(path):
+        return [path]
+    try:
+        return list(table_files(path).values())
+    except WorkbookError:
+        return []
+
+
+def table_files(folder) -> dict[str, Path]:
+    """``{sheet name: file}`` of the folder's table files, in schema order.
+
+    Raises
+    ------
+    WorkbookError
+        Two files are the same sheet (``Usage.csv`` and ``usage.parquet``).
+    """
+    folder = Path(folder)
+    by_key = {normalise_header(s.name): s.name for s in SHEETS}
+    found: dict[str, Path] = {}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        raise WorkbookError(f"cannot list folder ({exc.strerror or exc})", file=str(folder))
+    for entry in entries:
+        stem, suffix = os.path.splitext(entry.name)
+        name = by_key.get(normalise_header(stem))
+        if suffix.lower() not in SUFFIXES or name is None or not entry.is_file():
+            continue
+        if name in found:
+            raise WorkbookError(f"files {found[name].name!r} and {entry.name!r} are both sheet "
+                                f"{name!r}; keep one", file=str(folder))
+        found[name] = folder / entry.name
+    return {s.name: found[s.name] for s in SHEETS if s.name in found}
+
+
+def read_tables(folder, *, sheets: tuple[str, ...] | None = None) -> CSData:
+    """Read and validate a folder holding one CSV or Parquet file per sheet.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The folder; its files are only read, never modified.
+    sheets : tuple of str, optional
+        Schema sheets to read, as for :func:`~.reader.read_workbook`.
+
+    Returns
+    -------
+    CSData
+        What :func:`~.reader.read_workbook` returns for the same data in a workbook, with
+        ``source=str(folder)``.
+
+    Raises
+    ------
+    WorkbookError
+        The folder is missing, has no Accounts file, a file is unreadable, or the first
+        validation problem, e.g. ``data/Usage.csv: row 14, column 'Billable Users': 'n/a' is not
+        a whole number``.
+    InvalidInput
+        ``sheets`` names a sheet the schema does not have.
+    """
+    source = str(folder)
+    if not os.path.exists(folder):
+        raise WorkbookError("folder not found", file=source)
+    if not os.path.isdir(folder):
+        raise WorkbookError("is a file, not a folder of tables", file=source)
+    wanted = _wanted(sheets)
+    files = table_files(folder)
+    frames: dict[str, pd.DataFrame] = {}
+    config: dict = {}
+    account_ids = None
+    for schema in SHEETS:
+        if schema.name not in wanted:
+            continue
+        path = files.get(schema.name)
+        if path is None:
+            if schema.name in REQUIRED_SHEETS:
+                raise WorkbookError(f"no {schema.name}.csv or {schema.name}.parquet in the folder",
+                                    file=source)
+            continue
+        table = _read_file(path, schema)
+        where = {"file": str(path)}
+        if schema.name == "Config":
+            config = _read_config(schema, _config_rows(table), where)
+            continue
+        df = _check(schema, table, where, account_ids)
+        frames[schema.name] = df
+        if schema.name == "Accounts":
+            account_ids = df["Account ID"]
+    kwargs = {attr: frames.get(name, empty_frame(_schema(name))) for name, attr in ATTRS.items()}
+    return CSData(**kwargs, config=config, source=source)
+
+
+def _schema(name: str) -> Sheet:
+    return next(s for s in SHEETS if s.name == name)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def _read_file(path: Path, schema: Sheet):
+    """The file as a pyarrow Table (CSV text columns stay text; see the module doc)."""
+    import pyarrow as pa
+
+    try:
+        if path.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            return pq.read_table(path)
+        import pyarrow.csv as pacsv
+
+        kinds = {normalise_header(c.name): c.kind for c in schema.columns}
+        header = _csv_header(path)
+        # text-like columns stay text so '007' keeps its zeros and dates are checked as ISO
+        # text; number columns are left to pyarrow (a column with a bad cell comes back as
+        # text and gets the workbook's message)
+        types = {h: pa.string() for h in header if kinds.get(normalise_header(h), "text")
+                 in _TEXT_KINDS}
+        return pacsv.read_csv(
+            path,
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""],
+                                                 strings_can_be_null=False,
+                                                 true_values=[], false_values=[]))
+    except WorkbookError:
+        raise
+    except (OSError, pa.ArrowException, UnicodeDecodeError, csv.Error) as exc:
+        what = "Parquet" if path.suffix.lower() == ".parquet" else "CSV"
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise WorkbookError(f"not a readable {what} file ({why})", file=str(path)) from exc
+
+
+def _csv_header(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), None)
+    if not header:
+        raise WorkbookError("empty CSV file: the first line must be the header", file=str(path))
+    return header
+
+
+def _config_rows(table) -> list[list]:
+    """A small Config table as the calamine-like rows the workbook reader checks."""
+    columns = [[_cell(v) for v in col.to_pylist()] for col in table.columns]
+    return [list(table.column_names)] + [list(r) for r in zip(*columns)]
+
+
+def _cell(v):
+    return "" if v is None else v
+
+
+# --- columns -----------------------------------------------------------------------------------
+
+
+class _Dates(Cells):
+    """A typed date/timestamp column (Parquet): datetime64[D] values, NaT where blank."""
+
+    def __init__(self, days: np.ndarray, blank: np.ndarray):
+        self.raw, self.blank = days, blank
+        self.is_str = np.zeros(len(days), dtype=bool)
+        self.types, self._only = None, None
+
+    def take(self, keep):
+        return _Dates(self.raw[keep], self.blank[keep])
+
+
+def _column_cells(col) -> Cells:
+    """One pyarrow column as :class:`Cells`: typed numbers and dates without a per-cell scan."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    t = col.type
+    if pa.types.is_dictionary(t):
+        col, t = col.dictionary_decode(), t.value_type
+    blank = col.is_null().to_numpy(zero_copy_only=False)
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+        # nulls come out as NaN; a NaN that is not null (Polars, Spark write them) is blank too
+        values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
+        return Cells.numbers(values, blank | np.isnan(values))
+    if pa.types.is_date(t) or pa.types.is_timestamp(t):
+        if pa.types.is_timestamp(t) and t.tz is not None:  # the wall-clock date where it was
+            col = pc.local_timestamp(col)
+        days = pc.cast(pc.cast(col, pa.timestamp("s")) if pa.types.is_timestamp(t) else col,
+                       pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        return _Dates(days, blank)
+    if pa.types.is_null(t):
+        return Cells.blanks(len(col))
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        # one Python string per distinct value (100k Account IDs, not 2.4 M), stripped once
+        encoded = pc.dictionary_encode(col)
+        uniques = pc.utf8_trim_whitespace(encoded.dictionary).to_numpy(
+            zero_copy_only=False).astype(object)
+        codes = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        if not len(uniques):
+            return Cells.blanks(len(col))
+        values = uniques[codes]
+        values[blank] = ""
+        return Cells.texts(values, blank | (uniques == "")[codes])
+    values = np.array(col.to_pylist(), dtype=object)
+    values[blank] = ""
+    return Cells(values)
+
+
+def _typed_convert(col, cells):
+    """:func:`.columns.convert`, plus typed dates (the day or month, as the workbook reader)."""
+    if isinstance(cells, _Dates):
+        days = cells.raw
+        if col.kind not in ("date", "month"):  # a date in a text or number column: as text
+            iso = np.where(cells.blank, "", np.datetime_as_string(days, unit="D")).astype(object)
+            return convert(col, Cells(iso))
+        outside = ~cells.blank & ((days < _FIRST_DAY) | (days > _LAST_DAY))
+        days = np.where(outside, np.datetime64("NaT"), days)
+        unit = "datetime64[M]" if col.kind == "month" else "datetime64[D]"
+        values = days.astype(unit).astype("datetime64[ns]")
+        return pd.Series(values, dtype="datetime64[ns]"), [(outside, "{v} is not a date "
+                                                            "pandas can hold (years 1677–2262)")]
+    if col.kind in ("date", "month") and cells._only is float and not cells.blank.all():
+        bad = ~cells.blank
+        return pd.Series(np.full(len(bad), np.datetime64("NaT", "ns"))), [
+            (bad, "{v} is not a date (use YYYY-MM-DD; numbers are not read as dates from "
+                  "CSV or Parquet)")]
+    return convert(col, cells)
+
+
+def _check(schema: Sheet, table, where: dict, account_ids) -> pd.DataFrame:
+    header = [str(h).strip() for h in table.column_names]
+    wanted = {normalise_header(c.name) for c in schema.columns}
+    blanks, cells = [], []
+    for label, col in zip(header, table.columns):
+        if normalise_header(label) in wanted:
+            c = _column_cells(col)
+            cells.append(c)
+            blanks.append(c.blank)
+        else:  # not read, but a row holding only this column is not blank either
+            cells.append(None)
+            blanks.append(_blank(col))
+    n = table.num_rows
+    excel_rows = np.arange(2, n + 2)
+    keep = np.logical_and.reduce(blanks) if blanks else np.zeros(n, dtype=bool)
+    keep = ~keep
+    if not keep.all():
+        excel_rows = excel_rows[keep]
+        cells = [c if c is None else _take(c, keep) for c in cells]
+    cells = [Cells.blanks(len(excel_rows)) if c is None else c for c in cells]
+    return check_table(schema, header, cells, excel_rows, where, account_ids,
+                       convert=_typed_convert)
+
+
+def _blank(col) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = col.is_null()
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        blank = pc.or_(blank, pc.equal(pc.utf8_trim_whitespace(col), ""))
+    return np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _take(c: Cells, keep: np.ndarray) -> Cells:
+    if isinstance(c, _Dates):
+        return c.take(keep)
+    out = Cells.__new__(Cells)
+    out.raw, out.blank, out.is_str = c.raw[keep], c.blank[keep], c.is_str[keep]
+    out.types = c.types[keep] if c.types is not None else None
+    out._only = c._only
+    return out
