@@ -201,7 +201,7 @@ def dates(x, name: str) -> Col:
 def _serial_column(name, shape, items):
     s = np.array(items, dtype=float)
     s = np.where(np.isnan(s), 0.0, s)
-    blank = np.floor(s) == 0
+    blank = s == 0  # an empty Excel desktop cell; a time of day 0 < x < 1 is no date
     out, valid = serials_to_dates(s)
     bad = ~valid & ~blank
     errors = {}
