@@ -140,22 +140,45 @@ def _collect_items(shape, items, name, one, blank, dtype):
         cache = {v: one(v, name) for v in dict.fromkeys(items)}
         res = [cache[v] for v in items]
     else:
+        # Mixed cells (a range with bad rows): still once per distinct value, Office.js error
+        # and data-type dicts included, so half a range of bad cells costs about what the
+        # good half does.
         res, seen = [], {}
+        append, get = res.append, seen.get
         for v in items:
-            if isinstance(v, _HASHABLE):
-                key = (type(v), v)
-                c = seen.get(key, _MISSING)
-                if c is _MISSING:
-                    c = seen[key] = one(v, name)
+            t = type(v)
+            if t in _PLAIN:
+                key = (t, v)
+            elif t is dict:
+                key = _dict_key(v)
+            elif isinstance(v, _HASHABLE):
+                key = (t, v)
             else:
-                c = one(v, name)
-            res.append(c)
+                key = None
+            if key is None:
+                append(one(v, name))
+                continue
+            c = get(key, _MISSING)
+            if c is _MISSING:
+                c = seen[key] = one(v, name)
+            append(c)
     errors = {i: c for i, c in enumerate(res) if c.__class__ is ExcelError}
     out = [blank if c is None or c.__class__ is ExcelError else c for c in res]
     return Col(name, shape, np.array(out, dtype=dtype), errors)
 
 
 _MISSING = object()
+
+
+def _dict_key(v: dict):
+    """A hashable key for an Office.js dict cell — what the parsers read of it (error_of: type,
+    basicValue, errorType; _unwrap: basicValue) — or None when that is unhashable."""
+    key = (dict, v.get("type"), v.get("basicValue"), v.get("errorType"), "basicValue" in v)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def numbers(x, name: str, minimum: float | None = None) -> Col:
