@@ -183,7 +183,9 @@ def elementwise(compute, cols, kind: str = "float", whole: ExcelError | None = N
                 errors.setdefault(i, e)
     out = np.empty(n, dtype=object)
     if errors:
-        good = np.array([i for i in range(n) if i not in errors], dtype=np.intp)
+        keep = np.ones(n, dtype=bool)
+        keep[np.fromiter(errors, dtype=np.intp, count=len(errors))] = False
+        good = np.flatnonzero(keep)
     else:
         good = np.arange(n, dtype=np.intp)
     if len(good):
