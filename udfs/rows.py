@@ -26,8 +26,8 @@ from .errors import NA, ExcelError, PassOn, UserError, from_cs
 #: A result too large for Excel (an overflow), as Excel shows it.
 NUM = ExcelError("#NUM!", "the result is too large")
 
-__all__ = ["config", "use_config", "elementwise", "whole", "shaped", "single", "table", "check_whole",
-           "na_left_out"]
+__all__ = ["config", "use_config", "elementwise", "whole", "shaped", "single", "table",
+           "check_whole", "na_left_out"]
 
 def _environment_config() -> Config:
     """Built-in defaults, or the TOML file named by ``$CS_WORKBOOK_CONFIG`` (for the add-in and
