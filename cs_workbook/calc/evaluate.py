@@ -30,6 +30,7 @@ from pathlib import Path
 from ..errors import CSError
 from ..files import atomic_path, check_not_input
 from ..workbook.formats import check_xlsx_package
+from ..workbook.limits import check_package
 from ..excel.dates import date_to_serial
 from ..excel.errors import ERROR_CODES, ExcelError
 from .package import copy_package, patch_sheet, sheet_parts
@@ -418,6 +419,7 @@ def calculate(in_path, out_path=None, *, functions: dict | None = None,
     if dst is not None:  # the same path, a symlink or a hard link to the input
         check_not_input(dst, src)
     check_xlsx_package(src)  # an .xls, .xlsb or encrypted file: say what it is
+    check_package(src, sheets=True)  # zip bombs, too many cells: before the engine loads it
     if not zipfile.is_zipfile(src):
         raise CSError(f"{src}: not an Excel workbook (.xlsx or .xlsm)")
     if engine not in ENGINES:

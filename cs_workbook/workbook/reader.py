@@ -23,6 +23,7 @@ from ..data import ATTRS, CSData, empty_frame
 from ..errors import InvalidInput, WorkbookError
 from ..schema import REQUIRED_SHEETS, SHEETS, Sheet, normalise_header
 from .columns import Cells, convert, grid, text
+from .limits import check_grid, check_package
 
 __all__ = ["read_workbook", "read_sheet_frame", "check_table"]
 
@@ -127,6 +128,7 @@ def _open(path, file: str) -> CalamineWorkbook:
         raise WorkbookError("file not found", file=file)
     if os.path.isdir(path):
         raise WorkbookError("is a directory, not a workbook", file=file)
+    check_package(path)  # zip bombs, huge parts: refused before calamine inflates them
     try:
         return CalamineWorkbook.from_path(os.fspath(path))
     except PasswordError as exc:
@@ -140,6 +142,7 @@ def _open(path, file: str) -> CalamineWorkbook:
 
 def _rows(wb: CalamineWorkbook, name: str, file: str) -> list[list]:
     # skip_empty_area=False anchors the grid at A1, so list index + 1 is the Excel row number
+    check_grid(file, name)  # the grid is rows × columns of the used range: bounded first
     try:
         return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:
