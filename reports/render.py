@@ -59,8 +59,10 @@ class Renderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from . import svg_text
         from .fetcher import PackageFetcher
 
+        svg_text.install()  # chart labels as one run each, not letter by letter
         self.fetcher = PackageFetcher()
         self.pid = os.getpid()  # a forked pool worker may inherit this renderer
         self.font_config = FontConfiguration()
