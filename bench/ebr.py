@@ -166,16 +166,17 @@ def main(argv=None) -> int:
         previous = score_accounts(data, previous_as_of(AS_OF))
         renderer = Renderer()
         renderer.pdf(build_view(data, ids[0], AS_OF, scores=scores, previous=previous))
-        views, vm = [], []
+        views, vm, vm_cpu = [], [], []
         for a in ids[1:args.warm + 1]:
-            view, w, _ = timed(build_view, data, a, AS_OF, scores=scores, previous=previous)
+            view, w, c = timed(build_view, data, a, AS_OF, scores=scores, previous=previous)
             views.append(view)
             vm.append(w)
+            vm_cpu.append(c)
         wall, cpu, phases = warm_run(renderer, views)
         vm_wall = statistics.median(vm)
-        rows.append(("warm, per document (median)",
-                     f"{wall + vm_wall:.2f} s wall, {cpu + vm_wall:.2f} s CPU", "≤ 0.5 s",
-                     wall + vm_wall <= 0.5))
+        wall, cpu = wall + vm_wall, cpu + statistics.median(vm_cpu)
+        rows.append(("warm, per document (median)", f"{wall:.2f} s wall, {cpu:.2f} s CPU",
+                     "≤ 0.5 s", wall <= 0.5))
         f_wall, f_cpu = floor_run(renderer)
         rows.append(("  floor: one-page document, same process",
                      f"{f_wall:.2f} s wall, {f_cpu:.2f} s CPU", "", None))
