@@ -97,6 +97,7 @@ class Coverage:
 
     notes: tuple[Note, ...]
     as_of: _dt.date
+    account: str | None = None  #: set when the notes are about this one account only
 
     def portfolio(self) -> list[Note]:
         return [n for n in self.notes if n.account is None]
@@ -110,7 +111,10 @@ class Coverage:
 
     def lines(self, max_ids: int = 3) -> list[str]:
         """A few lines for stderr: each portfolio note, then per-account notes grouped by
-        sheet and kind with the first ``max_ids`` Account IDs (never one line per account)."""
+        sheet and kind with the first ``max_ids`` Account IDs (never one line per account).
+        For one account (``account`` set), its notes as they are."""
+        if self.account is not None:
+            return [n.text for n in self.notes]
         out = [n.text for n in self.portfolio()]
         groups: dict[tuple, list[Note]] = {}
         for n in self.notes:
@@ -156,7 +160,7 @@ def _na_of(row: pd.Series, columns) -> tuple[str, ...]:
 
 
 def data_coverage(data: CSData, scores: pd.DataFrame, as_of=None,
-                  config: Config = DEFAULT) -> Coverage:
+                  config: Config = DEFAULT, account: str | None = None) -> Coverage:
     """What ``scores`` (from ``score_accounts(data, as_of, config)``) rest on.
 
     Parameters
@@ -170,6 +174,9 @@ def data_coverage(data: CSData, scores: pd.DataFrame, as_of=None,
         The scoring date (default today).
     config : Config, optional
         ``usage_na_days``, ``support_na_days``, ``sentiment_stale_days``, ``sentiment_na_days``.
+    account : str, optional
+        Only this account (an EBR): its rows of ``data`` and ``scores``; what would be a
+        portfolio note is then about this account.
 
     Returns
     -------
@@ -189,12 +196,18 @@ def data_coverage(data: CSData, scores: pd.DataFrame, as_of=None,
     'sheet Usage has no rows (product usage, license utilization and first value): NA for every account: License Utilization, License Health, User Engagement Health, SCM Health, CI Health, CD Health, Security Health, Product Score, Platform Adoption, Adoption Complete'
     """
     as_of = pd.Timestamp(as_of or _dt.date.today()).normalize()
-    notes = _sheet_notes(data, scores, as_of, config)
+    if account is not None:
+        data = data.for_account(account)
+        scores = scores[scores["Account ID"] == account]
+    notes = _sheet_notes(data, scores, as_of, config, account)
+    if account is not None:  # one account: its notes and the sheet notes are the same thing
+        notes = [Note(account, n.sheet, n.column, n.kind, n.text.replace(_EVERY, ": NA "), n.na)
+                 for n in notes]
     notes += _account_notes(data, scores, as_of, config)
-    return Coverage(tuple(notes), as_of.date())
+    return Coverage(tuple(notes), as_of.date(), account)
 
 
-def _sheet_notes(data: CSData, scores, as_of, cfg) -> list[Note]:
+def _sheet_notes(data: CSData, scores, as_of, cfg, account=None) -> list[Note]:
     notes = []
     frames = {**data.sheets(), "Config": None}
     for sheet, (feeds, columns) in SHEET_FEEDS.items():
@@ -209,7 +222,8 @@ def _sheet_notes(data: CSData, scores, as_of, cfg) -> list[Note]:
         if absent or len(df) == 0:
             kind = "absent sheet" if absent else "no rows"
             na = _all_na(scores, columns)
-            words = f"no sheet {sheet}" if absent else f"sheet {sheet} has no rows"
+            words = (f"no sheet {sheet}" if absent else f"sheet {sheet} has no rows"
+                     + (f" for {account}" if account else ""))
             notes.append(Note(None, sheet, None, kind, f"{words} ({feeds})" + _na_words(na), na))
             continue
         notes += _ends_early(sheet, df, scores, as_of, cfg)
@@ -224,7 +238,10 @@ def _sheet_notes(data: CSData, scores, as_of, cfg) -> list[Note]:
 
 
 def _na_words(na) -> str:
-    return f": NA for every account: {', '.join(na)}" if na else ""
+    return f"{_EVERY}{', '.join(na)}" if na else ""
+
+
+_EVERY = ": NA for every account: "
 
 
 def _ends_early(sheet, df, scores, as_of, cfg) -> list[Note]:
@@ -288,19 +305,19 @@ def _account_notes(data: CSData, scores, as_of, cfg) -> list[Note]:
             seen = last[sheet].get(aid)
             if seen is None:
                 notes.append(Note(aid, sheet, None, "no data",
-                                  f"{aid}: no {sheet.lower()} rows up to {day.date()}", na))
+                                  f"no {sheet.lower()} rows up to {day.date()}", na))
             elif (day - seen.to_period("M").to_timestamp(how="end").normalize()).days > limit:
                 notes.append(Note(aid, sheet, None, "stale",
-                                  f"{aid}: {sheet.lower()} ends {_month(seen)}, more than "
+                                  f"{sheet.lower()} ends {_month(seen)}, more than "
                                   f"{limit} days before {day.date()}", na))
         if len(revenue) and mrr_months[month]:  # else the portfolio note says it
             if aid not in mrr_months[year_ago]:
                 notes.append(Note(aid, "Revenue", None, "no data",
-                                  f"{aid}: no MRR for {_month(year_ago)}, so retention is NA",
+                                  f"no MRR for {_month(year_ago)}, so retention is NA",
                                   _na_of(row, ("GRR", "NRR"))))
             elif aid not in mrr_months[month]:
                 notes.append(Note(aid, "Revenue", None, "counted as churn",
-                                  f"{aid}: no MRR for {_month(month)}: counted as churn (0)"))
+                                  f"no MRR for {_month(month)}: counted as churn (0)"))
         notes += _sentiment(aid, accounts.loc[aid], row, day, cfg)
     return notes
 
@@ -308,18 +325,18 @@ def _account_notes(data: CSData, scores, as_of, cfg) -> list[Note]:
 def _sentiment(aid, acc, row, day, cfg) -> list[Note]:
     if pd.isna(acc["CSM Sentiment"]):
         return [Note(aid, "Accounts", "CSM Sentiment", "no data",
-                     f"{aid}: no CSM sentiment", _na_of(row, ("Risk (Sentiment)",)))]
+                     "no CSM sentiment", _na_of(row, ("Risk (Sentiment)",)))]
     updated = acc["Sentiment Updated"]
     if pd.isna(updated):
         return []
     age = (day - updated).days
     if age > cfg.sentiment_na_days:
         return [Note(aid, "Accounts", "Sentiment Updated", "stale",
-                     f"{aid}: CSM sentiment {age} days old (NA after {cfg.sentiment_na_days})",
+                     f"CSM sentiment {age} days old (NA after {cfg.sentiment_na_days})",
                      _na_of(row, ("Risk (Sentiment)",)))]
     if age > cfg.sentiment_stale_days:
         return [Note(aid, "Accounts", "Sentiment Updated", "stale",
-                     f"{aid}: CSM sentiment {age} days old (stale after "
+                     f"CSM sentiment {age} days old (stale after "
                      f"{cfg.sentiment_stale_days})")]
     return []
 
