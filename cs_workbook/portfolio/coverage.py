@@ -74,8 +74,8 @@ class Note:
     """One statement about the data: ``account`` is None for the whole portfolio.
 
     ``kind`` is one of ``absent sheet``, ``absent column``, ``no rows``, ``ends early``,
-    ``stale``, ``no data``, ``counted as churn``; ``na`` lists the score columns that are NA
-    because of it (for a portfolio note: NA for every account).
+    ``starts late``, ``stale``, ``no data``, ``counted as churn``; ``na`` lists the score
+    columns that are NA because of it (for a portfolio note: NA for every account).
     """
 
     account: str | None
@@ -311,7 +311,7 @@ def _account_notes(data: CSData, scores, as_of, cfg) -> list[Note]:
                                   f"{sheet.lower()} ends {_month(seen)}, more than "
                                   f"{limit} days before {day.date()}", na))
         if len(revenue) and mrr_months[month]:  # else the portfolio note says it
-            if aid not in mrr_months[year_ago]:
+            if mrr_months[year_ago] and aid not in mrr_months[year_ago]:
                 notes.append(Note(aid, "Revenue", None, "no data",
                                   f"no MRR for {_month(year_ago)}, so retention is NA",
                                   _na_of(row, ("GRR", "NRR"))))
