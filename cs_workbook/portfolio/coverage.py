@@ -353,28 +353,31 @@ def _sheet_wide_gap(df: pd.DataFrame, day, limit: int) -> bool:
 
 
 def rests_on(data: CSData, account_id: str, as_of, config: Config = DEFAULT) -> list[str]:
-    """Short facts an account's EBR rests on, e.g. ``usage through Sep 2026``,
-    ``no support data``, ``CSM sentiment 95 days old``.
+    """Short facts an account's EBR rests on: how far each monthly or event sheet reaches
+    (sheets ending the same month said together), then the CSM sentiment's age.
 
     >>> data = CSData.from_frames({"Accounts": [{"Account ID": "A1", "Account": "Acme",
     ...     "Segment": "Growth", "Tier": "Premium", "Deployment": "SaaS",
     ...     "Contract Date": "2024-01-15", "Licensed Users": 10, "CSM Sentiment": "Green",
-    ...     "Sentiment Updated": "2026-06-28"}]})
+    ...     "Sentiment Updated": "2026-06-28"}],
+    ...     "Usage": [{"Account ID": "A1", "Month": "2026-09-01", "Billable Users": 5}],
+    ...     "Revenue": [{"Account ID": "A1", "Month": "2026-09-01", "MRR": 500}]})
     >>> rests_on(data, "A1", "2026-10-01")
-    ['no usage data', 'no support data', 'no revenue data', 'no timeline entries', 'CSM sentiment 95 days old']
+    ['usage and revenue through Sep 2026', 'no support data', 'no timeline entries', 'CSM sentiment 95 days old']
     """
     day = pd.Timestamp(as_of).normalize()
     one = data.for_account(account_id)
-    facts = []
-    for sheet, word in (("Usage", "usage"), ("Support", "support"), ("Revenue", "revenue")):
-        dates = one.sheets()[sheet]["Month"]
+    through: dict[str, list[str]] = {}
+    missing = []
+    for sheet, word in (("Usage", "usage"), ("Support", "support"), ("Revenue", "revenue"),
+                        ("Timeline", "timeline")):
+        dates = one.sheets()[sheet][_DATE_COLUMN[sheet]]
         dates = dates[dates <= day]
-        facts.append(f"{word} through {_month(dates.max())}" if len(dates)
-                     else f"no {word} data")
-    dates = one.timeline["Date"]
-    dates = dates[dates <= day]
-    facts.append(f"timeline through {dates.max().strftime('%d %b %Y')}" if len(dates)
-                 else "no timeline entries")
+        if len(dates):
+            through.setdefault(_month(dates.max()), []).append(word)
+        else:
+            missing.append("no timeline entries" if sheet == "Timeline" else f"no {word} data")
+    facts = [f"{_and(words)} through {month}" for month, words in through.items()] + missing
     acc = one.accounts.iloc[0]
     if pd.isna(acc["CSM Sentiment"]):
         facts.append("no CSM sentiment")
@@ -383,3 +386,7 @@ def rests_on(data: CSData, account_id: str, as_of, config: Config = DEFAULT) -> 
         facts.append(f"CSM sentiment {age} day{'s' if age != 1 else ''} old"
                      + (" (NA)" if age > config.sentiment_na_days else ""))
     return facts
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
