@@ -56,8 +56,8 @@ def test_the_summary_page_says_what_the_deck_rests_on(pages):
     texts = pages["late"]
     summary = page_with(texts, "1 Executive summary")
     line = texts[summary][texts[summary].index("What this deck rests on:"):]
-    assert line.startswith("What this deck rests on: usage through Oct 2026 · support through "
-                           "Oct 2026 · revenue through Oct 2026 · timeline through")
+    assert line.startswith("What this deck rests on: usage, support and revenue through Oct "
+                           "2026 · timeline through Sep 2026 · CSM sentiment 172 days old (NA)")
     assert line.split(". ")[0].endswith("(notes in the appendix)")
     assert page_with(texts, "What this deck rests on:") == summary
 
@@ -74,7 +74,8 @@ def test_the_appendix_lists_the_notes(pages):
 def test_no_usage_sheet_on_summary_and_appendix(pages):
     texts = pages["no usage"]
     summary = texts[page_with(texts, "1 Executive summary")]
-    assert "What this deck rests on: no usage data · support through Oct 2026" in summary
+    assert "What this deck rests on: support and revenue through Oct 2026 · timeline through " \
+           "Sep 2026 · no usage data ·" in summary
     assert "no sheet Usage (product usage, license utilization and first value): NA License " \
            "Utilization, License Health" in texts[-1]
     assert len(texts) <= 8

@@ -157,8 +157,9 @@ def test_stale_usage_of_one_account(sample_book):
 def test_rests_on_facts(sample_book, tmp_path):
     data = read_workbook(variant(sample_book, tmp_path / "b.xlsx", drop_sheets=["Support"]))
     facts = rests_on(data, "ACC-001", AS_OF)
-    assert facts[0] == "usage through Oct 2026" and facts[1] == "no support data"
-    assert facts[2] == "revenue through Oct 2026"
+    assert facts[:3] == ["usage and revenue through Oct 2026", "timeline through Sep 2026",
+                         "no support data"]
+    assert facts[3].startswith("CSM sentiment ") and facts[3].endswith(" days old")
 
 
 def test_an_account_scoped_coverage_speaks_of_that_account(sample_book, tmp_path):
@@ -215,3 +216,42 @@ def test_duplicate_config_header(tmp_path):
     with pytest.raises(WorkbookError, match="sheet 'Config': columns B and C are both headed "
                                             "'Value'"):
         read_workbook(tmp_path / "b.xlsx")
+
+
+def _doc_section(heading: str) -> str:
+    """The text of docs/workbook.md under ``heading`` (as tests/workbook/test_workbook_doc.py)."""
+    import importlib.util
+    from pathlib import Path
+
+    here = Path(__file__).with_name("test_workbook_doc.py")
+    spec = importlib.util.spec_from_file_location("_workbook_doc", here)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.section(heading)
+
+
+def test_the_page_quotes_real_notes_and_messages(sample_book, tmp_path):
+    section = _doc_section
+
+    path = variant(sample_book, tmp_path / "book.xlsx", drop_sheets=["Support"],
+                   drop_columns=[("Usage", "CI Builds")])
+    late = dt.date(2027, 3, 1)
+    data = read_workbook(path)
+    lines = data_coverage(data, score_accounts(data, late), late).lines()
+    quoted = [line[4:] for line in section("## Sheets at a glance").splitlines()
+              if line.startswith("  - ")]
+    assert quoted and all(line in lines for line in quoted), (quoted, lines)
+    errors = section("### Errors")
+    assert "book.xlsx: sheet 'Usage': columns D and F are both headed 'Billable Users'" in errors
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Accounts"
+    ws.append(["Account ID", "Account", "Segment", "Tier", "Deployment", "Contract Date",
+               "Licensed Users"])
+    usage = wb.create_sheet("Usage")
+    usage.append(["Account ID", "Month", "Active Users", "Billable Users", "CI Builds",
+                  "billable users"])
+    wb.save(tmp_path / "book.xlsx")
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(tmp_path / "book.xlsx")
+    assert str(info.value).replace(str(tmp_path / "book.xlsx"), "book.xlsx") in errors
