@@ -37,22 +37,23 @@ def cmd_score(args) -> int:
         scores = score_accounts(data, as_of, cfg)
         summary = portfolio_summary(data, scores, as_of, cfg)
         coverage = data_coverage(data, scores, as_of, cfg)
-    print_notes(coverage, args.workbook)
     if output is not None:
         out = write_scores(scores, output, summary, coverage.records())
         print(f"scored {len(scores)} accounts as of {as_of}: {out}")
     else:
         print_table(scores, summary)
+    print_notes(coverage, args.workbook)
     return 0
 
 
 def print_notes(coverage, workbook, what: str = "the scores rest on") -> None:
-    """What ``score`` and ``ebr`` rest on, on stderr: a few lines (per-account notes grouped),
-    nothing when every sheet and column is present and current."""
+    """What ``score`` and ``ebr`` rest on, on stderr after their stdout: a few lines
+    (per-account notes grouped), nothing when every sheet and column is present and current."""
     import sys
 
     lines = coverage.lines()
     if lines:
+        sys.stdout.flush()  # after what went to stdout; a closed pipe ends here, quietly
         print(f"{workbook}: what {what} (as of {coverage.as_of}):", file=sys.stderr)
         for line in lines:
             print(f"  - {line}", file=sys.stderr)
