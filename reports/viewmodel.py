@@ -20,6 +20,7 @@ from cs_workbook.metrics import health_drivers
 from cs_workbook.portfolio import score_accounts
 
 from . import charts, fmt, sections
+from .rests_on import coverage_view
 from .brand import DEFAULT_BRAND, Brand
 from .reasons import NO_DATA_CHIP, no_data_chip
 from .rules import Facts, summarise
@@ -166,6 +167,7 @@ def build_view(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *
         "support": sections.support(ctx),
         "commercials": sections.commercials(ctx),
         "appendix": sections.appendix(ctx),
+        "coverage": coverage_view(ctx),
     }
     for part in ("summary", "adoption", "support", "commercials"):
         for card in view[part]["kpis"]:
