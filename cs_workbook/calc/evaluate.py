@@ -59,6 +59,7 @@ class CalcReport:
     differences: list[tuple[str, str, object, object]] = field(default_factory=list)
     seconds: float = 0.0
     engine: str = "formualizer"
+    work: dict = field(default_factory=dict)
 
     @property
     def kept_cached(self) -> int:
@@ -353,7 +354,7 @@ def _config_of(src: Path):
 
 
 #: The evaluation cores :func:`calculate` can use (``bench/calc.py`` compares them).
-ENGINES = ("formualizer", "formulas")
+ENGINES = ("formualizer", "formualizer-plain", "formulas")
 
 
 def _formulas_engine(src: Path, cells: dict, functions: dict):
@@ -398,7 +399,8 @@ def calculate(in_path, out_path=None, *, functions: dict | None = None,
     functions : dict, optional
         ``{CS_NAME: callable}`` to make available; default is the ``CS_*`` catalogue.
     engine : str
-        ``"formualizer"`` (the default core) or ``"formulas"`` (the slower former core).
+        ``"formualizer"`` (the default core), ``"formualizer-plain"`` (the same without the
+        column-wise ``*IFS`` look-ups, :mod:`.ifs`) or ``"formulas"`` (the slower former core).
 
     Returns
     -------
@@ -439,10 +441,12 @@ def calculate(in_path, out_path=None, *, functions: dict | None = None,
         try:
             if not cells:
                 values, kept = {}, {}
-            elif engine == "formualizer":
+            elif engine.startswith("formualizer"):
                 from . import fast
 
-                values, kept = fast.evaluate(src, zf, parts, cells, funcs)
+                values, kept = fast.evaluate(src, zf, parts, cells, funcs,
+                                             columnwise=engine == "formualizer",
+                                             stats=report.work)
             else:
                 values, kept = _formulas_engine(src, cells, funcs)
         except CSError:

@@ -141,6 +141,20 @@ def _freeze(value):
         return ("\x00E", value.get("kind"))
     if isinstance(value, bool):
         return ("\x00B", value)
+    if value.__class__.__name__ == "LiteralValue":  # our answers: compare by what they hold
+        return ("\x00L", repr(value))
+    return value
+
+
+def _cell(value):
+    """A one-cell range (``INDEX(Accounts[Tier],n)`` passes one) as its value, which batches
+    like any single-cell argument; anything else unchanged."""
+    if isinstance(value, list) and len(value) == 1:
+        row = value[0]
+        if not isinstance(row, list):
+            return row
+        if len(row) == 1 and not isinstance(row[0], list):
+            return row[0]
     return value
 
 
@@ -181,7 +195,8 @@ class _Batches:
         groups: dict = {}
         for key, args in self.misses.items():
             name = key[0]
-            ranges = tuple((i, _freeze(a)) for i, a in enumerate(args) if isinstance(a, list))
+            ranges = tuple((i, _freeze(a)) for i, a in enumerate(args)
+                           if isinstance(a, list) and _cell(a) is a)
             groups.setdefault((name, len(args), ranges), []).append((key, args))
         self.misses.clear()  # the callbacks hold this very dict
         for (name, n, ranges), calls in groups.items():
@@ -210,7 +225,7 @@ class _Batches:
             if i in ranges:
                 columns.append(_to_python(calls[0][1][i]))
             else:
-                columns.append([[_to_python(args[i])] for _, args in calls])
+                columns.append([[_to_python(_cell(args[i]))] for _, args in calls])
         self.calls += 1
         try:
             result = func(*columns)
@@ -360,18 +375,30 @@ def _unknown(formula: str, ours: frozenset) -> str | None:
 
 # -- loading ----------------------------------------------------------------------------------
 
-def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict) -> bytes | None:
-    """The package with structured references rewritten as A1 (None when none is used)."""
+def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
+                     is_constant=None, originals=None) -> bytes | None:
+    """The package with structured references rewritten as A1 and, given an ``index``, each
+    eligible per-row ``*IFS`` call as an index look-up (:mod:`.ifs`; the A1 text before that
+    goes into ``originals``). None when nothing changed."""
+    from .ifs import rewrite as rewrite_ifs
     from .package import book_part, rewrite_formulas
     from .refs import Rewriter, rewrite_structured
 
     replace = {}
     rewriter = Rewriter(tables)
     for sheet, part in parts.items():
-        def rewrite(text, ref, sheet=sheet):
-            col, row = _CELL_REF.match(ref).groups()
-            return rewriter("=" + text, sheet, int(row), _col_index(col))[1:]
-        new, n = rewrite_formulas(zf.read(part), rewrite)
+        def rewrite(text, ref, plain=False, sheet=sheet):
+            if tables and "[" in text:
+                col, row = _CELL_REF.match(ref).groups()
+                text = rewriter("=" + text, sheet, int(row), _col_index(col))[1:]
+            if index is not None and plain and "IF" in text.upper():
+                quoted = "'" + sheet.replace("'", "''") + "'"
+                new = rewrite_ifs("=" + text, quoted, ref, index, is_constant)[1:]
+                if new != text:
+                    originals[(sheet, ref)] = text
+                    text = new
+            return text
+        new, n = rewrite_formulas(zf.read(part), rewrite, every=index is not None)
         if n:
             replace[part] = new
     book = book_part(zf)
@@ -404,13 +431,37 @@ def _col_index(letters: str) -> int:
     return n
 
 
-def _load(src, zf, parts):
+def _constant_ranges(cells: dict):
+    """``is_constant(sheet, first row, column, last row)``: the range holds no formula."""
+    import bisect
+
+    rows: dict = {}
+    for sheet, ref in cells:
+        col, row = _CELL_REF.match(ref).groups()
+        rows.setdefault((sheet.upper(), _col_index(col)), []).append(int(row))
+    for v in rows.values():
+        v.sort()
+
+    def is_constant(sheet, r1, c, r2):
+        found = rows.get((sheet.upper(), c))
+        if not found:
+            return True
+        i = bisect.bisect_left(found, r1)
+        return i == len(found) or found[i] > r2
+    return is_constant
+
+
+def _load(src, zf, parts, index=None, cells=None, originals=None):
     import formualizer as fz
 
     from .package import read_tables
 
     tables = read_tables(zf, parts)
-    data = _rewrite_package(zf, parts, tables) if tables else None
+    data = None
+    if tables or index is not None:
+        data = _rewrite_package(zf, parts, tables, index,
+                                _constant_ranges(cells) if index is not None else None,
+                                originals)
     cfg = fz.EvaluationConfig()
     cfg.enable_parallel = False  # one core: the Python functions hold the GIL anyway
     config = fz.WorkbookConfig(eval_config=cfg)
@@ -419,19 +470,44 @@ def _load(src, zf, parts):
     return fz.Workbook.from_bytes(data, config=config)
 
 
+def _reader(wb, parts: dict):
+    """``read(sheet, first row, column, last row)``: a column's values as the engine holds
+    them (dates as serial numbers)."""
+    import formualizer as fz
+
+    names = {name.upper(): name for name in parts}
+
+    def read(sheet, r1, c, r2):
+        name = names[sheet.upper()]
+        return [row[0] if row else None
+                for row in wb.sheet(name).get_values(fz.RangeAddress(name, r1, c, r2, c))]
+    return read
+
+
 # -- evaluation -------------------------------------------------------------------------------
 
-def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict):
+def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict,
+             columnwise: bool = True, stats: dict | None = None):
     """Evaluate the workbook ``src`` (open as ``zf``; sheet ``parts``) with formualizer.
 
     ``cells`` is ``{(sheet, "A1"): (formula text or None, cached value or None, array)}``.
     Returns ``(values, kept)``: ``{(sheet, "A1"): value}`` for the cells evaluated and
-    ``{(sheet, "A1"): reason}`` for those that keep their cached value.
+    ``{(sheet, "A1"): reason}`` for those that keep their cached value. ``columnwise``
+    answers per-row ``*IFS`` over constant columns from hash indexes (:mod:`.ifs`); False
+    evaluates every formula as written (the plain engine, for comparison). ``stats``, if
+    given, receives counts of the work done (rounds, Python calls, look-ups, declined cells).
     """
-    wb = _load(src, zf, parts)
+    from . import ifs
     from .evaluate import excel_names
 
-    ours = set()
+    index = ifs.Index() if columnwise else None
+    originals: dict = {}
+    wb = _load(src, zf, parts, index, cells, originals)
+    wb.set_temporal_egress("serial")
+    ours = {ifs.FUNCTION}
+    if index is not None:
+        index.load(_reader(wb, parts))
+        wb.register_function(ifs.FUNCTION, index.callback(), min_args=2)
     batches = _Batches(functions)
     for name in functions:
         call = batches.callback(name)
@@ -442,12 +518,27 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
         wb.register_function(name, func, min_args=least, max_args=most,
                              allow_override_builtin=True)
     ours = frozenset(ours)
-    wb.set_temporal_egress("serial")
-    wb.evaluate_all()
-    rounds = 1
-    while batches.resolve():
-        wb.evaluate_all()
-        rounds += 1
+    restored: set = set()
+
+    def settle() -> int:
+        """Evaluate until our functions have answered every call and no *IFS look-up
+        declined: a declined cell gets its formula back and the engine answers it."""
+        n = 0
+        while True:
+            wb.evaluate_all()
+            n += 1
+            if batches.resolve():
+                continue
+            todo = ((index.declined | index.erring) - restored) if index is not None else ()
+            if not todo:
+                return n
+            for where in todo:
+                sheet, ref = _split(where)
+                col, row = _CELL_REF.match(ref).groups()
+                wb.set_formula(sheet, int(row), _col_index(col), "=" + originals[(sheet, ref)])
+            restored.update(todo)
+
+    rounds = settle()
     # A formula Excel did not save as a (dynamic) array formula is a legacy one: a multi-cell
     # result shows its top-left value there, as ``=@(…)`` does, where formualizer spills.
     legacy = []
@@ -462,11 +553,12 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
         if formula and not formula.startswith("=#ERROR!"):
             wb.set_formula(sheet, r, c, "=@(" + formula.lstrip("=") + ")")
     if legacy:
-        wb.evaluate_all()
-        while batches.resolve():
-            wb.evaluate_all()
-            rounds += 1
-    log.debug("%d rounds, %d Python calls", rounds, batches.calls)
+        rounds += settle()
+    log.debug("%d rounds, %d Python calls, %d *IFS look-ups, %d cells declined", rounds,
+              batches.calls, index.answered if index else 0, len(restored))
+    if stats is not None:
+        stats.update(rounds=rounds, python_calls=batches.calls, ifs_declined=len(restored),
+                     ifs_lookups=index.answered if index else 0)
 
     values, roots = {}, {}
     for key, (_, cached, _) in cells.items():
