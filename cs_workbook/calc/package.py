@@ -269,7 +269,7 @@ def rewrite_formulas(xml: bytes, rewrite, every: bool = False) -> tuple[bytes, i
     def cell(cm: re.Match) -> bytes:
         nonlocal changed
         body = cm.group(4)
-        if not body or (not every and b"[" not in body):
+        if not body or (b"[" not in body if not every else b"f" not in body):
             return cm.group(0)
         f = _F_PARTS.search(body)
         r = _R_ATTR.search(cm.group(2))
