@@ -34,7 +34,8 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 #: Text Excel may read as a date, time, percentage, currency or fraction, not as plain text.
 _DATEISH = re.compile(r"[/:%$€£¥]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
                       r"|\b[ap]m?\b|^\s|\s$", re.I)
-_QUOTED = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
+#: Strings and quoted sheet names (skipped), or a call of one of the functions (group 1).
+_SCAN = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'|' + _CALL.pattern, re.I)
 _TOKENS = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'|[(){}\[\],]')
 _OPS = (">=", "<=", "<>", "=", ">", "<")
 
@@ -86,10 +87,11 @@ def rewrite(formula: str, sheet: str, ref: str, index: "Index", is_constant) -> 
     formula; a call is eligible when every range is an absolute one-column reference of one
     height on such cells and its criteria are scalar expressions that do not call it again.
     """
+    if not _CALL.search(formula):
+        return formula
     out, pos = [], 0
-    quoted = [m.span() for m in _QUOTED.finditer(formula)]
-    for m in _CALL.finditer(formula):
-        if m.start() < pos or any(a <= m.start() < b for a, b in quoted):
+    for m in _SCAN.finditer(formula):
+        if m.group(1) is None or m.start() < pos:  # a string or quoted sheet name
             continue
         split = _split_args(formula, m.end() - 1)
         if split is None:
@@ -298,7 +300,7 @@ class Index:
 
     def callback(self):
         """The function registered as :data:`FUNCTION` (deterministic: plain values in)."""
-        from .fast import _KIND, _error
+        from .boundary import _KIND, _error
 
         def call(key, where, *criteria):
             name, target, ranges = self.calls[int(key)]

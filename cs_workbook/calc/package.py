@@ -262,7 +262,8 @@ def rewrite_formulas(xml: bytes, rewrite, every: bool = False) -> tuple[bytes, i
     With ``every``, all formulas are offered, as ``rewrite(text, "A1", plain)`` where
     ``plain`` is False for shared and array formulas (their text stands for other cells too)."""
     m = _SHEET_DATA.search(xml)
-    if not m or (not every and b"[" not in m.group(0)):
+    if not m or b"[" not in m.group(0) and (not every or b"</f>" not in m.group(0)
+                                             and b":f>" not in m.group(0)):
         return xml, 0
     changed = 0
 
