@@ -45,18 +45,13 @@ def _values(path: Path) -> dict:
 
 def _scorecard_matches(n: int, out: Path) -> str:
     """How many of the compared Scorecard columns equal score_accounts (tests' criterion)."""
-    import openpyxl
-    import pandas as pd
-
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from workbook.test_scorecard import COMPARED, _same as same  # noqa: E402
+    from scorecard_checks import COMPARED, same, scorecard_frame  # noqa: E402
 
     from cs_workbook.portfolio import score_accounts
     from cs_workbook.sample import sample_portfolio
 
-    ws = openpyxl.load_workbook(out, data_only=True)["Scorecard"]
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
-    got = pd.DataFrame(rows[1:], columns=rows[0])
+    got = scorecard_frame(out)
     want = score_accounts(sample_portfolio(AS_OF, n_accounts=n), AS_OF)
     ok = sum(all(same(g, w) for g, w in zip(got[c], want[c])) for c in COMPARED)
     return f"{ok}/{len(COMPARED)} columns = score"
