@@ -71,4 +71,5 @@ def sow_results(inputs: dict) -> dict:
             "Fees": sow_price(hours, bill_rates_n, 0, 0), "Price": price,
             "Margin": "#N/A" if margin is None else margin,
             "Markup": "#N/A" if markup is None else markup,
-            "Below_Target": "#N/A" if margin is None else bool(below_target(margin, config=cfg))}
+            "Below_Target": "#N/A" if margin is None else
+            ("Yes" if below_target(margin, config=cfg) else "No")}

@@ -5,8 +5,10 @@ Holds the evaluation (:mod:`.evaluate`: :func:`calculate`; :mod:`.report`: what 
 (values to and from our functions, called a column at a time), :mod:`.lifted` (built-ins
 replaced) and :mod:`.ifs` (per-row ``*IFS`` answered from hash indexes); :mod:`.formulas_core`:
 the ``formulas``-package core kept for comparison; :mod:`.names`: our functions' spellings),
-the byte-level package reading and rewrite that changes only cached values (:mod:`.package`)
-and the structured-reference rewriting (:mod:`.refs`). May import the engine, :mod:`cs_workbook.files`, :mod:`cs_workbook.workbook` (to
+the byte-level package reading and rewrite that changes only cached values (:mod:`.package`),
+the structured-reference rewriting (:mod:`.refs`) and the Excel built-ins and formula forms
+formualizer lacks (:mod:`.builtins`). May import the engine, :mod:`cs_workbook.files`,
+:mod:`cs_workbook.workbook` (to
 check a Config sheet) and :mod:`cs_workbook.udfs` (the functions it evaluates), plus
 ``formualizer``, ``formulas`` and ``openpyxl``.
 """

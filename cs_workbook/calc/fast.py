@@ -22,6 +22,7 @@ import logging
 import re
 import zipfile
 
+from . import builtins
 from ..excel.errors import ExcelError
 from .boundary import _Batches, _result
 from .lifted import _OVERRIDES
@@ -128,6 +129,7 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     for name, (func, least, most) in _OVERRIDES.items():
         wb.register_function(name, func, min_args=least, max_args=most,
                              allow_override_builtin=True)
+    ours.update(builtins.register(wb, zf))
     ours = frozenset(ours)
     restored: set = set()
 

@@ -93,12 +93,16 @@ def _load(src, zf, parts, index=None, cells=None, originals=None):
     from .package import read_tables
 
     tables = read_tables(zf, parts)
+    from . import builtins
+
     data = None
     if tables or index is not None:
         data = _rewrite_package(zf, parts, tables, index,
                                 _constant_ranges(cells) if index is not None else None,
                                 originals)
+    data = builtins.prepare(zf, parts, data)
     cfg = fz.EvaluationConfig()
+    cfg.date_system = "1904" if builtins.date1904(zf) else "1900"
     cfg.enable_parallel = False  # one core: the Python functions hold the GIL anyway
     config = fz.WorkbookConfig(eval_config=cfg)
     if data is None:

@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import CSError
 from ..files import atomic_path
 from .cells import put
+from .layout import BOOL_FORMAT, LINE_HEIGHT, header_lines, header_width, pages_across, print_setup, value_width
 
 __all__ = ["write_scores", "neutralise", "FORMATS", "FORMULA_TRIGGERS"]
 
@@ -27,6 +28,7 @@ _PCT = {"License Utilization", "User Engagement", "Git Operation Utilization", "
 _ONE_DP = {"Health Score", "Previous Health Score", "Product Score", "Engagement Score",
            "CD Score", "Security Score", "CI Builds per User"}
 _MONEY = {"ARR", "MRR Year Ago", "MRR Now"}
+_FILLS = {"Green": "C6EFCE", "Yellow": "FFEB9C", "Red": "FFC7CE"}
 
 #: First characters that make a spreadsheet read a CSV cell as a formula (OWASP, CSV Injection)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -145,8 +147,30 @@ def _jsonable(v):
     return _plain(v)
 
 
+def _colour_columns(cols: list, records: list[dict]) -> list[int]:
+    """1-based positions of the columns holding only Green/Yellow/Red (or blanks)."""
+    found = []
+    for j, c in enumerate(cols, 1):
+        values = {rec[c] for rec in records} - {None}
+        if values and all(isinstance(v, str) for v in values) and values <= set(_FILLS):
+            found.append(j)
+    return found
+
+
+def _widths(cols: list, records: list[dict]) -> list[float]:
+    """Each header on at most two lines, wide enough for its column's typical value."""
+    out = []
+    for c in cols:
+        values = [rec[c] for rec in records[:1000]]
+        fmt = ("0.0%" if c in _PCT else "$#,##0" if c in _MONEY else
+               "yyyy-mm-dd" if any(isinstance(v, _dt.date) for v in values) else "General")
+        out.append(header_width(c, max(8, value_width(values, fmt, limit=28))))
+    return out
+
+
 def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -156,9 +180,14 @@ def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):
     ws = wb.active
     ws.title = "Scores"
     cols = list(scores.columns)
+    records = _records(scores)
+    widths = _widths(cols, records)
+    wrap = Alignment(wrap_text=True, vertical="bottom")
     for j, c in enumerate(cols, 1):
-        put(ws, 1, j, c)
-    for i, rec in enumerate(_records(scores), 2):
+        put(ws, 1, j, c).alignment = wrap
+    ws.row_dimensions[1].height = LINE_HEIGHT * max(
+        (len(header_lines(c, w)) for c, w in zip(cols, widths)), default=1)
+    for i, rec in enumerate(records, 2):
         for j, c in enumerate(cols, 1):
             cell = put(ws, i, j, rec[c])
             if c in _PCT:
@@ -169,6 +198,8 @@ def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):
                 cell.number_format = "$#,##0"
             elif isinstance(rec[c], _dt.date):
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(rec[c], bool):
+                cell.number_format = BOOL_FORMAT
     last = get_column_letter(len(cols))
     n = max(len(scores), 1)
     ref = f"A1:{last}{n + 1}"
@@ -176,13 +207,18 @@ def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = "C2"
-    for j, c in enumerate(cols, 1):
-        ws.column_dimensions[get_column_letter(j)].width = max(10, min(28, len(c) + 2))
-    fills = {"Green": "C6EFCE", "Yellow": "FFEB9C", "Red": "FFC7CE"}
-    for word, colour in fills.items():
+    for j, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    print_setup(ws, title_rows="1:1", across=pages_across(sum(widths)), title_cols="A:B")
+    # Colours only on the colour columns' data cells: the same rules over the whole table
+    # (header, numbers, booleans) made LibreOffice 7.4 abort while exporting the sheet to PDF.
+    colour_ranges = " ".join(f"{get_column_letter(j)}2:{get_column_letter(j)}{n + 1}"
+                             for j in _colour_columns(cols, records))
+    for word, colour in _FILLS.items() if colour_ranges else ():
         ws.conditional_formatting.add(
-            ref, CellIsRule(operator="equal", formula=[f'"{word}"'],
-                            fill=PatternFill("solid", start_color=colour, end_color=colour)))
+            colour_ranges, CellIsRule(operator="equal", formula=[f'"{word}"'],
+                                      fill=PatternFill("solid", start_color=colour,
+                                                       end_color=colour)))
     if summary:
         ps = wb.create_sheet("Portfolio")
         row = 1
@@ -223,4 +259,6 @@ def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):
         ps.column_dimensions["A"].width = 34
         ps.column_dimensions["B"].width = 30
         ps.column_dimensions["C"].width = 14
+        ps.column_dimensions["D"].width = 9
+        print_setup(ps, title_rows="1:1", landscape=False)
     wb.save(tmp)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import warnings
 
+from .layout import FORMAT_WIDTHS, LINE_HEIGHT, header_lines, header_width, print_setup
 from .scorecard_columns import COLOUR_COLUMNS, SCORECARD_COLUMNS, SETTINGS, setting_formula
 
 __all__ = ["add_scorecard", "SCORECARD_COLUMNS", "COLOUR_COLUMNS"]
@@ -28,6 +29,11 @@ __all__ = ["add_scorecard", "SCORECARD_COLUMNS", "COLOUR_COLUMNS"]
 _FILLS = (("Green", "C6EFCE", "006100"), ("Yellow", "FFEB9C", "9C5700"),
           ("Red", "FFC7CE", "9C0006"))
 _HEADER_ROW = 3
+#: row 2: what the sheet is and exactly how a new account gets its row
+NOTE = ("Colours, scores, days and statuses are CS_* functions (cs-workbook add-in) that follow "
+        "the Config sheet; change the as-of date or the Config sheet to re-score. New account: "
+        "add it to the Accounts sheet, then type its Account ID in column A of the first empty "
+        "row under this table: Excel extends the table and fills in every formula.")
 
 
 def _cell(ws, value, number_format="General", bold=False):
@@ -70,6 +76,29 @@ def _settings(ws, as_of):
     return cells, names
 
 
+def _widths(settings_row) -> list[float]:
+    """Column widths: each header on at most 3 lines, its values, and the dates above it."""
+    widths = []
+    for j, (name, _, fmt, width) in enumerate(SCORECARD_COLUMNS):
+        need = max(width, FORMAT_WIDTHS.get(fmt, 0))
+        if j < len(settings_row) and settings_row[j].number_format in FORMAT_WIDTHS:
+            need = max(need, FORMAT_WIDTHS[settings_row[j].number_format])
+        widths.append(header_width(name, need, lines=3))
+    return widths
+
+
+def _wrapped(cells, widths) -> float:
+    """Wrap the text ``cells`` of a row; the row height that shows all of their lines."""
+    from openpyxl.styles import Alignment
+
+    lines = 1
+    for cell, width in zip(cells, widths):
+        if isinstance(cell.value, str) and not cell.value.startswith("="):
+            cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+            lines = max(lines, len(header_lines(cell.value, width)))
+    return LINE_HEIGHT * lines
+
+
 def add_scorecard(wb, data, as_of=None):
     """Add the ``Scorecard`` sheet (table ``Scorecard``) to ``wb`` for the accounts of ``data``.
 
@@ -98,15 +127,17 @@ def add_scorecard(wb, data, as_of=None):
     cols = SCORECARD_COLUMNS
     ws = wb.create_sheet("Scorecard")
     ws.freeze_panes = f"C{_HEADER_ROW + 1}"
-    for j, (name, _, fmt, width) in enumerate(cols, 1):
-        dim = ws.column_dimensions[get_column_letter(j)]
-        dim.width = width
     settings_row, names = _settings(ws, as_of)
+    widths = _widths(settings_row)
+    for j, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    print_setup(ws, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}", across=1)
+    headers = [_text(ws, name, bold=True) for name, *_ in cols]
+    ws.row_dimensions[1].height = _wrapped(settings_row, widths)
+    ws.row_dimensions[_HEADER_ROW].height = _wrapped(headers, widths)
     ws.append(settings_row)
-    ws.append([_text(ws, "Colours, scores, days and statuses are CS_* functions (cs-workbook "
-                         "add-in) that follow the Config sheet; change the as-of date or the "
-                         "Config sheet to re-score.")])
-    ws.append([_text(ws, name) for name, *_ in cols])
+    ws.append([_text(ws, NOTE)])
+    ws.append(headers)
     ids = [str(v) for v in data.accounts["Account ID"].tolist()] or [None]
     for account_id in ids:
         row = []
@@ -119,8 +150,8 @@ def add_scorecard(wb, data, as_of=None):
     last_col = get_column_letter(len(cols))
     ref = f"A{_HEADER_ROW}:{last_col}{last_row}"
     table = Table(displayName="Scorecard", ref=ref,
-                  tableColumns=[TableColumn(id=j, name=h)
-                                for j, (h, *_) in enumerate(cols, 1)],
+                  tableColumns=[_table_column(j, h, formula)
+                                for j, (h, formula, *_) in enumerate(cols, 1)],
                   tableStyleInfo=TableStyleInfo(name="TableStyleMedium2", showRowStripes=True))
     with warnings.catch_warnings():  # openpyxl warns in write-only mode; columns are set
         warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
@@ -133,8 +164,15 @@ def add_scorecard(wb, data, as_of=None):
             ws.conditional_formatting.add(cells, CellIsRule(
                 operator="equal", formula=[f'"{word}"'], font=Font(color=font),
                 fill=PatternFill(start_color=fill, end_color=fill, fill_type="solid")))
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     return ws
+
+
+def _table_column(j: int, header: str, formula: str | None):
+    """A Scorecard table column; a formula column is a calculated column, so Excel fills its
+    formula into a row typed below the table (that is how an account is added)."""
+    from openpyxl.worksheet.table import TableColumn, TableFormula
+
+    column = TableColumn(id=j, name=header)
+    if formula is not None:
+        column.calculatedColumnFormula = TableFormula(attr_text=formula[1:])
+    return column

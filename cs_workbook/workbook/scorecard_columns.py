@@ -31,6 +31,7 @@ from __future__ import annotations
 from ..config import GROUPS
 from ..portfolio.snapshots import _MEETING_TYPES as MEETING_TYPES  # the engine's own list
 from ..schema import TIMELINE_TYPES
+from .layout import BOOL_FORMAT
 
 __all__ = ["columns", "CONFIG", "SETTINGS", "SCORECARD_COLUMNS", "COLOUR_COLUMNS",
            "MEETING_TYPES", "setting_formula"]
@@ -62,6 +63,7 @@ _T = "Scorecard[[#This Row],[{}]]".format
 _ID = _T("Account ID")
 _GRACE = _T("In Onboarding Grace")
 _NO_DATE = "yyyy-mm-dd;;"  # a 0 date (none) shows blank
+_BOOL = BOOL_FORMAT
 _USE_CASE_COLUMNS = {"scm": "SCM Health", "ci": "CI Health", "cd": "CD Health",
                      "security": "Security Health"}
 
@@ -227,9 +229,9 @@ def _usage_columns() -> tuple:
     """Product usage: latest snapshot, license, use cases."""
     return (
         ("In Onboarding Grace",
-         f'=AsOf-IF({_START}="",{_CONTRACT},{_START})<Onboarding_Grace_Days', "General", 10),
+         f'=AsOf-IF({_START}="",{_CONTRACT},{_START})<Onboarding_Grace_Days', _BOOL, 10),
         ("Usage Month", _latest_month("Usage"), "yyyy-mm", 11),
-        ("Usage Current", _current("Usage Month", "Usage_NA_Days"), "General", 10),
+        ("Usage Current", _current("Usage Month", "Usage_NA_Days"), _BOOL, 10),
         ("Licensed Users", f"={_acc('Licensed Users')}", "#,##0", 11),
         ("Billable Users",
          f"=IF(ISNUMBER({_T('Usage Month')}),{_usage('Billable Users')},NA())", "#,##0", 11),
@@ -270,7 +272,7 @@ def _usage_columns() -> tuple:
         # methodology §3.3: no primary use-case colour (stale usage) is not Green
         ("Adoption Complete",
          (f'=CS_ADOPTION_COMPLETE({_T("License Utilization")},_xlfn.IFNA({_primary()},""),'
-          f"Adoption_Threshold,{CONFIG})"), "General", 10),
+          f"Adoption_Threshold,{CONFIG})"), _BOOL, 10),
     )
 
 
@@ -284,7 +286,7 @@ def _voice_columns() -> tuple:
          (f'=IF({_acc("Success Plan Objectives")}="",COUNTIF(SuccessPlan[Account ID],{_ID}),'
           f"{_acc('Success Plan Objectives')})"), "0", 10),
         ("Support Month", _latest_month("Support"), "yyyy-mm", 11),
-        ("Support Current", _current("Support Month", "Support_NA_Days"), "General", 10),
+        ("Support Current", _current("Support Month", "Support_NA_Days"), _BOOL, 10),
         ("Tickets (Month)", _na_unless(
             _T("Support Current"),
             f"SUMIFS(Support[Tickets],Support[Account ID],{_ID},Support[Month],"
@@ -301,9 +303,9 @@ def _engagement_columns() -> tuple:
         ("Days Since Last Meeting", f"=CS_DAYS({_T('Last Meeting')},AsOf)", "0", 10),
         ("Meetings (3 Months)",
          f"=COUNTIFS({_meetings(_LAST_3_MONTHS)})", "0", 10),
-        ("Dev Lead Engaged", _lead_engaged("Dev Lead Engaged", "dev lead"), "General", 10),
+        ("Dev Lead Engaged", _lead_engaged("Dev Lead Engaged", "dev lead"), _BOOL, 10),
         ("Security Lead Engaged", _lead_engaged("Security Lead Engaged", "security lead"),
-         "General", 10),
+         _BOOL, 10),
         # these two stay side by side: Engagement Score weighs them as one range
         ("Meeting Cadence Health", _segment_gated(
             "cadence_na_segments",

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..config import DEFAULT
 from ..files import atomic_path
 from .cells import put
+from .layout import print_setup
 
 __all__ = ["write_sow_calculator", "RATE_CARD", "SAMPLE_ESTIMATE", "QUARTERS", "LINE_ROWS"]
 
@@ -141,8 +142,8 @@ def _estimate_sheet(wb, sample: bool, roles: int):
         ("Price", "Price", "=Fees-Discount+Travel_Billed", _MONEY),
         ("Margin", "Margin", "=IF(Price>0,(Price-Total_Cost)/Price,NA())", _PCT),
         ("Markup", "Markup", "=IF(Total_Cost>0,(Price-Total_Cost)/Total_Cost,NA())", _PCT),
-        ("Below target", "Below_Target", "=IF(ISNUMBER(Margin),Margin<Margin_Target,NA())",
-         None),
+        ("Below target", "Below_Target",
+         '=IF(ISNUMBER(Margin),IF(Margin<Margin_Target,"Yes","No"),NA())', None),
     )
     for i, (label, name, formula, fmt) in enumerate(totals, 3):
         put(ws, i, 4, label).font = Font(bold=True)
@@ -172,8 +173,9 @@ def _estimate_sheet(wb, sample: bool, roles: int):
             f'=IF(ISNUMBER({this("Rate Effective From")}),SUMIFS(Rates[Bill Rate],'
             f'Rates[Role],{this("Role")},Rates[Effective From],{this("Rate Effective From")}),'
             f'{this("Rate Effective From")})',
-            f'=IF({this("Role")}="",0,{this("Hours")}*{this("Cost Rate")})',
-            f'=IF({this("Role")}="",0,{this("Hours")}*{this("Bill Rate")})',
+            # an unused line stays blank (SUM skips the empty text)
+            f'=IF({this("Role")}="","",{this("Hours")}*{this("Cost Rate")})',
+            f'=IF({this("Role")}="","",{this("Hours")}*{this("Bill Rate")})',
         )
         for j, (formula, fmt) in enumerate(zip(formulas, (_DATE, _MONEY, _MONEY, _MONEY,
                                                           _MONEY)), 3):
@@ -212,18 +214,9 @@ def _conditional_formats(ws):
     red = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
     green = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
     ws.conditional_formatting.add("E9:E11", FormulaRule(
-        formula=["$E$11=TRUE"], fill=red, font=Font(color="9C0006", bold=True)))
+        formula=['$E$11="Yes"'], fill=red, font=Font(color="9C0006", bold=True)))
     ws.conditional_formatting.add("E9:E11", FormulaRule(
-        formula=["$E$11=FALSE"], fill=green, font=Font(color="006100")))
-
-
-def _print_setup(ws, title_rows: str):
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
-    ws.print_options.gridLines = False
+        formula=['$E$11="No"'], fill=green, font=Font(color="006100")))
 
 
 def write_sow_calculator(path, *, sample: bool = False) -> Path:
@@ -238,8 +231,8 @@ def write_sow_calculator(path, *, sample: bool = False) -> Path:
     wb = Workbook()
     roles = _rates_sheet(wb)
     est = _estimate_sheet(wb, sample, roles)
-    _print_setup(wb["Rates"], "1:1")
-    _print_setup(est, f"{_FIRST_LINE - 1}:{_FIRST_LINE - 1}")
+    print_setup(wb["Rates"], title_rows="1:1")
+    print_setup(est, title_rows=f"{_FIRST_LINE - 1}:{_FIRST_LINE - 1}")
     wb.active = 1
     wb["Rates"].sheet_view.tabSelected = False  # else both tabs open grouped
     with atomic_path(path) as tmp:

@@ -19,7 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
@@ -28,6 +28,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from ..data import CSData
 from ..files import atomic_path
 from ..schema import SHEETS, Sheet
+from .layout import BOOL_FORMAT, LINE_HEIGHT, header_lines, header_width, pages_across, print_setup, value_width
 
 __all__ = ["write_workbook", "NUMBER_FORMATS", "SPARE_ROWS", "TABLE_STYLE"]
 
@@ -37,6 +38,7 @@ NUMBER_FORMATS = {
     "month": "mmm yyyy",
     "int": "#,##0",
     "money": "$#,##0.00",
+    "bool": BOOL_FORMAT,
 }
 #: formats for particular (sheet, column) pairs, overriding the kind's format
 COLUMN_FORMATS = {("MRR Changes", "Change"): "$#,##0.00;[Red]-$#,##0.00"}
@@ -46,6 +48,8 @@ SPARE_ROWS = 500
 #: (fill, font) colours: Excel's built-in "light red / yellow / green fill with dark text"
 SENTIMENT_COLOURS = (("Red", "FFC7CE", "9C0006"), ("Yellow", "FFEB9C", "9C5700"),
                      ("Green", "C6EFCE", "006100"))
+#: how many rows of a column are looked at to size its width
+_WIDTH_SAMPLE = 1000
 # Spreadsheets treat text starting with these as a formula (CSV/DDE injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
 # Config values keep their type (numbers stay numbers) instead of being written as text.
@@ -111,15 +115,21 @@ def _write_sheet(wb: Workbook, sheet: Sheet, df: pd.DataFrame) -> None:
     n_rows, n_cols = len(df), len(sheet.columns)
     formats = [COLUMN_FORMATS.get((sheet.name, c.name), NUMBER_FORMATS.get(c.kind, "General"))
                for c in sheet.columns]
-    for j, (col, fmt) in enumerate(zip(sheet.columns, formats), 1):
+    columns = [_column_values(df[c.name] if c.name in df.columns else None, c.kind, n_rows)
+               for c in sheet.columns]
+    widths = [header_width(c.name, max(c.width, value_width(v[:_WIDTH_SAMPLE], fmt)))
+              for c, v, fmt in zip(sheet.columns, columns, formats)]
+    for j, (width, fmt) in enumerate(zip(widths, formats), 1):
         dim = ws.column_dimensions[get_column_letter(j)]
-        dim.width = col.width
+        dim.width = width
         if fmt != "General":  # applies to rows typed below the table too
             dim.number_format = fmt
     ws.freeze_panes = "C2" if sheet.name == "Accounts" else "A2"
-    ws.append([_text_cell(ws, h) for h in sheet.headers])
-    columns = [_column_values(df[c.name] if c.name in df.columns else None, c.kind, n_rows)
-               for c in sheet.columns]
+    print_setup(ws, title_rows="1:1", across=pages_across(sum(widths)),
+                landscape=sum(widths) > 100, title_cols="A:B" if n_cols > 2 else "A:A")
+    lines = max(len(header_lines(h, w)) for h, w in zip(sheet.headers, widths))
+    ws.row_dimensions[1].height = LINE_HEIGHT * lines
+    ws.append([_header_cell(ws, h) for h in sheet.headers])
     plain = [_styled_cell(ws, fmt) for fmt in formats]
     quoted = [_styled_cell(ws, fmt, quote=True) for fmt in formats]
     # one reusable cell per column: append() writes the row before the next one is built
@@ -170,8 +180,10 @@ def _styled_cell(ws, number_format: str, quote: bool = False):
     return cell
 
 
-def _text_cell(ws, text: str):
+def _header_cell(ws, text: str):
+    """A header cell that wraps (its column is sized so that no word is cut)."""
     cell = _styled_cell(ws, "General", quote=text.startswith(_FORMULA_PREFIXES))
+    cell.alignment = Alignment(wrap_text=True, vertical="bottom")
     return _fill(cell, cell, text)
 
 

@@ -447,6 +447,10 @@ rupBuild=…>`; files written or re-saved by LibreOffice or by a library were le
 - **xlcalculator** (`xlcalculator` 0.5.0 sdist on PyPI, `tests/resources/…` and
   `examples/…`): MIT, copyright Bradley van Ree and the xlcalculator contributors (the
   `LICENSE` of the sdist).
+- **SheetJS test_files** (GitHub `SheetJS/test_files`, commit `fb4bdf0`, folder `1904/`):
+  Apache-2.0, copyright SheetJS LLC (the repository's `LICENSE`). `1904.xlsx` uses the 1904
+  date system, `1900.xlsx` is the same sheet in the 1900 system; both saved by Microsoft
+  Macintosh Excel.
 
 ## Left out, and why
 
@@ -470,9 +474,42 @@ Left out on purpose, to be added back when the engine is faster:
   have no formulas. openpyxl, XlsxWriter and pylightxl ship no test workbooks in their sdists;
   formulas (EUPL) and pycel (GPL) were not used for their licences.
 
-Not covered yet, for want of an Excel-saved source with a compatible licence on this machine:
-the 1904 date system and 3-D references (`Sheet1:Sheet3!A1`). The classifier already names
-both (`1904 date system`, `3-D reference`) when such a workbook is added.
+Not covered yet, for want of an Excel-saved `.xlsx` with a compatible licence: 3-D
+references (`Sheet1:Sheet3!A1`; SheetJS has them only in `.xls` files). They are checked
+end to end against LibreOffice instead (`tests/calc/builtins/test_forms_libreoffice.py`, with
+the 1904 system and SUBTOTAL over hidden rows). The classifier names both (`1904 date system`,
+`3-D reference`) when such a workbook is added.
+
+## What the engine gets from us, and why the rest remains
+
+formualizer 0.13 lacks or differs from Excel in several built-ins; `cs_workbook/calc/builtins/`
+supplies them in Python (each checked against Microsoft's documented examples, and TEXT also
+against LibreOffice): `TEXT` with Excel's number-format codes, `SUBTOTAL` ignoring hidden and
+filtered rows and nested subtotals, the database functions, `DB`/`DDB`/`VDB`, `DATE`/`TIME`/
+`EDATE`/`YEAR`/`MONTH`/`DAY` with Excel's bounds, `DOLLARDE`/`DOLLARFR`, `CEILING`, `QUOTIENT`,
+`DELTA`/`GESTEP`, `ERROR.TYPE`, `ADDRESS`, `XMATCH` (wildcards, regular expressions), the
+scalar ones lifted over ranges and arrays. The copy of the package the
+engine loads is prepared first: the cells of array-formula areas lose their cached values (they
+blocked the spill), 3-D references become lists of sheets, legacy formulas intersect a range
+passed to a single-value function (`ROUND(J2:J7,2)` → `ROUND(@J2:J7,2)`), and the 1904 system
+is passed on.
+
+What still differs, by cause (the tables below list every cell):
+
+- **engine semantics not reachable from a Python function**: array broadcasting of mismatched
+  shapes (`IF({TRUE,FALSE},{1,2,3},{1,2,3,4})`, `A6:C6+{1,2}`), `LAMBDA` calls, `ANCHORARRAY`
+  over a spill, `SINGLE`, errors the engine produces with the wrong type before `ERROR.TYPE`,
+  `IFERROR`/`EXP` over arrays, `INDEX` argument checks;
+- **lookups and matching**: `VLOOKUP`/`HLOOKUP` with an error as the lookup value (Excel
+  passes the error on), approximate `VLOOKUP`, `SEARCH` with a start beyond a wildcard match,
+  `COUNTIF` with an error criterion;
+- **VDB with fractional periods** (`VDB(…,13.5,14,1.25,FALSE)`): Excel's rule for a partial
+  period after the switch to straight line is not LibreOffice's/Gnumeric's (which we follow);
+  whole periods agree;
+- **DATEVALUE/TIMEVALUE** edge forms (`4 pm`, `26-01-01`, `1900-02-29`, dates before 1900),
+  `ADDRESS` in R1C1 style, `SHEET` with odd arguments, `AVERAGE`/`SMALL` with text arguments,
+  `MODE.SNGL` ties, `FV` at rate −1, `--"$5"`, and dynamic-array
+  `LARGE(SUMIF(…UNIQUE(FILTER…)))`.
 """
 
 

@@ -116,7 +116,7 @@ LAYERS: dict[str, dict] = {
     },
     # the optional Office.js server (the `server` extra); nothing else may import it but cli
     "udfs_server": {
-        "modules": ["cs_workbook.udfs.server"],
+        "modules": ["cs_workbook.udfs.server.*"],
         # anyio: Starlette's own thread pool, which runs big calls off the event loop
         "third_party": ["xlwings", "xlwings_server", "fastapi", "starlette", "uvicorn", "anyio",
                         "numpy", "pandas"],

@@ -101,7 +101,7 @@ def test_the_sample_versions_pick_the_effective_quarter(tmp_path):
     calculate(path, out, functions={})
     ws = openpyxl.load_workbook(out, data_only=True)["Estimate"]
     assert ws["C14"].value == dt.datetime(2026, 2, 1)  # FY27-Q1 for a March 2026 SOW
-    assert ws["E11"].value is False and 0.3 < ws["E9"].value < 0.6
+    assert ws["E11"].value == "No" and 0.3 < ws["E9"].value < 0.6
 
 
 def test_empty_template_computes_to_na_margin(tmp_path):

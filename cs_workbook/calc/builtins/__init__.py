@@ -1,0 +1,87 @@
+"""Excel built-ins and formula forms that formualizer lacks or gets wrong, supplied from Python.
+
+:func:`prepare` rewrites the copy of the package the engine loads (array areas, 3-D references,
+:mod:`.prepare`); :func:`register` registers our implementations of built-ins over the
+engine's own; :func:`date1904` says which date system the workbook uses. Pure Python, standard
+library only: the callables receive formualizer's argument values (numbers, strings, booleans,
+``None`` for blank, ``{"type": "Error", "kind": …}`` dicts, lists of rows for ranges).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from .prepare import expand_3d, prepare_sheet
+
+__all__ = ["prepare", "register", "date1904", "expand_3d"]
+
+_SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
+_DATE1904 = re.compile(rb'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(1|true)"')
+
+
+def _book(zf: zipfile.ZipFile) -> bytes:
+    from ..package import book_part
+
+    return zf.read(book_part(zf))
+
+
+def date1904(zf: zipfile.ZipFile) -> bool:
+    """True when the workbook counts dates from 1904 (``<workbookPr date1904="1">``)."""
+    return bool(_DATE1904.search(_book(zf)))
+
+
+def prepare(zf: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | None:
+    """The package bytes formualizer should load: ``data`` (or ``zf``'s own when None) with
+    :func:`.prepare.prepare_sheet` applied to every sheet; ``data`` when nothing changes."""
+    if data is None:
+        return _prepared(zf, parts, data)
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return _prepared(src, parts, data)
+
+
+def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | None:
+    from ..package import _targets, _unescape
+    from .subtotal import sheet_facts
+
+    sheets = [_unescape(n) for n in _SHEET_NAME.findall(_book(src))]
+    names = set(src.namelist())
+    facts = {}
+    for sheet, part in parts.items():
+        xml = src.read(part)
+        if b"SUBTOTAL(" in xml.upper() or b' hidden="' in xml:
+            tables = [src.read(t) for t in _targets(src, part, "/table").values() if t in names]
+            facts[sheet] = sheet_facts(xml, tables)
+    replace = {}
+    for sheet, part in parts.items():
+        xml = src.read(part)
+        new = prepare_sheet(xml, sheets, sheet, facts if facts else None)
+        if new is not xml:
+            replace[part] = new
+    if not replace:
+        return data
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, replace.get(info.filename) or src.read(info))
+    return buf.getvalue()
+
+
+def register(wb, zf: zipfile.ZipFile | None = None) -> set[str]:
+    """Register our built-ins on the formualizer workbook ``wb``, over the engine's own;
+    returns their names (upper case). In a 1904 workbook (``zf``) the engine's own date
+    functions stay and ``TEXT`` counts dates from 1904."""
+    import functools
+
+    from .catalogue import BUILTINS, DATES_1900
+    from .text_format import TEXT
+
+    in_1904 = zf is not None and date1904(zf)
+    table = dict(BUILTINS) if in_1904 else {**BUILTINS, **DATES_1900}
+    if in_1904:
+        table["TEXT"] = (functools.partial(TEXT, date1904=True), 2, 2)
+    for name, (func, least, most) in table.items():
+        wb.register_function(name, func, min_args=least, max_args=most,
+                             allow_override_builtin=True)
+    return set(table)
