@@ -24,6 +24,7 @@ import zipfile
 
 from . import builtins
 from ..excel.errors import ExcelError
+from ..native import held_stderr
 from .boundary import _Batches, _result
 from .lifted import _OVERRIDES
 from .loading import _CELL_REF, _col_index, _load, _reader
@@ -138,7 +139,8 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
         declined: a declined cell gets its formula back and the engine answers it."""
         n = 0
         while True:
-            wb.evaluate_all()
+            with held_stderr():  # a Rust panic's own text is not for the user
+                wb.evaluate_all()
             n += 1
             if batches.resolve():
                 continue

@@ -9,7 +9,10 @@ import io
 import re
 import zipfile
 
+from ..native import held_stderr
+
 _CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
+
 
 def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
                      is_constant=None, originals=None) -> bytes | None:
@@ -105,9 +108,10 @@ def _load(src, zf, parts, index=None, cells=None, originals=None):
     cfg.date_system = "1904" if builtins.date1904(zf) else "1900"
     cfg.enable_parallel = False  # one core: the Python functions hold the GIL anyway
     config = fz.WorkbookConfig(eval_config=cfg)
-    if data is None:
-        return fz.Workbook.from_path(str(src), config=config)
-    return fz.Workbook.from_bytes(data, config=config)
+    with held_stderr():  # a Rust panic's own text is not for the user
+        if data is None:
+            return fz.Workbook.from_path(str(src), config=config)
+        return fz.Workbook.from_bytes(data, config=config)
 
 
 def _reader(wb, parts: dict):

@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook, PasswordError
 
 from ..data import ATTRS, CSData, empty_frame
 from ..errors import InvalidInput, WorkbookError
+from ..native import held_stderr
 from ..schema import REQUIRED_SHEETS, SHEETS, Sheet, normalise_header
 from .columns import Cells, convert, grid, text
 from .limits import check_grid, check_package
@@ -138,7 +139,8 @@ def _open(path, file: str) -> CalamineWorkbook:
         raise WorkbookError("is a directory, not a workbook", file=file)
     check_package(path)  # zip bombs, huge parts: refused before calamine inflates them
     try:
-        return CalamineWorkbook.from_path(os.fspath(path))
+        with held_stderr():  # a Rust panic's own text is not for the user
+            return CalamineWorkbook.from_path(os.fspath(path))
     except PasswordError as exc:
         raise WorkbookError("workbook is password-protected", file=file) from exc
     except Exception as exc:  # calamine's errors carry no useful type: zip, xml, format...
@@ -152,7 +154,8 @@ def _rows(wb: CalamineWorkbook, name: str, file: str) -> list[list]:
     # skip_empty_area=False anchors the grid at A1, so list index + 1 is the Excel row number
     check_grid(file, name)  # the grid is rows × columns of the used range: bounded first
     try:
-        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        with held_stderr():
+            return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:
         raise WorkbookError(f"cannot read sheet ({exc})", file=file, sheet=name) from exc
 

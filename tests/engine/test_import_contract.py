@@ -80,7 +80,7 @@ LAYERS: dict[str, dict] = {
     },
     # shared I/O helpers (atomic writes, reading a TOML config file …): standard library only
     "files": {
-        "modules": ["cs_workbook.files", "cs_workbook.config_files"],
+        "modules": ["cs_workbook.files", "cs_workbook.config_files", "cs_workbook.native"],
         "third_party": [],
         "ours": ["engine"],
     },
