@@ -1,0 +1,113 @@
+"""Write imported data as an xlsx CS workbook or a folder of CSV tables, checked by reading back.
+
+The output is written next to its target and read back with the workbook readers
+(:func:`cs_workbook.workbook.tables.read_data`) before it replaces the target, so what
+``import`` writes is always something ``score`` and ``ebr`` accept; a problem the mapping did
+not catch (a negative user count, a Usage row of an unknown account) is an error, and the
+target is left as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..data import CSData
+from ..errors import WorkbookError
+from ..files import atomic_path
+from ..schema import SHEETS
+from ..workbook.tables import read_data
+from ..workbook.writer import write_workbook
+
+__all__ = ["write_output", "write_folder", "csv_frame"]
+
+
+def write_output(data: CSData, out, *, folder: bool) -> Path:
+    """Write ``data`` at ``out`` (an ``.xlsx`` file, or a folder when ``folder``) and return it.
+
+    Raises
+    ------
+    WorkbookError
+        The written data does not read back as a valid CS workbook (the message names the
+        sheet, row and column); ``out`` is then unchanged.
+    """
+    out = Path(out)
+    if folder:
+        return _write_folder_checked(data, out)
+    with atomic_path(out) as tmp:
+        tmp_xlsx = Path(tmp).with_suffix(".xlsx")
+        try:
+            write_workbook(data, tmp_xlsx, scorecard=True)
+            _check(tmp_xlsx, out)
+            os.replace(tmp_xlsx, tmp)
+        finally:
+            tmp_xlsx.unlink(missing_ok=True)
+    return out
+
+
+def _write_folder_checked(data: CSData, out: Path) -> Path:
+    parent = out.parent if str(out.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    try:
+        write_folder(data, tmp)
+        _check(tmp, out)
+        out.mkdir(exist_ok=True)
+        for f in sorted(tmp.iterdir()):
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _check(written: Path, out: Path) -> None:
+    try:
+        read_data(written)
+    except WorkbookError as exc:
+        msg = str(exc).replace(str(written), str(out))
+        raise WorkbookError(f"the imported data is not a valid CS workbook: {msg}") from None
+
+
+def write_folder(data: CSData, folder) -> Path:
+    """Write one ``<Sheet>.csv`` per non-empty sheet of ``data`` (Accounts always) in
+    ``folder``: UTF-8, ISO dates, months as ``YYYY-MM``, whole numbers without ``.0``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for schema in SHEETS:
+        if schema.name == "Config":
+            continue
+        df = data.sheets()[schema.name]
+        if not len(df) and schema.name != "Accounts":
+            continue
+        with atomic_path(folder / f"{schema.name}.csv") as tmp:
+            csv_frame(schema, df).to_csv(tmp, index=False, encoding="utf-8")
+    return folder
+
+
+def csv_frame(schema, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with each column as the text the folder reader expects for its kind."""
+    out = {}
+    for col in schema.columns:
+        s = df[col.name]
+        if col.kind == "date":
+            out[col.name] = s.dt.strftime("%Y-%m-%d").where(s.notna(), "")
+        elif col.kind == "month":
+            out[col.name] = s.dt.strftime("%Y-%m").where(s.notna(), "")
+        elif col.kind in ("int", "number", "money"):
+            out[col.name] = s.map(_number)
+        elif col.kind == "bool":
+            out[col.name] = s.map(lambda v: "" if v is pd.NA or v is None else
+                                  ("TRUE" if v else "FALSE"))
+        else:
+            out[col.name] = s.map(lambda v: "" if v is None else v)
+    return pd.DataFrame(out, columns=schema.headers)
+
+
+def _number(v) -> str:
+    if v != v or v is None:
+        return ""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
