@@ -103,14 +103,19 @@ def _select(mapping: Mapping, sm: SheetMap, name: str, df: pd.DataFrame) -> pd.D
     keep = pd.Series(True, index=df.index)
     for source, values in sm.keep.items():
         allowed = {v.strip().casefold() for v in values}
-        keep &= df[source].map(lambda v: _text(v) is not None and _text(v).casefold()
-                               in allowed)
+        keep &= _each(df[source], lambda v: _text(v) is not None and _text(v).casefold()
+                      in allowed).astype(bool)
     df, rows = df[keep], rows[keep]
     part = {t: df[s] for t, s in sm.columns.items()}
     part[_FILE] = pd.Series(name, index=df.index)
     part[_ROW] = rows
     part[_ORDER] = df[sm.order_by] if sm.order_by else pd.Series(np.nan, index=df.index)
     return pd.DataFrame(part, index=df.index).reset_index(drop=True)
+
+
+def _each(series: pd.Series, f) -> pd.Series:
+    """``f`` of every cell, as an object Series (pandas 3's ``map`` turns ``None`` into NaN)."""
+    return pd.Series([f(v) for v in series.tolist()], index=series.index, dtype=object)
 
 
 def _text(v):
@@ -136,19 +141,19 @@ def _convert(mapping: Mapping, sm: SheetMap, col, work: pd.DataFrame) -> pd.Seri
     raw = work[col.name] if col.name in work.columns else pd.Series([None] * n, index=work.index)
     if col.name in sm.defaults:
         default = sm.defaults[col.name]
-        raw = raw.map(lambda v: default if _text(v) is None else v)
+        raw = _each(raw, lambda v: default if _text(v) is None else v)
     if col.name in sm.values:
         vmap = sm.values[col.name]
-        raw = raw.map(lambda v: v if _text(v) is None else vmap.get(_text(v).casefold(), v))
+        raw = _each(raw, lambda v: v if _text(v) is None else vmap.get(_text(v).casefold(), v))
     kind = col.kind
     if kind in ("date", "month"):
         return _dates(mapping, sm, col, work, raw)
     if kind in ("int", "number", "money"):
         return _numbers(mapping, sm, col, work, raw)
-    texts = raw.map(_text)
+    texts = _each(raw, _text)
     if kind == "bool":
-        values = texts.map(lambda t: None if t is None else _BOOLS.get(t.casefold(), "?"))
-        bad = values.map(lambda v: v == "?")
+        values = _each(texts, lambda t: None if t is None else _BOOLS.get(t.casefold(), "?"))
+        bad = _each(values, lambda v: isinstance(v, str))
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise _fail(mapping, sm, col, work, i, f"{texts.iat[i]!r} is not TRUE/FALSE "
@@ -156,7 +161,7 @@ def _convert(mapping: Mapping, sm: SheetMap, col, work: pd.DataFrame) -> pd.Seri
         return values.astype("boolean")
     if kind == "category":
         canon = {c.casefold(): c for c in col.choices}
-        values = texts.map(lambda t: None if t is None else canon.get(t.casefold(), "\0"))
+        values = _each(texts, lambda t: None if t is None else canon.get(t.casefold(), "\0"))
         bad = (values == "\0").to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
@@ -173,7 +178,7 @@ def _dates(mapping, sm, col, work, raw: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(raw):
         values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
     else:
-        texts = raw.map(lambda v: v if isinstance(v, (pd.Timestamp, np.datetime64)) else _text(v))
+        texts = _each(raw, lambda v: v if isinstance(v, (pd.Timestamp, np.datetime64)) else _text(v))
         values = pd.to_datetime(texts, format=fmt or "ISO8601", errors="coerce")
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_localize(None)
@@ -191,8 +196,8 @@ def _numbers(mapping, sm, col, work, raw: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         values = raw.astype("float64")
     else:
-        texts = raw.map(_text).map(
-            lambda t: None if t is None else t.replace(",", "").replace("$", "").strip())
+        texts = _each(_each(raw, _text),
+                      lambda t: None if t is None else t.replace(",", "").replace("$", "").strip())
         values = pd.to_numeric(texts, errors="coerce").astype("float64")
         bad = (values.isna() & texts.notna()).to_numpy()
         if bad.any():
