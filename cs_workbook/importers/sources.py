@@ -1,6 +1,7 @@
 """Read the SOURCE files of ``cs-workbook import``: CSV, Parquet or the first sheet of an xlsx.
 
-CSV cells are read as text (``007`` keeps its zeros; only an empty field is blank) and converted
+CSV cells are read as text (``007`` keeps its zeros; only an empty field is blank), xlsx cells
+as the typed values they hold (text stays text), and both are converted
 by :mod:`.apply` per target column; Parquet and xlsx keep their types. A folder among the
 sources stands for the CSV, Parquet and xlsx files directly inside it.
 """
@@ -62,7 +63,7 @@ def read_source(path: Path) -> pd.DataFrame:
         if suffix == ".parquet":
             return pd.read_parquet(path)
         if suffix == ".xlsx":
-            return pd.read_excel(path, sheet_name=0, engine="calamine")
+            return pd.read_excel(path, sheet_name=0, engine="calamine", dtype=object)
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                            skip_blank_lines=True)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:

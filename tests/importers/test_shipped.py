@@ -174,3 +174,28 @@ def test_xlsx_output_is_a_real_workbook(tmp_path):
     book = _import(tmp_path, _gitlab_exports(tmp_path), "b.xlsx", "--from", "gitlab-dbt")
     wb = openpyxl.load_workbook(book)
     assert {"Accounts", "Usage", "Revenue", "Scorecard"} <= set(wb.sheetnames)
+
+
+def test_gitlab_dbt_from_parquet_and_xlsx_equals_csv(tmp_path):
+    """The marts exported as typed Parquet (dates, integers, floats) or as xlsx import to the
+    same data as their CSV export."""
+    csvs = _gitlab_exports(tmp_path)
+    base = read_data(_import(tmp_path, csvs, "from-csv/", "--from", "gitlab-dbt"))
+    typed = tmp_path / "typed"
+    typed.mkdir()
+    xlsx = tmp_path / "xlsx"
+    xlsx.mkdir()
+    for src in csvs:
+        df = pd.read_csv(src)
+        for c in ("arr_month", "snapshot_month", "subscription_start_month",
+                  "subscription_end_month"):
+            if c in df:
+                df[c] = pd.to_datetime(df[c]).dt.date
+        df["dim_crm_account_id"] = df["dim_crm_account_id"].map(lambda v: f"{v:04d}")
+        df.to_parquet(typed / f"{src.stem}.parquet", index=False)
+        df.to_excel(xlsx / f"{src.stem}.xlsx", index=False)
+    for folder in (typed, xlsx):
+        got = read_data(_import(tmp_path, [folder], f"from-{folder.name}/", "--from",
+                                "gitlab-dbt"))
+        for name, df in base.sheets().items():
+            pd.testing.assert_frame_equal(df, got.sheets()[name], obj=f"{folder.name} {name}")
