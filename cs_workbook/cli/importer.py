@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from ..errors import CSError
+from .args import iso_date
 
 __all__ = ["register", "cmd_import"]
 
@@ -37,7 +38,7 @@ def cmd_import(args) -> int:
                           "write to another folder (inputs are never changed)")
     tables = read_sources(mapping, files)
     data = apply_mapping(mapping, tables)
-    path = write_output(data, out, folder=folder)
+    path = write_output(data, out, folder=folder, as_of=args.as_of)
     counts = ", ".join(f"{len(df)} {name}" for name, df in data.sheets().items() if len(df))
     print(f"imported {counts} with mapping {mapping.file}: {path}")
     return 0
@@ -60,4 +61,6 @@ def register(subparsers) -> None:
                    help="use a shipped mapping instead of --mapping")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="OUT.xlsx for a workbook, else a folder of CSV tables")
+    p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
+                   help="the xlsx Scorecard's As of date (default today)")
     p.set_defaults(func=cmd_import)

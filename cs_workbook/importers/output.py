@@ -20,33 +20,55 @@ from ..data import CSData
 from ..errors import WorkbookError
 from ..files import atomic_path
 from ..schema import SHEETS
-from ..workbook.tables import read_data
+from ..workbook.tables import read_data, table_files
 from ..workbook.writer import write_workbook
 
 __all__ = ["write_output", "write_folder", "csv_frame"]
 
 
-def write_output(data: CSData, out, *, folder: bool) -> Path:
+def write_output(data: CSData, out, *, folder: bool, as_of=None) -> Path:
     """Write ``data`` at ``out`` (an ``.xlsx`` file, or a folder when ``folder``) and return it.
+
+    ``as_of`` is the workbook Scorecard's date (default today). Into an existing folder only
+    ``<Sheet>.csv`` files are written; a table file there that the import would not replace
+    (an old ``Usage.parquet``, a ``Support.csv`` this mapping has no sheet for) is refused, as
+    ``score`` would read it with the new data.
 
     Raises
     ------
     WorkbookError
         The written data does not read back as a valid CS workbook (the message names the
-        sheet, row and column); ``out`` is then unchanged.
+        sheet, row and column), or the folder holds other table files; ``out`` is then
+        unchanged.
     """
     out = Path(out)
     if folder:
+        _check_no_stale(data, out)
         return _write_folder_checked(data, out)
     with atomic_path(out) as tmp:
         tmp_xlsx = Path(tmp).with_suffix(".xlsx")
         try:
-            write_workbook(data, tmp_xlsx, scorecard=True)
+            write_workbook(data, tmp_xlsx, scorecard=True, as_of=as_of)
             _check(tmp_xlsx, out)
             os.replace(tmp_xlsx, tmp)
         finally:
             tmp_xlsx.unlink(missing_ok=True)
     return out
+
+
+def _sheets_written(data: CSData) -> list[str]:
+    return [name for name, df in data.sheets().items() if len(df) or name == "Accounts"]
+
+
+def _check_no_stale(data: CSData, out: Path) -> None:
+    if not out.is_dir():
+        return
+    written = {f"{name}.csv" for name in _sheets_written(data)}
+    for name, path in table_files(out).items():
+        if path.name not in written:
+            raise WorkbookError(f"holds {path.name}, which this import does not write and "
+                                f"score would read as sheet {name!r}; remove it or write to "
+                                "a new folder", file=str(out))
 
 
 def _write_folder_checked(data: CSData, out: Path) -> Path:
@@ -77,12 +99,11 @@ def write_folder(data: CSData, folder) -> Path:
     ``folder``: UTF-8, ISO dates, months as ``YYYY-MM``, whole numbers without ``.0``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    written = _sheets_written(data)
     for schema in SHEETS:
-        if schema.name == "Config":
+        if schema.name not in written:
             continue
         df = data.sheets()[schema.name]
-        if not len(df) and schema.name != "Accounts":
-            continue
         with atomic_path(folder / f"{schema.name}.csv") as tmp:
             csv_frame(schema, df).to_csv(tmp, index=False, encoding="utf-8")
     return folder

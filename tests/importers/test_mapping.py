@@ -293,3 +293,34 @@ def test_mapping_and_from_are_exclusive(exports, capsys):
     tmp, sources = exports
     err = _error(capsys, ["import", *sources, "-o", tmp / "o/"])
     assert "give exactly one of --mapping" in err
+
+
+def test_existing_folder_with_other_tables_is_refused(exports, capsys):
+    tmp, sources = exports
+    out = tmp / "o"
+    out.mkdir()
+    (out / "Support.csv").write_text("Account ID,Month,Tickets\n007,2026-04,1\n")
+    err = _error(capsys, ["import", *sources, "--mapping", tmp / "map.toml", "-o", out])
+    assert "holds Support.csv, which this import does not write" in err
+    assert sorted(p.name for p in out.iterdir()) == ["Support.csv"]
+    (out / "Support.csv").unlink()
+    (out / "notes.txt").write_text("kept")
+    assert _run(["import", *sources, "--mapping", tmp / "map.toml", "-o", out]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["Accounts.csv", "Revenue.csv", "Usage.csv",
+                                                     "notes.txt"]
+    # importing again over our own output is fine
+    assert _run(["import", *sources, "--mapping", tmp / "map.toml", "-o", out]) == 0
+
+
+def test_scorecard_as_of(exports):
+    import datetime
+
+    import openpyxl
+
+    tmp, sources = exports
+    assert _run(["import", *sources, "--mapping", tmp / "map.toml", "-o", tmp / "b.xlsx",
+                 "--as-of", "2026-05-31"]) == 0
+    sheet = openpyxl.load_workbook(tmp / "b.xlsx")["Scorecard"]
+    dates = [c.value.date() for row in sheet.iter_rows(max_row=6) for c in row
+             if isinstance(c.value, datetime.datetime)]
+    assert datetime.date(2026, 5, 31) in dates
