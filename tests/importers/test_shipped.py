@@ -69,7 +69,7 @@ USAGE_HEADER = ["snapshot_month", "dim_crm_account_id", "instance_identifier",
                 "deployments_28_days_event", "successful_deployments_28_days_event",
                 "failed_deployments_28_days_event",
                 "user_unique_users_all_secure_scanners_28_days_user", "sum_of_all_scans_l28d",
-                "ci_internal_pipelines_28_days_event"]
+                "ci_internal_pipelines_28_days_event", "number_of_scanner_types"]
 
 
 def _gitlab_exports(tmp_path) -> list[Path]:
@@ -88,10 +88,10 @@ def _gitlab_exports(tmp_path) -> list[Path]:
     for i, month in enumerate(pd.period_range("2026-01", "2026-06", freq="M")):
         m = month.to_timestamp().date().isoformat()
         usage.append([m, "0011", "inst-a", 150 + i, 200, (150 + i) / 200, 120, 110, 900, 12,
-                      80, 70, 10, 30, 400, 300])
+                      80, 70, 10, 30, 400, 300, 3])
         # account 0012 has two instances; their users add up
-        usage.append([m, "0012", "inst-b", 20, 50, 0.4, 15, 15, 100, 2, 5, 4, 1, 3, 20, 40])
-        usage.append([m, "0012", "inst-c", 10, 50, 0.2, 5, 5, 50, 1, 2, 2, 0, 1, 5, 10])
+        usage.append([m, "0012", "inst-b", 20, 50, 0.4, 15, 15, 100, 2, 5, 4, 1, 3, 20, 40, 2])
+        usage.append([m, "0012", "inst-c", 10, 50, 0.2, 5, 5, 50, 1, 2, 2, 0, 1, 5, 10, 1])
     return [_csv(tmp_path / "mart_arr.csv", ARR_HEADER, arr),
             _csv(tmp_path / "mart_product_usage_health_score.csv", USAGE_HEADER, usage)]
 
@@ -110,7 +110,9 @@ def test_gitlab_dbt(tmp_path):
     assert rev[("0012", pd.Timestamp("2026-06-01"))] == 1000  # 950 + 50
     assert len(data.revenue) == 24
     usage = data.usage.set_index(["Account ID", "Month"])
-    assert usage.loc[("0012", pd.Timestamp("2026-06-01")), "Billable Users"] == 30  # 20 + 10
+    june = usage.loc[("0012", pd.Timestamp("2026-06-01"))]
+    assert june["Billable Users"] == 30  # 20 + 10
+    assert june["Scanner Types"] == 2  # the most of one instance, not 2 + 1
     assert scores["0011"]["License Utilization"] == pytest.approx(155 / 200)
     assert scores["0012"]["License Utilization"] == pytest.approx(30 / 100)
 
