@@ -13,7 +13,7 @@ import os
 from ..errors import CSError
 from .args import iso_date
 
-__all__ = ["register", "cmd_import"]
+__all__ = ["cmd_import", "register"]
 
 
 def cmd_import(args) -> int:

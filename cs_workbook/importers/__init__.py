@@ -12,5 +12,11 @@ python-calamine (through pandas); never calc, the Excel functions, reports or th
 from .apply import apply_mapping
 from .mapping import SHIPPED, Mapping, load_mapping, parse_mapping, shipped_mapping
 
-__all__ = ["Mapping", "SHIPPED", "apply_mapping", "load_mapping", "parse_mapping",
-           "shipped_mapping"]
+__all__ = [
+           "SHIPPED",
+           "Mapping",
+           "apply_mapping",
+           "load_mapping",
+           "parse_mapping",
+           "shipped_mapping",
+]

@@ -103,8 +103,8 @@ def _select(mapping: Mapping, sm: SheetMap, name: str, df: pd.DataFrame) -> pd.D
     keep = pd.Series(True, index=df.index)
     for source, values in sm.keep.items():
         allowed = {v.strip().casefold() for v in values}
-        keep &= _each(df[source], lambda v: _text(v) is not None and _text(v).casefold()
-                      in allowed).astype(bool)
+        keep &= _each(df[source], lambda v, allowed=allowed: _text(v) is not None
+                      and _text(v).casefold() in allowed).astype(bool)
     df, rows = df[keep], rows[keep]
     part = {t: df[s] for t, s in sm.columns.items()}
     part[_FILE] = pd.Series(name, index=df.index)
@@ -178,7 +178,8 @@ def _dates(mapping, sm, col, work, raw: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(raw):
         values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
     else:
-        texts = _each(raw, lambda v: v if isinstance(v, (pd.Timestamp, np.datetime64)) else _text(v))
+        texts = _each(raw, lambda v: v if isinstance(v, pd.Timestamp | np.datetime64)
+                      else _text(v))
         values = pd.to_datetime(texts, format=fmt or "ISO8601", errors="coerce")
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_localize(None)

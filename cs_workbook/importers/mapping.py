@@ -37,8 +37,16 @@ from pathlib import Path
 from ..errors import CSError
 from ..schema import SHEETS, sheet
 
-__all__ = ["Mapping", "SheetMap", "parse_mapping", "load_mapping", "shipped_mapping",
-           "SHIPPED", "UNITS", "AGGREGATIONS"]
+__all__ = [
+    "AGGREGATIONS",
+    "SHIPPED",
+    "UNITS",
+    "Mapping",
+    "SheetMap",
+    "load_mapping",
+    "parse_mapping",
+    "shipped_mapping",
+]
 
 #: ``--from NAME`` → the shipped mapping file in ``cs_workbook/importers/mappings/``
 SHIPPED = {"gitlab-dbt": "gitlab-dbt.toml", "salesforce": "salesforce.toml",
@@ -127,7 +135,7 @@ def parse_mapping(text: str, file: str = "mapping.toml") -> Mapping:
     meta = _table(meta, "mapping", base.error)
     unknown = set(meta) - {"name", "about"}
     if unknown:
-        raise base.error(f"unknown key mapping.{sorted(unknown)[0]!r} (known: name, about)")
+        raise base.error(f"unknown key mapping.{min(unknown)!r} (known: name, about)")
     sheets = {}
     for name, body in doc.items():
         try:
@@ -153,7 +161,7 @@ def _sheet_map(target, body: dict, base: Mapping) -> SheetMap:
 
     unknown = set(body) - _SHEET_KEYS
     if unknown:
-        raise fail(f"unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_SHEET_KEYS))})")
+        raise fail(f"unknown key {min(unknown)!r} (known: {', '.join(sorted(_SHEET_KEYS))})")
     source = body.get("source")
     if not isinstance(source, str) or not source:
         raise fail(f'key \'source\' is missing: add `[{_q(name)}] source = "<file name or glob>"`')

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..data import CSData
@@ -23,7 +24,7 @@ from ..schema import SHEETS
 from ..workbook.tables import read_data, table_files
 from ..workbook.writer import write_workbook
 
-__all__ = ["write_output", "write_folder", "csv_frame"]
+__all__ = ["csv_frame", "write_folder", "write_output"]
 
 
 def write_output(data: CSData, out, *, folder: bool, as_of=None) -> Path:
@@ -129,6 +130,6 @@ def csv_frame(schema, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _number(v) -> str:
-    if v != v or v is None:
+    if v is None or np.isnan(v):
         return ""
     return str(int(v)) if float(v).is_integer() else repr(float(v))

@@ -17,7 +17,7 @@ from ..errors import CSError
 from .apply import matching
 from .mapping import Mapping
 
-__all__ = ["source_files", "read_sources", "read_source", "SUFFIXES"]
+__all__ = ["SUFFIXES", "read_source", "read_sources", "source_files"]
 
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 

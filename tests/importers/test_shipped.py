@@ -47,7 +47,7 @@ def _both(tmp_path, sources, *extra):
     """Import to xlsx and to a folder; both read back equal; return (data, scores by id)."""
     book = _import(tmp_path, sources, "book.xlsx", *extra)
     folder = _import(tmp_path, sources, "book/", *extra)
-    assert sorted(p.name for p in folder.iterdir())[0] == "Accounts.csv"
+    assert min(p.name for p in folder.iterdir()) == "Accounts.csv"
     a, b = read_data(book), read_data(folder)
     for name, df in a.sheets().items():
         pd.testing.assert_frame_equal(df, b.sheets()[name], check_dtype=False, obj=name)
