@@ -202,7 +202,7 @@ def test_unmapped_required_column_quotes_keys_with_spaces():
 
 
 def test_missing_source_file(exports, capsys):
-    tmp, sources = exports
+    tmp, _ = exports
     err = _error(capsys, ["import", tmp / "nope.csv", "--mapping", tmp / "map.toml",
                           "-o", tmp / "o.xlsx"])
     assert "nope.csv: source file not found" in err
