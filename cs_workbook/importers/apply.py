@@ -19,7 +19,7 @@ import pandas as pd
 from ..data import CSData
 from ..errors import CSError
 from ..schema import sheet
-from .mapping import UNITS, Mapping, SheetMap
+from .mapping import UNITS, Mapping, SheetMap, toml_key
 
 __all__ = ["apply_mapping", "matching"]
 
@@ -113,6 +113,11 @@ def _select(mapping: Mapping, sm: SheetMap, name: str, df: pd.DataFrame) -> pd.D
     return pd.DataFrame(part, index=df.index).reset_index(drop=True)
 
 
+def _key(*parts: str) -> str:
+    """A dotted TOML key as it would be typed (``"MRR Changes".values.Reason``)."""
+    return ".".join(toml_key(p) for p in parts)
+
+
 def _each(series: pd.Series, f) -> pd.Series:
     """``f`` of every cell, as an object Series (pandas 3's ``map`` turns ``None`` into NaN)."""
     return pd.Series([f(v) for v in series.tolist()], index=series.index, dtype=object)
@@ -157,7 +162,7 @@ def _convert(mapping: Mapping, sm: SheetMap, col, work: pd.DataFrame) -> pd.Seri
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise _fail(mapping, sm, col, work, i, f"{texts.iat[i]!r} is not TRUE/FALSE "
-                        f"(Yes/No, 1/0); map it with `[{sm.sheet}.values.\"{col.name}\"]`")
+                        f"(Yes/No, 1/0); map it with `[{_key(sm.sheet, 'values', col.name)}]`")
         return values.astype("boolean")
     if kind == "category":
         canon = {c.casefold(): c for c in col.choices}
@@ -167,7 +172,7 @@ def _convert(mapping: Mapping, sm: SheetMap, col, work: pd.DataFrame) -> pd.Seri
             i = int(np.flatnonzero(bad)[0])
             raise _fail(mapping, sm, col, work, i,
                         f"{texts.iat[i]!r} is not one of {', '.join(col.choices)}; map it with "
-                        f"`[{sm.sheet}.values.\"{col.name}\"] \"{texts.iat[i]}\" = "
+                        f"`[{_key(sm.sheet, 'values', col.name)}] \"{texts.iat[i]}\" = "
                         f"\"<one of them>\"`")
         return values
     return texts
@@ -188,8 +193,8 @@ def _dates(mapping, sm, col, work, raw: pd.Series) -> pd.Series:
             i = int(np.flatnonzero(bad)[0])
             how = f"in format {fmt!r}" if fmt else "(YYYY-MM-DD)"
             raise _fail(mapping, sm, col, work, i,
-                        f"{texts.iat[i]!r} is not a date {how}; set `[{sm.sheet}.dates] "
-                        f"\"{col.name}\" = \"<strptime format, e.g. %m/%d/%Y>\"`")
+                        f"{texts.iat[i]!r} is not a date {how}; set `[{_key(sm.sheet, 'dates')}] "
+                        f"{toml_key(col.name)} = \"<strptime format, e.g. %m/%d/%Y>\"`")
     return values.astype("datetime64[ns]").dt.normalize()
 
 
@@ -262,5 +267,6 @@ def _check_unique(mapping, sm, frame, meta) -> None:
         first = ids[dup].iat[0]
         rows = meta[_ROW][ids == first].tolist()[:2]
         raise CSError(f"{meta[_FILE].iat[0]}: Account ID {first!r} is on rows {rows[0]} and "
-                      f"{rows[1]}; to keep one row per account add `[{sm.sheet}] group_by = "
+                      f"{rows[1]}; to keep one row per account add "
+                      f"`[{toml_key(sm.sheet)}] group_by = "
                       f"[\"Account ID\"]` (mapping {mapping.file})")

@@ -46,6 +46,7 @@ __all__ = [
     "load_mapping",
     "parse_mapping",
     "shipped_mapping",
+    "toml_key",
 ]
 
 #: ``--from NAME`` → the shipped mapping file in ``cs_workbook/importers/mappings/``
@@ -164,7 +165,8 @@ def _sheet_map(target, body: dict, base: Mapping) -> SheetMap:
         raise fail(f"unknown key {min(unknown)!r} (known: {', '.join(sorted(_SHEET_KEYS))})")
     source = body.get("source")
     if not isinstance(source, str) or not source:
-        raise fail(f'key \'source\' is missing: add `[{_q(name)}] source = "<file name or glob>"`')
+        raise fail(f"key 'source' is missing: add "
+                   f'`[{toml_key(name)}] source = "<file name or glob>"`')
     columns = _strings(_table(body.get("columns", {}), "columns", fail), "columns", fail)
     headers = {c.name: c for c in target.columns}
 
@@ -212,12 +214,12 @@ def _sheet_map(target, body: dict, base: Mapping) -> SheetMap:
     for col in target.columns:
         if col.required and col.name not in columns and col.name not in defaults:
             raise fail(f"required column {col.name!r} is not mapped; add "
-                       f'`[{_q(name)}.columns] {_q(col.name)} = "<source column>"`')
+                       f'`[{toml_key(name)}.columns] {toml_key(col.name)} = "<source column>"`')
     return SheetMap(name, source, bool(body.get("optional", False)), columns, values, dates,
                     units, defaults, aggregate, keep, tuple(group_by), month, order_by)
 
 
-def _q(key: str) -> str:
+def toml_key(key: str) -> str:
     """A TOML key as it would be typed: bare when it can be, else quoted."""
     return key if key.replace("_", "").replace("-", "").isalnum() else f'"{key}"'
 

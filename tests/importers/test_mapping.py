@@ -255,7 +255,7 @@ def test_unknown_value_says_which_value_map_to_add(exports, capsys):
          [["007", "Acme", "Enterprise", "Gold", "15.01.2025", "100", ""]])
     err = _error(capsys, ["import", *sources, "--mapping", tmp / "map.toml", "-o", tmp / "o/"])
     assert "accounts.csv: row 2, column 'seg': 'Enterprise' is not one of Strategic" in err
-    assert '`[Accounts.values."Segment"] "Enterprise" = "<one of them>"`' in err
+    assert '`[Accounts.values.Segment] "Enterprise" = "<one of them>"`' in err
 
 
 def test_bad_date_says_which_format_key(exports, capsys):
@@ -324,3 +324,46 @@ def test_scorecard_as_of(exports):
     dates = [c.value.date() for row in sheet.iter_rows(max_row=6) for c in row
              if isinstance(c.value, datetime.datetime)]
     assert datetime.date(2026, 5, 31) in dates
+
+
+_CELL = st.one_of(st.just(""), st.text(max_size=8), st.sampled_from(
+    ["007", "1,000", "$5", "-3", "1e3", "nan", "31.12.2025", "2026-02-30", "Gold", "yes"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(*[_CELL] * 7), min_size=1, max_size=4),
+       st.lists(st.tuples(_CELL, _CELL, _CELL, _CELL, _CELL), max_size=4))
+def test_any_cells_give_data_or_our_error(accounts, daily):
+    """Totality: whatever the export's cells hold, applying the mapping gives data or a CSError
+    (never a bare TypeError/ValueError from pandas)."""
+    mapping = parse_mapping(MAPPING, "map.toml")
+    acc = pd.DataFrame(accounts, columns=["id", "name", "seg", "plan", "signed", "seats",
+                                          "arr_cents"])
+    usage = pd.DataFrame(daily, columns=["account", "day", "billable", "active", "builds"])
+    revenue = pd.DataFrame({"account": [], "month": [], "mrr_k": []}, dtype=object)
+    try:
+        data = apply_mapping(mapping, {"accounts.csv": acc, "daily_u.csv": usage,
+                                       "revenue.csv": revenue})
+    except CSError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert len(data.accounts) == len(acc)
+
+
+def test_keys_with_spaces_are_quoted_in_hints():
+    text = MAPPING + """
+["MRR Changes"]
+source = "revenue.csv"
+["MRR Changes".columns]
+"Account ID" = "account"
+Month = "month"
+Change = "mrr_k"
+Reason = "account"
+"""
+    mapping = parse_mapping(text, "m.toml")
+    acc = pd.DataFrame({"id": ["007"], "name": ["A"], "seg": ["Scale"], "plan": ["Gold"],
+                        "signed": ["01.01.2025"], "seats": ["1"], "arr_cents": [""]})
+    rev = pd.DataFrame({"account": ["007"], "month": ["2026-01-01"], "mrr_k": ["1"]})
+    usage = pd.DataFrame({c: [] for c in ["account", "day", "billable", "active", "builds"]})
+    with pytest.raises(CSError, match=r'`\["MRR Changes".values.Reason\] "007" = '):
+        apply_mapping(mapping, {"accounts.csv": acc, "revenue.csv": rev, "daily_u.csv": usage})
