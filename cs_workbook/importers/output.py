@@ -111,25 +111,27 @@ def write_folder(data: CSData, folder) -> Path:
 
 
 def csv_frame(schema, df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with each column as the text the folder reader expects for its kind."""
+    """``df`` with each column as the folder reader expects it written for its kind."""
     out = {}
     for col in schema.columns:
         s = df[col.name]
         if col.kind == "date":
-            out[col.name] = s.dt.strftime("%Y-%m-%d").where(s.notna(), "")
+            out[col.name] = s.dt.strftime("%Y-%m-%d").fillna("")
         elif col.kind == "month":
-            out[col.name] = s.dt.strftime("%Y-%m").where(s.notna(), "")
+            out[col.name] = s.dt.strftime("%Y-%m").fillna("")
         elif col.kind in ("int", "number", "money"):
-            out[col.name] = s.map(_number)
+            out[col.name] = _numbers(s)
         elif col.kind == "bool":
-            out[col.name] = s.map(lambda v: "" if v is pd.NA or v is None else
-                                  ("TRUE" if v else "FALSE"))
+            out[col.name] = s.map({True: "TRUE", False: "FALSE"}).astype(object).fillna("")
         else:
-            out[col.name] = s.map(lambda v: "" if v is None else v)
+            out[col.name] = s.astype(object).where(s.notna(), "")
     return pd.DataFrame(out, columns=schema.headers)
 
 
-def _number(v) -> str:
-    if v is None or np.isnan(v):
-        return ""
-    return str(int(v)) if float(v).is_integer() else repr(float(v))
+def _numbers(s: pd.Series) -> pd.Series:
+    """Whole numbers as integers (``12``, not ``12.0``), blanks empty, others as floats."""
+    arr = s.to_numpy(dtype="float64")
+    known = arr[~np.isnan(arr)]
+    if np.all(np.mod(known, 1) == 0) and np.all(np.abs(known) < 2**53):
+        return pd.Series(arr, index=s.index).astype("Int64")
+    return s
