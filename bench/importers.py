@@ -76,9 +76,9 @@ def main(argv=None) -> int:
     for n in args.accounts:
         with tempfile.TemporaryDirectory() as tmp:
             paths = exports(n, Path(tmp))
-            t_read, tables = best(lambda: {p.name: read_source(p) for p in paths})
-            t_apply, data = best(lambda: apply_mapping(mapping, tables))
-            t_write, _ = best(lambda: write_folder(data, Path(tmp) / "out"))
+            t_read, tables = best(lambda paths=paths: {p.name: read_source(p) for p in paths})
+            t_apply, data = best(lambda tables=tables: apply_mapping(mapping, tables))
+            t_write, _ = best(lambda data=data, tmp=tmp: write_folder(data, Path(tmp) / "out"))
         rows = n * 24
         total = t_read + t_apply + t_write
         print(f"{n:>9,} {rows:>11,} {t_read:>7.2f} {t_apply:>8.2f} {t_write:>8.2f} "
