@@ -29,7 +29,11 @@ _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n"
 
 
 def matching(pattern: str, names) -> list[str]:
-    """The ``names`` (file names, no folders) that the glob ``pattern`` matches, ignoring case."""
+    """The ``names`` (file names, no folders) that the glob ``pattern`` matches, ignoring case.
+
+    >>> matching("mart_arr*", ["MART_ARR.parquet", "mart_arr_2026.csv", "accounts.csv"])
+    ['MART_ARR.parquet', 'mart_arr_2026.csv']
+    """
     pat = pattern.casefold()
     return [n for n in names if fnmatch.fnmatchcase(n.casefold(), pat)]
 

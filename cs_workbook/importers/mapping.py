@@ -220,7 +220,11 @@ def _sheet_map(target, body: dict, base: Mapping) -> SheetMap:
 
 
 def toml_key(key: str) -> str:
-    """A TOML key as it would be typed: bare when it can be, else quoted."""
+    """A TOML key as it would be typed: bare when it can be, else quoted.
+
+    >>> toml_key("Segment"), toml_key("MRR Changes")
+    ('Segment', '"MRR Changes"')
+    """
     return key if key.replace("_", "").replace("-", "").isalnum() else f'"{key}"'
 
 
