@@ -9,6 +9,7 @@ workbook; anything else (``out/``, an existing folder, a name without a suffix) 
 from __future__ import annotations
 
 import os
+import sys
 
 from ..errors import CSError
 from .args import iso_date
@@ -25,6 +26,15 @@ def cmd_import(args) -> int:
     if (args.mapping is None) == (args.source_kind is None):
         raise CSError("import: give exactly one of --mapping MAP.toml or --from "
                       "gitlab-dbt|salesforce|gainsight|hubspot")
+    if args.print_mapping:
+        if args.source_kind is None:
+            raise CSError("import: --print-mapping shows a shipped mapping: use it with --from")
+        from ..importers.mapping import shipped_mapping_text
+
+        sys.stdout.write(shipped_mapping_text(args.source_kind))
+        return 0
+    if not args.sources or args.output is None:
+        raise CSError("import: give the SOURCE files and -o OUT.xlsx or -o OUT/")
     out = os.fspath(args.output)
     folder = not out.lower().endswith(".xlsx")
     if folder and os.path.isfile(out):
@@ -54,12 +64,14 @@ def register(subparsers) -> None:
                     "folder of CSV tables (OUT/), as a TOML mapping says: source file per "
                     "sheet, column renames, value maps, date formats, currency units, month "
                     "bucketing. See docs/import.md.")
-    p.add_argument("sources", nargs="+", metavar="SOURCE",
+    p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="export files (.csv, .parquet, .xlsx) or folders of them")
     p.add_argument("--mapping", metavar="MAP.toml", help="the mapping file")
     p.add_argument("--from", dest="source_kind", choices=sorted(SHIPPED),
                    help="use a shipped mapping instead of --mapping")
-    p.add_argument("-o", "--output", required=True, metavar="OUT",
+    p.add_argument("--print-mapping", action="store_true",
+                   help="print the --from mapping's TOML (a start for your own) and exit")
+    p.add_argument("-o", "--output", metavar="OUT",
                    help="OUT.xlsx for a workbook, else a folder of CSV tables")
     p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
                    help="the xlsx Scorecard's As of date (default today)")

@@ -46,6 +46,7 @@ __all__ = [
     "load_mapping",
     "parse_mapping",
     "shipped_mapping",
+    "shipped_mapping_text",
     "toml_key",
 ]
 
@@ -240,9 +241,13 @@ def load_mapping(path) -> Mapping:
     return parse_mapping(text, path.name)
 
 
-def shipped_mapping(name: str) -> Mapping:
-    """The shipped mapping ``name`` (a key of :data:`SHIPPED`)."""
+def shipped_mapping_text(name: str) -> str:
+    """The TOML text of the shipped mapping ``name`` (a key of :data:`SHIPPED`)."""
     if name not in SHIPPED:
         raise CSError(f"--from {name!r}: no such shipped mapping (known: {', '.join(SHIPPED)})")
-    text = resources.files(__package__).joinpath("mappings", SHIPPED[name]).read_text("utf-8")
-    return parse_mapping(text, SHIPPED[name])
+    return resources.files(__package__).joinpath("mappings", SHIPPED[name]).read_text("utf-8")
+
+
+def shipped_mapping(name: str) -> Mapping:
+    """The shipped mapping ``name`` (a key of :data:`SHIPPED`), parsed."""
+    return parse_mapping(shipped_mapping_text(name), SHIPPED[name])

@@ -201,3 +201,18 @@ def test_gitlab_dbt_from_parquet_and_xlsx_equals_csv(tmp_path):
                                 "gitlab-dbt"))
         for name, df in base.sheets().items():
             pd.testing.assert_frame_equal(df, got.sheets()[name], obj=f"{folder.name} {name}")
+
+
+def test_print_mapping_round_trips(tmp_path, capsys):
+    """``--print-mapping`` gives the shipped TOML; used as ``--mapping`` it imports the same."""
+    assert cli.main(["import", "--from", "salesforce", "--print-mapping"]) == 0
+    text = capsys.readouterr().out
+    assert '"Account ID" = "Account ID"' in text
+    (tmp_path / "mine.toml").write_text(text)
+    sources = _gitlab_exports(tmp_path)
+    assert cli.main(["import", "--from", "gitlab-dbt", "--print-mapping"]) == 0
+    (tmp_path / "dbt.toml").write_text(capsys.readouterr().out)
+    a = read_data(_import(tmp_path, sources, "a/", "--from", "gitlab-dbt"))
+    b = read_data(_import(tmp_path, sources, "b/", "--mapping", str(tmp_path / "dbt.toml")))
+    for name, df in a.sheets().items():
+        pd.testing.assert_frame_equal(df, b.sheets()[name], obj=name)
