@@ -281,8 +281,9 @@ def _group(mapping, sm, schema, frame: pd.DataFrame, meta: pd.DataFrame) -> pd.D
                        .sum(min_count=1))
     out = out.reset_index()
     for c in columns:
-        if kinds[c] == "int":
-            out[c] = out[c].round()
+        if kinds[c] == "int":  # a mean of users: half away from zero, as Excel's ROUND
+            v = out[c].to_numpy(dtype="float64")
+            out[c] = np.sign(v) * np.floor(np.abs(v) + 0.5)
     return out[columns]
 
 

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from cs_workbook import cli
 from cs_workbook.errors import CSError
 from cs_workbook.importers import apply_mapping, parse_mapping
+from cs_workbook.rounding import excel_round
 from cs_workbook.workbook.tables import read_data
 
 MAPPING = """
@@ -131,7 +132,8 @@ def test_features(exports, capsys):
                 unique_by=lambda t: t[0]))
 def test_bucketing_property(rows):
     """Shuffled daily rows: the month's ``last`` is the value of its latest day, ``sum`` its
-    total, ``max`` its largest, whatever the rows' order."""
+    total, ``max`` its largest and ``mean`` its average rounded to whole users like Excel,
+    whatever the rows' order."""
     mapping = parse_mapping("""
 [Accounts]
 source = "a.csv"
@@ -156,9 +158,11 @@ Month = "day"
 "Billable Users" = "v"
 "CI Builds" = "v"
 "Scans" = "v"
+"Active Users" = "v"
 [Usage.aggregate]
 "CI Builds" = "sum"
 Scans = "max"
+"Active Users" = "mean"
 """)
     accounts = pd.DataFrame({"id": ["A"], "s": [""], "d": ["2024-01-01"], "n": ["1"]})
     daily = pd.DataFrame({"id": "A", "day": [d.isoformat() for d, _ in rows],
@@ -171,6 +175,7 @@ Scans = "max"
         assert got.loc[m, "Billable Users"] == g.loc[g["day"].idxmax(), "v"]
         assert got.loc[m, "CI Builds"] == g["v"].sum()
         assert got.loc[m, "Scans"] == g["v"].max()
+        assert got.loc[m, "Active Users"] == excel_round(g["v"].sum() / len(g))  # whole users
     assert len(got) == frame["m"].nunique()
 
 
