@@ -1,98 +1,141 @@
 """Headless calculation: the evaluation cores compared on the SOW calculator and the sample
 portfolio's Scorecard.
 
-Run: ``python bench/calc.py [N_ACCOUNTS …] [--formulas-up-to N]`` — prints one row per engine and
-workbook: formula cells, seconds, formula cells per second, and agreement: the share of formula
-cells whose value equals the ``formulas`` package's (the former core, the reference; it is slow,
-so it runs only on portfolios of at most ``--formulas-up-to`` accounts, default 40), and, for a
+Run: ``python bench/calc.py [N_ACCOUNTS …] [--formulas-up-to N] [--plain-up-to N]`` (default
+40 200 1000) — prints one row per engine and workbook: formula cells, wall seconds, CPU seconds
+(less affected by other jobs on a shared machine), formula cells per CPU second, peak RSS of the
+process that ran it (each run is its own subprocess), the ratio to the issue's targets, and
+agreement: the share of formula cells equal to the reference (the ``formulas`` package, the
+former core, where it runs; else formualizer as of main, ``formualizer-plain``) and, for a
 portfolio, whether the Scorecard equals ``score_accounts`` column by column.
+
+Engines: ``formulas`` (the former core; slow, so only up to ``--formulas-up-to`` accounts,
+default 40), ``formualizer-plain`` (formualizer evaluating every formula as written, as on
+main before the column-wise ``*IFS``; up to ``--plain-up-to``, default 200) and
+``formualizer`` (the core with per-row ``*IFS`` answered from hash indexes).
+
+Targets (issue #9): the 40-account sample in ≤ 0.65 s (20× the former 13 s); 1,000 accounts in
+≤ 10 s on one core and ≤ 1 GB.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import resource
+import subprocess
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-from cs_workbook.calc import calculate
-from cs_workbook.calc.evaluate import _same, _scan
-from cs_workbook.calc.package import sheet_parts
-from cs_workbook.sample import sample_portfolio
-from cs_workbook.workbook.sow import write_sow_calculator
-from cs_workbook.workbook.writer import write_workbook
-
 AS_OF = dt.date(2026, 11, 23)
-
-
-def _portfolio(path: Path, n: int):
-    data = sample_portfolio(AS_OF, n_accounts=n)
-    return data, write_workbook(data, path, as_of=AS_OF)  # with its Scorecard of CS_* formulas
+TARGETS = {40: (0.65, None), 1000: (10.0, 1024)}  # accounts: (seconds, MB)
 
 
 def _values(path: Path) -> dict:
+    from cs_workbook.calc.evaluate import _scan
+    from cs_workbook.calc.package import sheet_parts
+
     with zipfile.ZipFile(path) as zf:
         return {k: cell[1] for k, cell in _scan(zf, sheet_parts(zf)).items()}
 
 
-def _scorecard_matches(data, out: Path) -> str:
+def _scorecard_matches(n: int, out: Path) -> str:
     """How many of the compared Scorecard columns equal score_accounts (tests' criterion)."""
-    import openpyxl
-    import pandas as pd
-
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from workbook.test_scorecard import COMPARED, _same as same  # noqa: E402
+    from scorecard_checks import COMPARED, same, scorecard_frame  # noqa: E402
 
     from cs_workbook.portfolio import score_accounts
+    from cs_workbook.sample import sample_portfolio
 
-    ws = openpyxl.load_workbook(out, data_only=True)["Scorecard"]
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
-    got = pd.DataFrame(rows[1:], columns=rows[0])
-    want = score_accounts(data, AS_OF)
+    got = scorecard_frame(out)
+    want = score_accounts(sample_portfolio(AS_OF, n_accounts=n), AS_OF)
     ok = sum(all(same(g, w) for g, w in zip(got[c], want[c])) for c in COMPARED)
     return f"{ok}/{len(COMPARED)} columns = score"
 
 
+def _one(engine: str, src: str, out: str) -> None:
+    """Child process: calculate once, print JSON (wall, CPU, peak RSS, counts)."""
+    from cs_workbook.calc import calculate
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = calculate(src, out, engine=engine)
+    print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+                      "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "formulas": report.formulas, "kept": report.kept_cached,
+                      "work": report.work}))
+
+
+def _run(engine: str, src: Path, out: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--one", engine, str(src), str(out)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _target(n, got: dict) -> str:
+    if n not in TARGETS:
+        return ""
+    seconds, mb = TARGETS[n]
+    text = f"CPU {got['cpu'] / seconds:.1f}× of ≤ {seconds:g} s"
+    if mb:
+        text += f", RSS {got['rss'] / mb:.2f}× of ≤ 1 GB"
+    return text
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("sizes", nargs="*", type=int, default=[40, 200])
+    ap.add_argument("sizes", nargs="*", type=int, default=[40, 200, 1000])
     ap.add_argument("--formulas-up-to", type=int, default=40)
+    ap.add_argument("--plain-up-to", type=int, default=200)
+    ap.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    rows = [("engine", "workbook", "formulas", "seconds", "cells/s", "agreement")]
+    if args.one:
+        return _one(*args.one)
+    from cs_workbook.calc.evaluate import _same
+    from cs_workbook.sample import sample_portfolio
+    from cs_workbook.workbook.sow import write_sow_calculator
+    from cs_workbook.workbook.writer import write_workbook
+
+    rows = [("engine", "workbook", "formulas", "wall s", "CPU s", "cells/CPU s", "peak MB",
+             "vs target", "agreement")]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         cases = [("SOW calculator (sample)", None,
-                  write_sow_calculator(tmp / "sow.xlsx", sample=True), True)]
+                  write_sow_calculator(tmp / "sow.xlsx", sample=True))]
         for n in args.sizes:
-            data, path = _portfolio(tmp / f"p{n}.xlsx", n)
-            cases.append((f"portfolio, {n} accounts", data, path, n <= args.formulas_up_to))
-        for name, data, path, with_reference in cases:
-            results = {}
-            for engine in ("formulas", "formualizer"):
-                if engine == "formulas" and not with_reference:
+            path = write_workbook(sample_portfolio(AS_OF, n_accounts=n), tmp / f"p{n}.xlsx",
+                                  as_of=AS_OF)
+            cases.append((f"portfolio, {n} accounts", n, path))
+        for name, n, path in cases:
+            results, reference = {}, None
+            for engine in ("formulas", "formualizer-plain", "formualizer"):
+                if n is not None and (engine == "formulas" and n > args.formulas_up_to
+                                      or engine == "formualizer-plain"
+                                      and n > args.plain_up_to):
                     continue
                 out = tmp / f"{engine}-{path.name}"
-                start = time.perf_counter()
-                report = calculate(path, out, engine=engine)
-                took = time.perf_counter() - start
+                got = _run(engine, path, out)
                 results[engine] = _values(out)
-                if engine == "formulas":
-                    agreement = "reference"
+                if reference is None:
+                    reference, agreement = engine, "reference"
                 else:
-                    ref = results.get("formulas")
-                    agreement = "" if ref is None else (
-                        f"{sum(_same(ref[k], v) or ref[k] == v for k, v in results[engine].items()) / max(len(ref), 1):.1%} of cells")
-                if data is not None:
-                    agreement = ", ".join(a for a in (agreement, _scorecard_matches(data, out)) if a)
-                kept = f", {report.kept_cached} kept" if report.kept_cached else ""
-                rows.append((engine, name, f"{report.formulas}{kept}", f"{took:.2f}",
-                             f"{report.formulas / took:,.0f}" if took else "-", agreement))
+                    ref = results[reference]
+                    same = sum(_same(ref[k], v) or ref[k] == v
+                               for k, v in results[engine].items())
+                    agreement = f"{same / max(len(ref), 1):.1%} of cells = {reference}"
+                if n is not None:
+                    agreement += ", " + _scorecard_matches(n, out)
+                kept = f", {got['kept']} kept" if got["kept"] else ""
+                rows.append((engine, name, f"{got['formulas']:,}{kept}", f"{got['wall']:.2f}",
+                             f"{got['cpu']:.2f}", f"{got['formulas'] / got['cpu']:,.0f}",
+                             f"{got['rss']:.0f}", _target(n, got), agreement))
+                print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
-        print("  ".join(v.ljust(w) if i in (0, 1, 5) else v.rjust(w)
+        print("  ".join(v.ljust(w) if i in (0, 1, 7, 8) else v.rjust(w)
                         for i, (v, w) in enumerate(zip(r, widths))).rstrip())
 
 

@@ -69,7 +69,14 @@ def _sheet(name):
 
 @dataclass(frozen=True)
 class CSData:
-    """A CS workbook's data. ``config`` holds the raw ``Config`` sheet as ``{key: value}``."""
+    """A CS workbook's data. ``config`` holds the raw ``Config`` sheet as ``{key: value}``.
+
+    ``absent`` records what the source lacked, when the reader knows (an empty frame may be
+    an absent sheet or one with no rows): ``{sheet name: None}`` for an absent optional sheet
+    (``Config`` included) and ``{sheet name: (column, ...)}`` for the optional columns a present
+    sheet lacks. Those sheets and columns read as blank; :mod:`cs_workbook.portfolio.coverage`
+    says what that makes NA.
+    """
 
     accounts: pd.DataFrame = field(default_factory=lambda: empty_frame(_sheet("Accounts")))
     usage: pd.DataFrame = field(default_factory=lambda: empty_frame(_sheet("Usage")))
@@ -80,6 +87,7 @@ class CSData:
     mrr_changes: pd.DataFrame = field(default_factory=lambda: empty_frame(_sheet("MRR Changes")))
     config: dict = field(default_factory=dict)
     source: str | None = None
+    absent: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_frames(cls, frames: dict, config: dict | None = None, source=None) -> "CSData":
@@ -96,7 +104,7 @@ class CSData:
     def for_account(self, account_id: str) -> "CSData":
         """The subset of rows belonging to one account."""
         kw = {attr: _rows(getattr(self, attr), account_id) for attr in ATTRS.values()}
-        return CSData(**kw, config=self.config, source=self.source)
+        return CSData(**kw, config=self.config, source=self.source, absent=self.absent)
 
 
 def _rows(df: pd.DataFrame, account_id: str) -> pd.DataFrame:

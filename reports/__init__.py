@@ -5,8 +5,9 @@ distribution). Importing this package is cheap: WeasyPrint loads only when a PDF
 
 Pipeline, one module per stage: :mod:`.viewmodel` / :mod:`.sections` (engine numbers →
 formatted view model), :mod:`.rules` (executive-summary wins, risks, next steps),
-:mod:`.charts` (SVG), :mod:`.render` (HTML and PDF, batches), :mod:`.fetcher` (the only way to
-load a resource). The ``ebr`` command is :mod:`cs_workbook.cli.ebr`.
+:mod:`.reasons` (why a measure reads "no data"), :mod:`.charts` (SVG), :mod:`.render` (HTML
+and PDF, batches), :mod:`.svg_text` (chart labels laid out as one run each, not letter by
+letter), :mod:`.fetcher` (the only way to load a resource). The ``ebr`` command is :mod:`cs_workbook.cli.ebr`.
 
 May import the engine, :mod:`cs_workbook.files`, jinja2 and WeasyPrint; it takes
 :class:`~cs_workbook.data.CSData`, so it never imports the workbook reader, headless calc, the

@@ -59,8 +59,10 @@ class Renderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from . import svg_text
         from .fetcher import PackageFetcher
 
+        svg_text.install()  # chart labels as one run each, not letter by letter
         self.fetcher = PackageFetcher()
         self.pid = os.getpid()  # a forked pool worker may inherit this renderer
         self.font_config = FontConfiguration()
@@ -170,6 +172,8 @@ class DocResult:
     error: str | None = None
     detail: str | None = None
     seconds: float = 0.0
+    #: the rendering process's peak resident memory (MB) after this document, 0 if unknown
+    peak_mb: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -278,8 +282,16 @@ def _render(account_id: str, path: str) -> DocResult:
         write_atomic(Path(path), renderer().pdf(view))
     except Exception as exc:  # noqa: BLE001  (one bad document must not stop the batch)
         return DocResult(account_id, None, f"{type(exc).__name__}: {exc}",
-                         traceback.format_exc(), time.perf_counter() - start)
-    return DocResult(account_id, Path(path), None, None, time.perf_counter() - start)
+                         traceback.format_exc(), time.perf_counter() - start, _peak_mb())
+    return DocResult(account_id, Path(path), None, None, time.perf_counter() - start, _peak_mb())
+
+
+def _peak_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def render_batch(data: CSData, account_ids, as_of, out_dir, config: Config = DEFAULT, *,

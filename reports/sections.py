@@ -15,6 +15,7 @@ from cs_workbook.metrics.usecases import ratio
 from cs_workbook.portfolio.snapshots import TimelinePrep, timeline_facts
 
 from . import charts, fmt, settings
+from .reasons import NO_DATA_CHIP
 
 NO_DATA = "No data"
 
@@ -31,7 +32,7 @@ _BRAND = {"text": "", "cls": "brand"}
 
 
 def _colour(value) -> dict:
-    return {"text": value or "n/a", "cls": fmt.colour_class(value)}
+    return {"text": value or NO_DATA_CHIP, "cls": fmt.colour_class(value)}
 
 
 def _monthly(ctx, df: pd.DataFrame, column: str) -> list:

@@ -20,7 +20,9 @@ from cs_workbook.metrics import health_drivers
 from cs_workbook.portfolio import score_accounts
 
 from . import charts, fmt, sections
+from .rests_on import coverage_view
 from .brand import DEFAULT_BRAND, Brand
+from .reasons import NO_DATA_CHIP, no_data_chip
 from .rules import Facts, summarise
 
 __all__ = ["Context", "build_view", "previous_as_of", "review_period", "row_dict",
@@ -30,6 +32,7 @@ TREND_ARROWS = {"Up": "↑", "Down": "↓", "Same": "→"}
 TREND_WORDS = {"Up": "up since last month", "Down": "down since last month",
                "Same": "unchanged since last month"}
 NO_DATA = sections.NO_DATA
+DASH = "–"  # a number that a "no data" chip beside it explains
 COMPONENTS = 5
 
 
@@ -156,6 +159,7 @@ def build_view(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *
         "period": {"label": f"{fmt.month_label(ctx.months[0])} – {fmt.month_label(ctx.months[-1])}",
                    "as_of": fmt.date(ctx.as_of)},
         "summary": _summary(ctx, facts, drivers),
+        "cover": _cover(ctx, drivers),
         "scorecard": {"drivers": drivers, "measures": _measures(ctx), "changes": _changes(ctx)},
         "adoption": sections.adoption(ctx),
         "ttv": sections.time_to_value(ctx),
@@ -163,13 +167,41 @@ def build_view(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *
         "support": sections.support(ctx),
         "commercials": sections.commercials(ctx),
         "appendix": sections.appendix(ctx),
+        "coverage": coverage_view(ctx),
     }
     for part in ("summary", "adoption", "support", "commercials"):
         for card in view[part]["kpis"]:
             card["long"] = len(card["value"]) > 11
-            if card.get("cls") == "na" and card.get("text") == fmt.NA_TEXT:
+            if card.get("cls") == "na" and card.get("text") in (fmt.NA_TEXT, NO_DATA_CHIP):
                 card["text"] = ""  # the note already says why there is no colour
     return view
+
+
+def quarter_label(day) -> str:
+    """The calendar quarter of a month: ``Q3 2026``.
+
+    >>> quarter_label(_dt.date(2026, 9, 1)), quarter_label(pd.Timestamp("2026-10-01"))
+    ('Q3 2026', 'Q4 2026')
+    """
+    day = pd.Timestamp(day)
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def _cover(ctx: Context, drivers: dict) -> dict:
+    """The cover's headline figures: health score with its colour and trend, ARR, renewal."""
+    score, colour = ctx.get("Health Score"), ctx.get("Health Colour")
+    arr, renewal = ctx.get("ARR"), ctx.get("Renewal Date")
+    return {
+        "quarter": quarter_label(ctx.months[-1]),
+        "score": NO_DATA if score is None else fmt.points(score),
+        "cls": fmt.colour_class(colour),
+        "colour": colour or "not scored",
+        "trend": "" if score is None else trend_sentence(ctx.get("Health Trend"),
+                                                         ctx.get("Previous Health Score")),
+        "coverage": coverage_note(drivers),
+        "arr": NO_DATA if arr is None else fmt.money(arr, ctx.brand.currency),
+        "renewal": "not recorded" if renewal is None else fmt.date(renewal),
+    }
 
 
 def _account(ctx: Context) -> dict:
@@ -205,7 +237,7 @@ def _meta(ctx: Context, account: dict) -> dict:
 
 
 def _colour(value) -> dict:
-    return {"text": value or "n/a", "cls": fmt.colour_class(value)}
+    return {"text": value or NO_DATA_CHIP, "cls": fmt.colour_class(value)}
 
 
 def _summary(ctx: Context, facts: Facts, drivers: dict) -> dict:
@@ -309,11 +341,14 @@ def _drivers(ctx: Context) -> dict:
         colour = inp if isinstance(inp, str) else None
         if colour is None and not fmt.is_blank(rec["points"]):
             colour = score_colour(rec["points"], config=ctx.config)
+        blank = fmt.is_blank(rec["points"])
         rows.append({"component": rec["component"], **_colour(colour),
-                     "points": fmt.points(rec["points"]), "raw_points": rec["points"],
+                     "points": DASH if blank else fmt.points(rec["points"]),
+                     "raw_points": rec["points"],
                      "weight": fmt.weight(rec["weight"]),
                      "effective": fmt.weight(rec["effective weight"]),
-                     "contribution": fmt.num(rec["contribution"], 1)})
+                     "contribution": DASH if fmt.is_blank(rec["contribution"])
+                     else fmt.num(rec["contribution"], 1)})
     return {"rows": rows, "score": fmt.points(r.get("Health Score")),
             "score_exact": fmt.num(r.get("Health Score"), 1),
             **_colour(r.get("Health Colour"))}
@@ -345,11 +380,12 @@ MEASURES = (
 def _measures(ctx: Context) -> list:
     rows = []
     for label, col, formatter, colour_col, how in MEASURES:
-        value = formatter(ctx.get(col)) if col else ""
+        value = "" if not col else DASH if fmt.is_blank(ctx.get(col)) else formatter(ctx.get(col))
         colour = ctx.get(colour_col)
         if colour_col == "Risk (Sentiment)" and ctx.get("Sentiment Stale"):
-            how = "stale: not updated in over 90 days"
-        rows.append({"label": label, "value": value, "how": how, **_colour(colour)})
+            how = f"stale: not updated in over {ctx.config.sentiment_stale_days} days"
+        chip = _colour(colour) if colour else no_data_chip(ctx, colour_col)
+        rows.append({"label": label, "value": value, "how": how, "reason": "", **chip})
     return rows
 
 
@@ -367,8 +403,11 @@ def _changes(ctx: Context) -> dict:
                    "last month to compare."
     else:
         sentence = ""
+    colour_before, colour_now = ctx.get("Previous Health Colour"), ctx.get("Health Colour")
     return {
         "sentence": sentence,
+        "same_score": fmt.points(before) == fmt.points(now),
+        "same_colour": colour_before == colour_now,
         "score_before": fmt.points(before), "score_now": fmt.points(now),
         "colour_before": _colour(ctx.get("Previous Health Colour")),
         "colour_now": _colour(ctx.get("Health Colour")),

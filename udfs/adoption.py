@@ -8,7 +8,7 @@ from . import coerce as co
 from ._xl import arg, func
 from .config_arg import CONFIG_DOC, configured
 from .errors import NA, boundary
-from .rows import check_whole, elementwise, single
+from .rows import check_whole, elementwise, single, whole
 
 __all__ = ["CS_LICENSE_UTILIZATION", "CS_MONTHS_BETWEEN", "CS_LICENSE_HEALTH",
            "CS_FIRST_VALUE_DATE", "CS_ADOPTION_COMPLETE", "CS_LIFECYCLE_STAGE"]
@@ -85,12 +85,17 @@ def CS_ADOPTION_COMPLETE(utilization, primary_use_case_colour, threshold=None, c
     """TRUE when utilization ≥ 80 % and the primary use case is Green, else FALSE; #N/A when
     utilization is blank. Example: =CS_ADOPTION_COMPLETE(0.8, "Green") returns TRUE."""
     cfg = configured(config)
-    thr = co.numbers(threshold, "threshold")
-    check_whole(thr)
-    t = None if thr.values[0] != thr.values[0] else float(thr.values[0])
+    t, err = whole(lambda: _threshold(threshold))
     cols = [co.numbers(utilization, "utilization", 0),
             co.colours(primary_use_case_colour, "primary_use_case_colour", cfg)]
-    return elementwise(lambda u, c: m.adoption_complete(u, c, t, config=cfg), cols, "bool")
+    return elementwise(lambda u, c: m.adoption_complete(u, c, t, config=cfg), cols, "bool",
+                       whole=err)
+
+
+def _threshold(threshold) -> float | None:
+    thr = co.numbers(threshold, "threshold")
+    check_whole(thr)
+    return None if thr.values[0] != thr.values[0] else float(thr.values[0])
 
 
 @func

@@ -43,6 +43,17 @@ def _float(v) -> float:
         return math.inf if v > 0 else -math.inf
 
 
+def _real(v) -> bool:
+    """A real number (int, float, numpy's, Decimal …): complex numbers are Numbers too."""
+    return isinstance(v, Number) and not isinstance(v, complex) and \
+        not isinstance(v, np.complexfloating)
+
+
+def _nat(v) -> bool:
+    """pandas' NaT (a datetime subclass) or numpy's: no date at all, so bad input, not blank."""
+    return v is pd.NaT or (isinstance(v, np.datetime64) and np.isnat(v))
+
+
 def _bad(name, v, what) -> ExcelError:
     shown = repr(v)
     if len(shown) > 40:
@@ -70,9 +81,11 @@ def _number(v, name):
     if err is not None:
         return err
     v = _unwrap(v)
+    if _nat(v):
+        return _bad(name, v, "a date")
     if isinstance(v, (bool, np.bool_)):
         return float(v)
-    if isinstance(v, Number):
+    if _real(v):
         try:
             f = float(v)
         except (OverflowError, TypeError, ValueError):
@@ -87,7 +100,8 @@ def _number(v, name):
         if _NUM_TEXT.match(s):
             pct = s.endswith("%")
             f = float(s.rstrip("%").replace(",", ""))
-            return f / 100 if pct else f
+            f = f / 100 if pct else f
+            return f if math.isfinite(f) else _bad(name, v, "a finite number")
         return _bad(name, v, "a number")
     if isinstance(v, (_dt.date, pd.Timestamp, np.datetime64)):
         d = _as_date(v)
@@ -186,11 +200,11 @@ def _date(v, name):
     if err is not None:
         return err
     v = _unwrap(v)
-    if isinstance(v, (bool, np.bool_)):
+    if isinstance(v, (bool, np.bool_)) or _nat(v):
         return _bad(name, v, "a date")
     if isinstance(v, (_dt.date, pd.Timestamp, np.datetime64)):
         return _as_date(v)
-    if isinstance(v, Number):
+    if _real(v):
         f = _float(v)
         if f != f or f == 0:
             return None
@@ -221,12 +235,12 @@ def _text(v, name):
         return s or None
     if isinstance(v, (bool, np.bool_)):
         return "TRUE" if v else "FALSE"
-    if isinstance(v, Number):
+    if _real(v):
         f = _float(v)
         if f != f:
             return None
         return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
-    if isinstance(v, (_dt.date, pd.Timestamp)):
+    if isinstance(v, (_dt.date, pd.Timestamp)) and not _nat(v):
         return _as_date(v).isoformat()
     return _bad(name, v, "text")
 
@@ -244,7 +258,7 @@ def _flag(v, name):
     v = _unwrap(v)
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
-    if isinstance(v, Number):
+    if _real(v):
         f = _float(v)
         return None if f != f else f != 0
     if isinstance(v, str):
@@ -268,14 +282,14 @@ def _milestone(v, name):
     v = _unwrap(v)
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
-    if isinstance(v, Number):
+    if _real(v):
         f = _float(v)
         return f == f and f != 0
     if isinstance(v, str):
         t = v.strip().lower()
         return t not in ("", "false", "no", "n", "0")
-    if isinstance(v, (_dt.date, pd.Timestamp, np.datetime64)):
-        return _as_date(v) is not None
+    if isinstance(v, (_dt.date, pd.Timestamp, np.datetime64)) and not _nat(v):
+        return True
     return _bad(name, v, "a date or TRUE/FALSE")
 
 
@@ -288,7 +302,7 @@ def _score_or_colour(v, name):
     v = _unwrap(v)
     if isinstance(v, (bool, np.bool_)):
         return _bad(name, v, "a colour (Green, Yellow, Red) or a score 0–100")
-    if isinstance(v, Number):
+    if _real(v):
         f = _float(v)
         return None if f != f else f
     if isinstance(v, str):

@@ -22,6 +22,7 @@ dates among them, live in :mod:`.cell_parsers`; this module applies them to whol
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 
 import numpy as np
@@ -140,16 +141,22 @@ def _collect_items(shape, items, name, one, blank, dtype):
         cache = {v: one(v, name) for v in dict.fromkeys(items)}
         res = [cache[v] for v in items]
     else:
+        # Mixed cells (a range with bad rows): still once per distinct value, Office.js error
+        # and data-type dicts included, so half a range of bad cells costs about what the
+        # good half does.
         res, seen = [], {}
+        append, get = res.append, seen.get
         for v in items:
-            if isinstance(v, _HASHABLE):
-                key = (type(v), v)
-                c = seen.get(key, _MISSING)
-                if c is _MISSING:
-                    c = seen[key] = one(v, name)
-            else:
-                c = one(v, name)
-            res.append(c)
+            t = type(v)
+            key = _dict_key(v) if t is dict else (t, v)
+            try:
+                c = get(key, _MISSING)
+            except TypeError:  # an unhashable cell (a nested list, an array)
+                append(one(v, name))
+                continue
+            if c is _MISSING:
+                c = seen[key] = one(v, name)
+            append(c)
     errors = {i: c for i, c in enumerate(res) if c.__class__ is ExcelError}
     out = [blank if c is None or c.__class__ is ExcelError else c for c in res]
     return Col(name, shape, np.array(out, dtype=dtype), errors)
@@ -158,24 +165,16 @@ def _collect_items(shape, items, name, one, blank, dtype):
 _MISSING = object()
 
 
+def _dict_key(v: dict):
+    """A hashable key for an Office.js dict cell — what the parsers read of it (error_of: type,
+    basicValue, errorType; _unwrap: basicValue); unhashable when basicValue is."""
+    return (dict, v.get("type"), v.get("basicValue"), v.get("errorType"), "basicValue" in v)
+
+
 def numbers(x, name: str, minimum: float | None = None) -> Col:
     """Numbers (numeric text, ``12%``, TRUE/FALSE as 1/0, dates as serials); NaN = blank."""
     shape, items = cells(x, name)
-    plain = set(map(type, items)) <= {float, int, type(None)}
-    if plain:
-        try:
-            values = np.array(items, dtype=float)
-        except OverflowError:
-            plain = False
-    if plain:
-        errors = {}
-        bad = ~np.isfinite(values) & ~np.isnan(values)
-        for i in np.flatnonzero(bad):
-            errors[int(i)] = _bad(name, items[i], "a finite number")
-            values[i] = np.nan
-    else:
-        col = _collect_items(shape, items, name, _number, np.nan, float)
-        values, errors = col.values, col.errors
+    values, errors = _split_apply(items, name, _plain_numbers, _number, np.nan, float)
     if minimum is not None:
         for i in np.flatnonzero(values < minimum):
             errors[int(i)] = ExcelError(
@@ -184,24 +183,68 @@ def numbers(x, name: str, minimum: float | None = None) -> Col:
     return Col(name, shape, values, errors)
 
 
+def _plain_numbers(items, name):
+    """float/int/None cells, vectorised (raises OverflowError for an int beyond a float)."""
+    values = np.array(items, dtype=float)
+    errors = {}
+    bad = ~np.isfinite(values) & ~np.isnan(values)
+    for i in np.flatnonzero(bad):
+        errors[int(i)] = _bad(name, items[i], "a finite number")
+        values[i] = np.nan
+    return values, errors
+
+
+_NUMERIC = frozenset({float, int, type(None)})
+
+
+def _split_apply(items, name, plain, one, blank, dtype):
+    """``(values, errors)`` of cells: the float/int/None cells through the vectorised
+    ``plain(items, name)``, the others cell by cell through ``one`` — so a range whose bad rows
+    are text, error cells or dates costs the vectorised path for its good rows."""
+    kinds = set(map(type, items))
+    if kinds <= _NUMERIC:
+        with contextlib.suppress(OverflowError):
+            return plain(items, name)
+    elif kinds & {float, int}:
+        mask = np.fromiter(map(_NUMERIC.__contains__, map(type, items)), bool, len(items))
+        good, other = np.flatnonzero(mask), np.flatnonzero(~mask)
+        try:
+            gv, ge = plain([items[i] for i in good], name)
+        except OverflowError:
+            pass
+        else:
+            col = _collect_items(None, [items[i] for i in other], name, one, blank, dtype)
+            ov = col.values if dtype is not object else _as_dates(col.values)
+            values = np.empty(len(items), dtype=gv.dtype)
+            values[good], values[other] = gv, ov
+            errors = dict(zip(good[list(ge)].tolist(), ge.values()))
+            errors.update(zip(other[list(col.errors)].tolist(), col.errors.values()))
+            return values, errors
+    col = _collect_items(None, items, name, one, blank, dtype)
+    return (col.values if dtype is not object else _as_dates(col.values)), col.errors
+
+
+def _as_dates(values):
+    return np.array([np.datetime64("NaT") if v is None else np.datetime64(v, "D")
+                     for v in values], dtype="datetime64[D]")
+
+
 def dates(x, name: str) -> Col:
     """Dates from dates, serials (1900 quirk), ISO or unambiguous text; NaT = blank."""
     shape, items = cells(x, name)
-    if set(map(type, items)) <= {float, int, type(None)}:
-        try:
-            return _serial_column(name, shape, items)
-        except OverflowError:
-            pass
-    col = _collect_items(shape, items, name, _date, None, object)
-    values = np.array([np.datetime64("NaT") if v is None else np.datetime64(v, "D")
-                       for v in col.values], dtype="datetime64[D]")
-    return Col(name, shape, values, col.errors)
+    values, errors = _split_apply(items, name, _plain_serials, _date, None, object)
+    return Col(name, shape, values, errors)
+
+
+def _plain_serials(items, name):
+    col = _serial_column(name, None, items)
+    return col.values, col.errors
 
 
 def _serial_column(name, shape, items):
     s = np.array(items, dtype=float)
     s = np.where(np.isnan(s), 0.0, s)
-    blank = np.floor(s) == 0
+    blank = s == 0  # an empty Excel desktop cell; a time of day 0 < x < 1 is no date
     out, valid = serials_to_dates(s)
     bad = ~valid & ~blank
     errors = {}

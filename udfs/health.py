@@ -8,7 +8,7 @@ from . import coerce as co
 from ._xl import arg, func
 from .config_arg import CONFIG_DOC, configured
 from .errors import NA, UserError, boundary
-from .rows import check_whole, elementwise, na_left_out, single, table
+from .rows import check_whole, elementwise, na_left_out, single, table, whole
 
 __all__ = ["CS_COLOUR", "CS_POINTS", "CS_WEIGHTED_SCORE", "CS_HEALTH_SCORE", "CS_HEALTH_COLOUR",
            "CS_HEALTH_DRIVERS", "CS_MEETING_CADENCE_HEALTH", "CS_SUPPORT_HEALTH",
@@ -100,9 +100,9 @@ def CS_HEALTH_SCORE(product, risk, outcomes, voice, engagement, weights=None, co
     (weights 50/25/10/5/10 redistributed over them); #N/A if none. Example:
     =CS_HEALTH_SCORE(70, "Green", "Yellow", "Green", 75) returns 75."""
     cfg = configured(config)
-    w = _weights(weights)
+    w, err = whole(lambda: _weights(weights))
     cols = _groups((product, risk, outcomes, voice, engagement), cfg)
-    return elementwise(lambda *a: m.health_score(*a, w, config=cfg), cols)
+    return elementwise(lambda *a: m.health_score(*a, w, config=cfg), cols, whole=err)
 
 
 @func
@@ -118,9 +118,9 @@ def CS_HEALTH_COLOUR(product, risk, outcomes, voice, engagement, weights=None, c
     """PROVE health colour: colour of CS_HEALTH_SCORE, but Red whenever CSM sentiment (risk)
     is Red. Example: =CS_HEALTH_COLOUR(95, "Red", "Green", "Green", 90) returns Red."""
     cfg = configured(config)
-    w = _weights(weights)
+    w, err = whole(lambda: _weights(weights))
     cols = _groups((product, risk, outcomes, voice, engagement), cfg, risk_as_colour=True)
-    return elementwise(lambda *a: m.health_colour(*a, w, config=cfg), cols, "text")
+    return elementwise(lambda *a: m.health_colour(*a, w, config=cfg), cols, "text", whole=err)
 
 
 @func

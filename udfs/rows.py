@@ -26,8 +26,8 @@ from .errors import NA, ExcelError, PassOn, UserError, from_cs
 #: A result too large for Excel (an overflow), as Excel shows it.
 NUM = ExcelError("#NUM!", "the result is too large")
 
-__all__ = ["config", "use_config", "elementwise", "shaped", "single", "table", "check_whole",
-           "na_left_out"]
+__all__ = ["config", "use_config", "elementwise", "whole", "shaped", "single", "table",
+           "check_whole", "na_left_out"]
 
 def _environment_config() -> Config:
     """Built-in defaults, or the TOML file named by ``$CS_WORKBOOK_CONFIG`` (for the add-in and
@@ -151,11 +151,26 @@ def single(value):
     return value
 
 
-def elementwise(compute, cols, kind: str = "float"):
-    """Apply ``compute(*arrays)`` (an engine rule) row by row over broadcast columns."""
+def whole(read):
+    """``(read(), None)``, or ``(None, the error)`` when reading a whole-call argument (a
+    threshold, weights) fails: :func:`elementwise` then gives every row that error, so a range
+    answers a range, exactly as each of its rows alone would."""
+    try:
+        return read(), None
+    except UserError as exc:
+        return None, ExcelError("#VALUE!", str(exc), user=True)
+    except PassOn as exc:
+        return None, ExcelError(exc.code)
+
+
+def elementwise(compute, cols, kind: str = "float", whole: ExcelError | None = None):
+    """Apply ``compute(*arrays)`` (an engine rule) row by row over broadcast columns.
+
+    ``whole``: the error of a whole-call argument (:func:`whole`), which every row gets.
+    """
     shape = broadcast(cols)
     n = size(shape)
-    errors: dict[int, ExcelError] = {}
+    errors: dict[int, ExcelError] = {i: whole for i in range(n)} if whole is not None else {}
     for c in cols:
         if not c.errors:
             continue
@@ -168,7 +183,9 @@ def elementwise(compute, cols, kind: str = "float"):
                 errors.setdefault(i, e)
     out = np.empty(n, dtype=object)
     if errors:
-        good = np.array([i for i in range(n) if i not in errors], dtype=np.intp)
+        keep = np.ones(n, dtype=bool)
+        keep[np.fromiter(errors, dtype=np.intp, count=len(errors))] = False
+        good = np.flatnonzero(keep)
     else:
         good = np.arange(n, dtype=np.intp)
     if len(good):

@@ -9,7 +9,7 @@ from . import coerce as co
 from ._xl import arg, func
 from .config_arg import CONFIG_DOC, configured
 from .errors import UserError, boundary
-from .rows import check_whole, elementwise, single
+from .rows import check_whole, elementwise, single, whole
 
 __all__ = ["CS_PS_STANDARD_RATE", "CS_PS_RATE", "CS_SOW_COST", "CS_SOW_PRICE", "CS_SOW_MARGIN"]
 
@@ -74,9 +74,9 @@ def CS_PS_RATE(role, as_of, rate_table, config=None):
     Effective From on or before it); #N/A if none. Example: =CS_PS_RATE("Engineer",
     DATE(2025,5,1), Rates[#All])."""
     cfg = configured(config)
-    rows = _rate_rows(rate_table)
+    rows, err = whole(lambda: _rate_rows(rate_table))
     cols = [co.texts(role, "role"), co.dates(as_of, "as_of")]
-    return elementwise(lambda r, a: m.ps_rate(r, a, rows, config=cfg), cols)
+    return elementwise(lambda r, a: m.ps_rate(r, a, rows, config=cfg), cols, whole=err)
 
 
 def _lines(hours, rates, rate_name):

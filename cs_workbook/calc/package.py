@@ -255,25 +255,33 @@ def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None,
     return out
 
 
-def rewrite_formulas(xml: bytes, rewrite) -> tuple[bytes, int]:
+def rewrite_formulas(xml: bytes, rewrite, every: bool = False) -> tuple[bytes, int]:
     """``xml`` with the text of every ``<f>`` holding a ``[`` replaced by
-    ``rewrite(text, "A1")`` (unchanged when it returns the same text); and how many changed."""
+    ``rewrite(text, "A1")`` (unchanged when it returns the same text); and how many changed.
+
+    With ``every``, all formulas are offered, as ``rewrite(text, "A1", plain)`` where
+    ``plain`` is False for shared and array formulas (their text stands for other cells too)."""
     m = _SHEET_DATA.search(xml)
-    if not m or b"[" not in m.group(0):
+    if not m or b"[" not in m.group(0) and (not every or b"</f>" not in m.group(0)
+                                             and b":f>" not in m.group(0)):
         return xml, 0
     changed = 0
 
     def cell(cm: re.Match) -> bytes:
         nonlocal changed
         body = cm.group(4)
-        if not body or b"[" not in body:
+        if not body or (b"[" not in body if not every else b"f" not in body):
             return cm.group(0)
         f = _F_PARTS.search(body)
         r = _R_ATTR.search(cm.group(2))
-        if not f or not r or f.group(3) is None or b"[" not in f.group(3):
+        if not f or not r or f.group(3) is None or (not every and b"[" not in f.group(3)):
             return cm.group(0)
         old = _unescape(f.group(3))
-        new = rewrite(old, r.group(1).decode())
+        if every:
+            plain = b" t=" not in f.group(2) and b" cm=" not in cm.group(2)
+            new = rewrite(old, r.group(1).decode(), plain)
+        else:
+            new = rewrite(old, r.group(1).decode())
         if new == old:
             return cm.group(0)
         changed += 1

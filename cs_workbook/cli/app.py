@@ -137,6 +137,21 @@ def run(args) -> int:
             raise
         print(f"cs-workbook: error: {error}", file=sys.stderr)
         return 2
+    except BaseException as exc:  # a bug, or a Rust panic from calamine/formualizer
+        if not _unexpected(exc) or getattr(args, "debug", False):
+            raise
+        detail = (str(exc).strip().splitlines() or [""])[0][:200]
+        print(f"cs-workbook: error: internal error ({type(exc).__name__}: {detail}); "
+              "run with --debug for the traceback", file=sys.stderr)
+        return 2
+
+
+def _unexpected(exc: BaseException) -> bool:
+    """An exception that would print a traceback: any ``Exception`` (re-raised under pytest,
+    so bugs surface in tests) and pyo3's ``PanicException`` (a ``BaseException``)."""
+    if type(exc).__name__ == "PanicException":
+        return True
+    return isinstance(exc, Exception) and "PYTEST_CURRENT_TEST" not in os.environ
 
 
 def missing_extra(exc: ModuleNotFoundError) -> CSError | None:

@@ -118,6 +118,7 @@ def _one(data, account_id, as_of, config, brand, path: Path, args) -> int:
         raise InvalidInput(f"-o: folder {path.parent} does not exist (end -o with / to create "
                            "it)")
     with about(args.workbook, f"EBR of {account_id} as of {as_of}"):
+        _notes(data, as_of, config, args.workbook, account_id)
         body = render_ebr(data, account_id, as_of, config, brand=brand)
     write_atomic(path, body)
     print(f"wrote EBR for {account_id} as of {as_of}: {path}")
@@ -135,6 +136,7 @@ def _all(data, ids, as_of, config, brand, out_dir: Path, jobs, inputs=()) -> int
     report = out_dir / ERROR_REPORT
     for target in [out_dir / n for n in names.values()] + [report]:
         check_not_input(target, *inputs)
+    _notes(data, as_of, config, inputs[0])
     bar = ProgressBar(len(ids))
     start = time.perf_counter()
     results = render_batch(data, ids, as_of, out_dir, config, brand=brand, jobs=jobs,
@@ -154,6 +156,18 @@ def _all(data, ids, as_of, config, brand, out_dir: Path, jobs, inputs=()) -> int
     print(f"rendered {len(results) - len(failed)} EBRs, {len(failed)} failed "
           f"({took:.1f} s) in {out_dir}{tail}")
     return 1 if failed else 0
+
+
+def _notes(data, as_of, config, workbook, account_id=None) -> None:
+    """What the deck(s) rest on, on stderr (the same notes as the decks' appendix)."""
+    from ..portfolio import score_accounts
+    from ..portfolio.coverage import data_coverage
+    from .portfolio import print_notes
+
+    scores = score_accounts(data, as_of, config)
+    coverage = data_coverage(data, scores, as_of, config, account=account_id)
+    print_notes(coverage, workbook, f"the EBR of {account_id} rests on" if account_id
+                else "the EBRs rest on")
 
 
 class ProgressBar:

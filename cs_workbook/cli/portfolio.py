@@ -9,7 +9,7 @@ from ..errors import CSError
 from .args import iso_date
 from .boundary import about, require_accounts
 
-__all__ = ["register", "cmd_demo", "cmd_new", "cmd_score", "print_table"]
+__all__ = ["register", "cmd_demo", "cmd_new", "cmd_score", "print_notes", "print_table"]
 
 
 def _config(args, data_config: dict | None = None):
@@ -22,6 +22,7 @@ def _config(args, data_config: dict | None = None):
 def cmd_score(args) -> int:
     from ..files import check_not_input, output_path
     from ..portfolio import portfolio_summary, score_accounts
+    from ..portfolio.coverage import data_coverage
     from ..workbook.export import write_scores
     from ..workbook.tables import input_files, read_data
 
@@ -35,12 +36,27 @@ def cmd_score(args) -> int:
     with about(args.workbook, f"scoring as of {as_of}"):
         scores = score_accounts(data, as_of, cfg)
         summary = portfolio_summary(data, scores, as_of, cfg)
+        coverage = data_coverage(data, scores, as_of, cfg)
     if output is not None:
-        out = write_scores(scores, output, summary)
+        out = write_scores(scores, output, summary, coverage.records())
         print(f"scored {len(scores)} accounts as of {as_of}: {out}")
     else:
         print_table(scores, summary)
+    print_notes(coverage, args.workbook)
     return 0
+
+
+def print_notes(coverage, workbook, what: str = "the scores rest on") -> None:
+    """What ``score`` and ``ebr`` rest on, on stderr after their stdout: a few lines
+    (per-account notes grouped), nothing when every sheet and column is present and current."""
+    import sys
+
+    lines = coverage.lines()
+    if lines:
+        sys.stdout.flush()  # after what went to stdout; a closed pipe ends here, quietly
+        print(f"{workbook}: what {what} (as of {coverage.as_of}):", file=sys.stderr)
+        for line in lines:
+            print(f"  - {line}", file=sys.stderr)
 
 
 def print_table(scores, summary) -> None:
@@ -122,6 +138,7 @@ def cmd_new(args) -> int:
 
 def cmd_demo(args) -> int:
     from ..portfolio import portfolio_summary, score_accounts
+    from ..portfolio.coverage import data_coverage
     from ..sample import sample_portfolio
     from ..workbook.export import write_scores
     from ..workbook.writer import write_workbook
@@ -133,8 +150,9 @@ def cmd_demo(args) -> int:
     wrote = [write_workbook(data, out / "sample-portfolio.xlsx", as_of=as_of)]
     scores = score_accounts(data, as_of)
     summary = portfolio_summary(data, scores, as_of)
-    wrote.append(write_scores(scores, out / "scores.xlsx", summary))
-    wrote.append(write_scores(scores, out / "scores.json", summary))
+    notes = data_coverage(data, scores, as_of).records()
+    wrote.append(write_scores(scores, out / "scores.xlsx", summary, notes))
+    wrote.append(write_scores(scores, out / "scores.json", summary, notes))
     for extra in (_demo_sow, ebr_demo_step):
         wrote.extend(extra(data, scores, out, as_of))
     print_table(scores, summary)

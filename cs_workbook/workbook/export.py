@@ -93,13 +93,17 @@ def _atomic(path: Path, write) -> Path:
     return path
 
 
-def write_scores(scores: pd.DataFrame, path, summary: dict | None = None) -> Path:
+def write_scores(scores: pd.DataFrame, path, summary: dict | None = None,
+                 notes: list[dict] | None = None) -> Path:
     """Write per-account ``scores`` (and the portfolio ``summary``) to ``path``.
 
-    The format follows the suffix: ``.xlsx`` (sheets Scores and Portfolio, formatted),
-    ``.csv`` (scores only), ``.json`` (``{"summary": …, "accounts": […]}``), ``.parquet``
-    (scores only, typed columns; needs pyarrow, the ``tables`` extra). A portfolio larger than
-    an Excel sheet holds is an error for ``.xlsx`` that says to write ``.parquet`` or ``.csv``.
+    The format follows the suffix: ``.xlsx`` (sheets Scores and Portfolio, formatted, and
+    Notes when ``notes`` is given), ``.csv`` (scores only: the caller prints the notes),
+    ``.json`` (``{"summary": …, "accounts": […], "notes": […]}``), ``.parquet`` (scores only,
+    typed columns; needs pyarrow, the ``tables`` extra). ``notes`` are the
+    :meth:`~cs_workbook.portfolio.coverage.Coverage.records` of what the scores rest on. A
+    portfolio larger than an Excel sheet holds is an error for ``.xlsx`` that says to write
+    ``.parquet`` or ``.csv``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -110,14 +114,17 @@ def write_scores(scores: pd.DataFrame, path, summary: dict | None = None) -> Pat
     if suffix == ".parquet":
         return _atomic(path, lambda tmp: _parquet(tmp, scores))
     if suffix == ".json":
-        doc = neutralise({"summary": _jsonable(summary or {}), "accounts": _records(scores)})
+        doc = {"summary": _jsonable(summary or {}), "accounts": _records(scores)}
+        if notes is not None:
+            doc["notes"] = [_jsonable(n) for n in notes]
+        doc = neutralise(doc)
 
         def dump(tmp):
             with open(tmp, "w", encoding="utf-8") as fh:
                 json.dump(doc, fh, default=_json_default, indent=1, allow_nan=False)
         return _atomic(path, dump)
     check_fits(len(scores) + 1, len(scores.columns), file=path, sheet="Scores")
-    return _atomic(path, lambda tmp: _xlsx(tmp, scores, summary))
+    return _atomic(path, lambda tmp: _xlsx(tmp, scores, summary, notes))
 
 
 def _parquet(tmp, scores: pd.DataFrame) -> None:
@@ -200,7 +207,7 @@ def _widths(cols: list, records: list[dict]) -> list[float]:
     return out
 
 
-def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):
+def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None, notes: list[dict] | None = None):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
     from openpyxl.formatting.rule import CellIsRule
@@ -293,4 +300,31 @@ def _xlsx(tmp, scores: pd.DataFrame, summary: dict | None):
         ps.column_dimensions["C"].width = 14
         ps.column_dimensions["D"].width = 9
         print_setup(ps, title_rows="1:1", landscape=False)
+    if notes is not None:
+        _notes_sheet(wb, notes)
     wb.save(tmp)
+
+
+#: the Notes sheet's columns: (header, record key, width)
+_NOTE_COLUMNS = (("Account ID", "account", 12), ("Sheet", "sheet", 14), ("Column", "column", 22),
+                 ("Kind", "kind", 16), ("Note", "note", 90), ("NA", "na", 60))
+
+
+def _notes_sheet(wb, notes: list[dict]) -> None:
+    """What the scores rest on, one note a row; a portfolio note has no Account ID."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet("Notes")
+    for j, (head, _, width) in enumerate(_NOTE_COLUMNS, 1):
+        put(ws, 1, j, head).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(j)].width = width
+    if not notes:
+        put(ws, 2, 5, "Every sheet and column is present and current.")
+    print_setup(ws, title_rows="1:1", landscape=True)
+    for i, rec in enumerate(notes, 2):
+        for j, (_, key, _) in enumerate(_NOTE_COLUMNS, 1):
+            value = rec.get(key)
+            put(ws, i, j, (", ".join(value) or None) if isinstance(value, (list, tuple))
+                else value)
+    ws.freeze_panes = "A2"

@@ -23,6 +23,7 @@ from ..data import ATTRS, CSData, empty_frame
 from ..errors import InvalidInput, WorkbookError
 from ..schema import REQUIRED_SHEETS, SHEETS, Sheet, normalise_header
 from .columns import Cells, convert, grid, text
+from .limits import check_grid, check_package
 
 __all__ = ["read_workbook", "read_sheet_frame", "check_table"]
 
@@ -46,13 +47,16 @@ def read_workbook(path, *, sheets: tuple[str, ...] | None = None) -> CSData:
     -------
     CSData
         One DataFrame per sheet with canonical headers and dtypes, ``config`` from the ``Config``
-        sheet as ``{key: value}`` and ``source=str(path)``.
+        sheet as ``{key: value}``, ``source=str(path)`` and ``absent``: the optional sheets the
+        file lacks (``{sheet: None}``) and the optional columns a present sheet lacks
+        (``{sheet: (column, ...)}``), so :mod:`cs_workbook.portfolio.coverage` can say so.
 
     Raises
     ------
     WorkbookError
         The file is missing or unreadable, or the first validation problem, e.g.
-        ``book.xlsx: sheet 'Usage', row 14, column 'Billable Users': 'n/a' is not a whole number``.
+        ``book.xlsx: sheet 'Usage', row 14, column 'Billable Users': 'n/a' is not a whole number``
+        or ``book.xlsx: sheet 'Usage': columns D and F are both headed 'Billable Users'``.
     InvalidInput
         ``sheets`` names a sheet the schema does not have.
     """
@@ -60,6 +64,7 @@ def read_workbook(path, *, sheets: tuple[str, ...] | None = None) -> CSData:
     wanted = _wanted(sheets)
     frames: dict[str, pd.DataFrame] = {}
     config: dict = {}
+    absent: dict[str, tuple[str, ...] | None] = {}  # what CSData.absent records
     with _open(path, file) as wb:
         found = _sheet_index(wb, file)
         account_ids = None
@@ -70,20 +75,24 @@ def read_workbook(path, *, sheets: tuple[str, ...] | None = None) -> CSData:
             if actual is None:
                 if schema.name in REQUIRED_SHEETS:
                     raise WorkbookError(f"missing sheet {schema.name!r}", file=file)
+                absent[schema.name] = None
                 continue
             rows = _rows(wb, actual, file)
             if not rows and schema.name not in REQUIRED_SHEETS:
-                continue  # a sheet with no cells at all is as good as absent
+                absent[schema.name] = None  # a sheet with no cells at all is as good as absent
+                continue
             where = {"file": file, "sheet": actual}
             if schema.name == "Config":
                 config = _read_config(schema, rows, where)
                 continue
-            df = _read_table(schema, rows, where, account_ids)
+            df, missing = _read_table(schema, rows, where, account_ids)
             frames[schema.name] = df
+            if missing:
+                absent[schema.name] = missing
             if schema.name == "Accounts":
                 account_ids = df["Account ID"]
     kwargs = {attr: frames.get(name, empty_frame(_schema(name))) for name, attr in ATTRS.items()}
-    return CSData(**kwargs, config=config, source=file)
+    return CSData(**kwargs, config=config, source=file, absent=absent)
 
 
 def read_sheet_frame(path, sheet_name: str) -> pd.DataFrame:
@@ -127,6 +136,7 @@ def _open(path, file: str) -> CalamineWorkbook:
         raise WorkbookError("file not found", file=file)
     if os.path.isdir(path):
         raise WorkbookError("is a directory, not a workbook", file=file)
+    check_package(path)  # zip bombs, huge parts: refused before calamine inflates them
     try:
         return CalamineWorkbook.from_path(os.fspath(path))
     except PasswordError as exc:
@@ -140,6 +150,7 @@ def _open(path, file: str) -> CalamineWorkbook:
 
 def _rows(wb: CalamineWorkbook, name: str, file: str) -> list[list]:
     # skip_empty_area=False anchors the grid at A1, so list index + 1 is the Excel row number
+    check_grid(file, name)  # the grid is rows × columns of the used range: bounded first
     try:
         return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:
@@ -167,11 +178,19 @@ def _schema(name: str) -> Sheet:
 def _locate(schema: Sheet, header: list[str], where: dict) -> dict[str, int]:
     """``{column name: index in the sheet}`` of the schema columns present.
 
-    Missing required columns are an error that names all of them.
+    Missing required columns are an error that names all of them; so is a schema column headed
+    twice (which of the two holds the data is anyone's guess), naming both column letters.
     """
+    wanted = {normalise_header(c.name): c.name for c in schema.columns}
     positions: dict[str, int] = {}
     for i, label in enumerate(header):
-        positions.setdefault(normalise_header(label), i)
+        key = normalise_header(label)
+        if key in positions and key in wanted:
+            j = positions[key]
+            same = (f"both headed {header[j]!r}" if header[j] == label else
+                    f"headed {header[j]!r} and {label!r}, both the column {wanted[key]!r}")
+            raise WorkbookError(f"columns {_letter(j)} and {_letter(i)} are {same}", **where)
+        positions.setdefault(key, i)
     found = {c.name: positions[normalise_header(c.name)] for c in schema.columns
              if normalise_header(c.name) in positions}
     missing = [c.name for c in schema.columns if c.required and c.name not in found]
@@ -181,7 +200,18 @@ def _locate(schema: Sheet, header: list[str], where: dict) -> dict[str, int]:
     return found
 
 
-def _read_table(schema: Sheet, rows, where: dict, account_ids) -> pd.DataFrame:
+def _letter(index: int) -> str:
+    """The Excel column letters of a 0-based column index (0 → A, 26 → AA)."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _read_table(schema: Sheet, rows, where: dict, account_ids):
+    """``(DataFrame, the optional schema columns the sheet lacks)``."""
     header, cells, excel_rows = grid(rows)
     return check_table(schema, header, cells, excel_rows, where, account_ids)
 
@@ -214,7 +244,7 @@ def check_table(schema: Sheet, header: list[str], cells: list, excel_rows: np.nd
     if problems:
         pos, _, column, message = min(problems)
         raise WorkbookError(message, **where, row=int(excel_rows[pos]), column=column)
-    return df
+    return df, tuple(c.name for c in schema.columns if c.name not in found)
 
 
 def _first(checks, raw) -> tuple[int, str] | None:

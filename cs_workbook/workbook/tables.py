@@ -122,6 +122,7 @@ def read_tables(folder, *, sheets: tuple[str, ...] | None = None) -> CSData:
     files = table_files(folder)
     frames: dict[str, pd.DataFrame] = {}
     config: dict = {}
+    absent: dict[str, tuple[str, ...] | None] = {}  # as the workbook reader records it
     account_ids = None
     for schema in SHEETS:
         if schema.name not in wanted:
@@ -131,18 +132,21 @@ def read_tables(folder, *, sheets: tuple[str, ...] | None = None) -> CSData:
             if schema.name in REQUIRED_SHEETS:
                 raise WorkbookError(f"no {schema.name}.csv or {schema.name}.parquet in the folder",
                                     file=source)
+            absent[schema.name] = None
             continue
         table = _read_file(path, schema)
         where = {"file": str(path)}
         if schema.name == "Config":
             config = _read_config(schema, _config_rows(table), where)
             continue
-        df = _check(schema, table, where, account_ids)
+        df, missing = _check(schema, table, where, account_ids)
         frames[schema.name] = df
+        if missing:
+            absent[schema.name] = missing
         if schema.name == "Accounts":
             account_ids = df["Account ID"]
     kwargs = {attr: frames.get(name, empty_frame(_schema(name))) for name, attr in ATTRS.items()}
-    return CSData(**kwargs, config=config, source=source)
+    return CSData(**kwargs, config=config, source=source, absent=absent)
 
 
 def _schema(name: str) -> Sheet:

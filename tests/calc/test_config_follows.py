@@ -34,7 +34,8 @@ from cs_workbook.config import DEFAULT, Config
 from cs_workbook.config_files import workbook_config
 from cs_workbook.portfolio import score_accounts
 from cs_workbook.reports import fmt
-from cs_workbook.reports.viewmodel import build_view
+from cs_workbook.reports.viewmodel import DASH, build_view
+from cs_workbook.reports.reasons import NO_DATA_CHIP
 from cs_workbook.sample import sample_portfolio
 from cs_workbook.workbook.reader import read_workbook
 from cs_workbook.workbook.writer import write_workbook
@@ -132,7 +133,7 @@ def test_settings_cells_show_the_values_in_force(book):
 
 def _text(cell) -> str:
     """A Scorecard colour as the EBR shows it."""
-    return "n/a" if cell in ("#N/A", None) else cell
+    return NO_DATA_CHIP if cell in ("#N/A", None) else cell
 
 
 @pytest.mark.parametrize("account", EBR_ACCOUNTS)
@@ -145,7 +146,8 @@ def test_ebr_view_shows_the_scorecard_figures(book, account):
                                                  _text(row["Health Colour"]))
     drivers = {d["component"]: d for d in view["scorecard"]["drivers"]["rows"]}
     product = next(d for name, d in drivers.items() if name.lower().startswith("product"))
-    assert product["points"] == fmt.points(number(row["Product Score"]))
+    product_score = number(row["Product Score"])
+    assert product["points"] == (DASH if product_score is None else fmt.points(product_score))
     license_kpi = view["summary"]["kpis"][0]
     # a card without a colour shows none: its note says why (the EBR's "no data" rule)
     health_na = row["License Health"] in ("#N/A", None)

@@ -77,7 +77,7 @@ def test_score_table_and_xlsx_csv(demo, tmp_path):
             assert len(pd.read_csv(target)) == 40
         else:
             wb = openpyxl.load_workbook(target)
-            assert wb.sheetnames == ["Scores", "Portfolio"]
+            assert wb.sheetnames == ["Scores", "Portfolio", "Notes"]
             assert wb["Scores"].max_row == 41
 
 

@@ -151,7 +151,7 @@ def test_ebr_all_never_writes_into_an_input(book, capsys, name):
 def test_score_into_a_folder(book, capsys):
     new = book.parent / "new"
     assert cli.main(["score", str(book), "-o", f"{new}/"]) == 0
-    assert openpyxl.load_workbook(new / "scores.xlsx").sheetnames == ["Scores", "Portfolio"]
+    assert openpyxl.load_workbook(new / "scores.xlsx").sheetnames == ["Scores", "Portfolio", "Notes"]
     existing = book.parent / "existing"
     existing.mkdir()
     assert cli.main(["score", str(book), "-o", str(existing)]) == 0

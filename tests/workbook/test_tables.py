@@ -350,3 +350,20 @@ def test_xlsx_outputs_refuse_more_rows_than_excel_holds(tmp_path):
 def cli_rows(path: Path) -> int:
     with open(path, encoding="utf-8") as fh:
         return sum(1 for _ in fh)
+
+
+def test_folder_without_optional_tables_records_them_as_the_workbook_does(book, tmp_path):
+    """Coverage notes rest on ``CSData.absent``: a folder lacking the Usage and Support files
+    says the same as a workbook lacking those sheets."""
+    from cs_workbook.portfolio.coverage import data_coverage
+
+    wb = openpyxl.load_workbook(book)
+    for name in ("Usage", "Support"):
+        del wb[name]
+    wb.save(tmp_path / "less.xlsx")
+    folder = to_csv_folder(tmp_path / "less.xlsx", tmp_path / "less")
+    want, got = read_workbook(tmp_path / "less.xlsx"), read_tables(folder)
+    assert want.absent == got.absent
+    assert {"Usage", "Support"} <= set(got.absent)
+    notes = [data_coverage(d, score_accounts(d, AS_OF), AS_OF).records() for d in (want, got)]
+    assert notes[0] == notes[1] and any(n.get("sheet") == "Usage" for n in notes[1])

@@ -94,6 +94,12 @@ DATEVALUE DAY DAYS DOLLARDE DOLLARFR EDATE EOMONTH EXACT EXP FACT FIND FLOOR HOU
 LEFT LEN LN LOG LOG10 LOWER MID MINUTE MOD MONTH PROPER QUOTIENT REPLACE REPT RIGHT ROUND
 ROUNDDOWN ROUNDUP SEARCH SECOND SIGN SIN SQRT SUBSTITUTE TAN TIME TIMEVALUE TRIM TRUNC UPPER
 VALUE WEEKDAY WEEKNUM YEAR""".split())
+#: Functions whose parameters take arrays: Excel evaluates everything nested in them as arrays,
+#: so nothing inside them is intersected, even in a legacy formula.
+ARRAY_ARGS = frozenset("""SUMPRODUCT MMULT MDETERM MINVERSE TRANSPOSE FREQUENCY LOOKUP INDEX MATCH
+XMATCH XLOOKUP AGGREGATE SUMX2MY2 SUMX2PY2 SUMXMY2 CORREL PEARSON RSQ SLOPE INTERCEPT STEYX COVAR
+COVARIANCE.P COVARIANCE.S FORECAST FORECAST.LINEAR TREND GROWTH LINEST LOGEST PERCENTRANK
+PROB TTEST T.TEST FTEST F.TEST CHITEST CHISQ.TEST""".split())
 _RANGE_ARG = re.compile(rf"(?:{_SHEET}!)?\$?[A-Z]{{1,3}}\$?[0-9]+:\$?[A-Z]{{1,3}}\$?[0-9]+")
 _LAST_NAME = re.compile(r"([A-Za-z_][\w.]*)$")
 _WHOLE_ARG = re.compile(rf"(?<=[(,])\s*({_RANGE_ARG.pattern})(?=\s*[,)])")
@@ -107,6 +113,8 @@ def intersect_legacy(formula: str) -> str:
     'ROUND(@J2:J7, 2)+SUM(ROUND(@A1:A3,0))'
     >>> intersect_legacy('CONCATENATE("a:b", Sheet2!A1:A3)+SUM(A1:A3)+LEN(MID(B1:B2,1,1))')
     'CONCATENATE("a:b", @Sheet2!A1:A3)+SUM(A1:A3)+LEN(MID(@B1:B2,1,1))'
+    >>> intersect_legacy('SUMPRODUCT(ISNUMBER(SEARCH("a",D1:D3))*1)+ROUND(D1:D3,0)')
+    'SUMPRODUCT(ISNUMBER(SEARCH("a",D1:D3))*1)+ROUND(@D1:D3,0)'
     """
     if ":" not in formula or "(" not in formula:
         return formula
@@ -125,11 +133,33 @@ def intersect_legacy(formula: str) -> str:
                 depth -= 1
             i -= 1
         name = _LAST_NAME.search(masked, 0, i) if i > 0 else None
-        if name and name.group(1).upper().replace("_XLFN.", "") in SCALAR_ARGS:
+        if name and _bare(name.group(1)) in SCALAR_ARGS and not _in_array_call(masked, i):
             inserts.append(start)
     for at in reversed(inserts):
         formula = formula[:at] + "@" + formula[at:]
     return formula
+
+
+def _bare(name: str) -> str:
+    return name.upper().replace("_XLFN.", "").replace("_XLWS.", "")
+
+
+def _in_array_call(masked: str, at: int) -> bool:
+    """Whether the call whose ``(`` is at ``at`` sits inside an :data:`ARRAY_ARGS` call."""
+    depth, i = 0, at - 1
+    while i >= 0:
+        ch = masked[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                name = _LAST_NAME.search(masked, 0, i)
+                if name and _bare(name.group(1)) in ARRAY_ARGS:
+                    return True
+            else:
+                depth -= 1
+        i -= 1
+    return False
 
 
 def _unescape(raw: bytes) -> str:

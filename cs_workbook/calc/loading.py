@@ -1,0 +1,124 @@
+"""Loading a workbook into formualizer: structured references rewritten as A1 and eligible
+per-row ``*IFS`` calls as index look-ups (:mod:`.ifs`) in the loaded copy only, and the values
+of the ranges those look-ups read."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+
+_CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
+
+def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
+                     is_constant=None, originals=None) -> bytes | None:
+    """The package with structured references rewritten as A1 and, given an ``index``, each
+    eligible per-row ``*IFS`` call as an index look-up (:mod:`.ifs`; the A1 text before that
+    goes into ``originals``). None when nothing changed."""
+    from .ifs import rewrite as rewrite_ifs
+    from .package import book_part, rewrite_formulas
+    from .refs import Rewriter, rewrite_structured
+
+    replace = {}
+    rewriter = Rewriter(tables)
+    for sheet, part in parts.items():
+        def rewrite(text, ref, plain=False, sheet=sheet):
+            if tables and "[" in text:
+                col, row = _CELL_REF.match(ref).groups()
+                text = rewriter("=" + text, sheet, int(row), _col_index(col))[1:]
+            if index is not None and plain and "IF" in text.upper():
+                quoted = "'" + sheet.replace("'", "''") + "'"
+                new = rewrite_ifs("=" + text, quoted, ref, index, is_constant)[1:]
+                if new != text:
+                    originals[(sheet, ref)] = text
+                    text = new
+            return text
+        new, n = rewrite_formulas(zf.read(part), rewrite, every=index is not None)
+        if n:
+            replace[part] = new
+    book = book_part(zf)
+    xml = zf.read(book)
+    if b"[" in xml:
+        from .package import _escape, _unescape
+
+        def name(m):
+            text = _unescape(m.group(2))
+            new = rewrite_structured("=" + text, tables, "", 0, 0)[1:]
+            return m.group(0) if new == text else m.group(1) + _escape(new) + m.group(3)
+        new = re.sub(rb"(<(?:\w+:)?definedName\b[^>]*>)(.*?)(</(?:\w+:)?definedName>)",
+                     name, xml, flags=re.S)
+        if new != xml:
+            replace[book] = new
+    if not replace:
+        return None
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
+        for info in zf.infolist():
+            out.writestr(info.filename, replace.get(info.filename) or zf.read(info))
+    return buf.getvalue()
+
+
+@functools.lru_cache(maxsize=None)
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _constant_ranges(cells: dict):
+    """``is_constant(sheet, first row, column, last row)``: the range holds no formula."""
+    import bisect
+
+    rows: dict = {}
+    for sheet, ref in cells:
+        col, row = _CELL_REF.match(ref).groups()
+        rows.setdefault((sheet.upper(), _col_index(col)), []).append(int(row))
+    for v in rows.values():
+        v.sort()
+
+    def is_constant(sheet, r1, c, r2):
+        found = rows.get((sheet.upper(), c))
+        if not found:
+            return True
+        i = bisect.bisect_left(found, r1)
+        return i == len(found) or found[i] > r2
+    return is_constant
+
+
+def _load(src, zf, parts, index=None, cells=None, originals=None):
+    import formualizer as fz
+
+    from .package import read_tables
+
+    tables = read_tables(zf, parts)
+    from . import builtins
+
+    data = None
+    if tables or index is not None:
+        data = _rewrite_package(zf, parts, tables, index,
+                                _constant_ranges(cells) if index is not None else None,
+                                originals)
+    data = builtins.prepare(zf, parts, data)
+    cfg = fz.EvaluationConfig()
+    cfg.date_system = "1904" if builtins.date1904(zf) else "1900"
+    cfg.enable_parallel = False  # one core: the Python functions hold the GIL anyway
+    config = fz.WorkbookConfig(eval_config=cfg)
+    if data is None:
+        return fz.Workbook.from_path(str(src), config=config)
+    return fz.Workbook.from_bytes(data, config=config)
+
+
+def _reader(wb, parts: dict):
+    """``read(sheet, first row, column, last row)``: a column's values as the engine holds
+    them (dates as serial numbers)."""
+    import formualizer as fz
+
+    names = {name.upper(): name for name in parts}
+
+    def read(sheet, r1, c, r2):
+        name = names[sheet.upper()]
+        return [row[0] if row else None
+                for row in wb.sheet(name).get_values(fz.RangeAddress(name, r1, c, r2, c))]
+    return read
