@@ -11,6 +11,7 @@ header is row 1) and the source column, and say which mapping key would fix them
 from __future__ import annotations
 
 import fnmatch
+import json
 import math
 
 import numpy as np
@@ -183,9 +184,10 @@ def _convert(mapping: Mapping, sm: SheetMap, col, work: pd.DataFrame) -> pd.Seri
         bad = (values == "\0").to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
+            value = json.dumps(texts.iat[i], ensure_ascii=False)  # a TOML string, on one line
             raise _fail(mapping, sm, col, work, i,
                         f"{texts.iat[i]!r} is not one of {', '.join(col.choices)}; map it with "
-                        f"`[{_key(sm.sheet, 'values', col.name)}] \"{texts.iat[i]}\" = "
+                        f"`[{_key(sm.sheet, 'values', col.name)}] {value} = "
                         f"\"<one of them>\"`")
         return values
     return texts

@@ -137,6 +137,11 @@ def test_salesforce(tmp_path):
     assert acc.loc["0015g00000AbCdEAAV", "ARR"] == 60000
     assert acc.loc["0015g00000AbCdFAAV", "CSM"] == "Fox Mulder"
     assert set(scores) == {"0015g00000AbCdEAAV", "0015g00000AbCdFAAV"}
+    # the same report exported as xlsx (Details Only) imports the same
+    xlsx = tmp_path / "report.xlsx"
+    pd.read_csv(src, dtype=str, keep_default_na=False).to_excel(xlsx, index=False)
+    again = read_data(_import(tmp_path, [xlsx], "from-xlsx/", "--from", "salesforce"))
+    pd.testing.assert_frame_equal(data.accounts, again.accounts)
 
 
 def test_gainsight(tmp_path):
