@@ -23,13 +23,13 @@ import threading
 
 from .. import __version__
 from ..errors import CSError
-from . import calc, ebr, excel, excel_setup, portfolio
+from . import calc, ebr, excel, excel_setup, importer, portfolio
 
 __all__ = ["main", "build_parser", "run", "missing_extra", "EXTRAS", "Terminated",
            "HANDLED_SIGNALS"]
 
 #: Sub-command modules, in ``--help`` order; each has ``register(subparsers)``.
-COMMANDS = (portfolio, calc, ebr, excel, excel_setup)
+COMMANDS = (portfolio, importer, calc, ebr, excel, excel_setup)
 
 #: Top-level modules of the optional dependencies → the extra that installs them. The core
 #: package is only what the Excel functions need (numpy, pandas, xlwings); commands import

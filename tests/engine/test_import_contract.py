@@ -99,6 +99,12 @@ LAYERS: dict[str, dict] = {
                         "pandas"],
         "ours": ["engine", "files"],
     },
+    # importers: exports + a TOML mapping → CS workbook data, written by the workbook layer
+    "importers": {
+        "modules": ["cs_workbook.importers.*"],
+        "third_party": ["pyarrow", "numpy", "pandas", "python_calamine"],
+        "ours": ["engine", "files", "workbook"],
+    },
     # headless formula evaluation; it evaluates our Excel functions, so it may use udfs
     "calc": {
         "modules": ["cs_workbook.calc.*"],
