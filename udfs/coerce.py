@@ -247,14 +247,24 @@ def _serial_column(name, shape, items):
     blank = s == 0  # an empty Excel desktop cell; a time of day 0 < x < 1 is no date
     out, valid = serials_to_dates(s)
     bad = ~valid & ~blank
-    errors = {}
+    errors, seen = {}, {}  # a bad serial's error once per distinct value
     for i in np.flatnonzero(bad):
-        try:
-            serial_to_date(items[i])
-        except (ValueError, OverflowError) as exc:
-            errors[int(i)] = ExcelError("#VALUE!", f"{name}: {items[i]!r} is not a date ({exc})",
-                                        user=True)
+        v = items[i]
+        error = seen.get(v, _MISSING)
+        if error is _MISSING:
+            error = seen[v] = _serial_error(name, v)
+        if error is not None:
+            errors[int(i)] = error
     return Col(name, shape, out, errors)
+
+
+def _serial_error(name, v):
+    """Why serial ``v`` is not a date (the scalar parser's own words), or None."""
+    try:
+        serial_to_date(v)
+    except (ValueError, OverflowError) as exc:
+        return ExcelError("#VALUE!", f"{name}: {v!r} is not a date ({exc})", user=True)
+    return None
 
 
 def as_of_dates(x, name: str = "as_of") -> Col:
