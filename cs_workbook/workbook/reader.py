@@ -92,8 +92,14 @@ def read_workbook(path, *, sheets: tuple[str, ...] | None = None) -> CSData:
                 absent[schema.name] = missing
             if schema.name == "Accounts":
                 account_ids = df["Account ID"]
+    return assemble(frames, config, file, absent)
+
+
+def assemble(frames: dict, config: dict, source: str, absent: dict) -> CSData:
+    """The checked sheets as :class:`CSData`, an empty frame for each sheet not given
+    (shared by the workbook and the folder-of-tables readers)."""
     kwargs = {attr: frames.get(name, empty_frame(_schema(name))) for name, attr in ATTRS.items()}
-    return CSData(**kwargs, config=config, source=file, absent=absent)
+    return CSData(**kwargs, config=config, source=source, absent=absent)
 
 
 def read_sheet_frame(path, sheet_name: str) -> pd.DataFrame:

@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import ATTRS, CSData, empty_frame
+from ..data import CSData
 from ..errors import WorkbookError
 from ..schema import REQUIRED_SHEETS, SHEETS, Sheet, normalise_header
 from .columns import Cells, convert
-from .reader import _read_config, _wanted, check_table
+from .reader import _read_config, _wanted, assemble, check_table
 
 __all__ = ["read_tables", "read_data", "table_files", "input_files", "SUFFIXES"]
 
@@ -145,12 +145,7 @@ def read_tables(folder, *, sheets: tuple[str, ...] | None = None) -> CSData:
             absent[schema.name] = missing
         if schema.name == "Accounts":
             account_ids = df["Account ID"]
-    kwargs = {attr: frames.get(name, empty_frame(_schema(name))) for name, attr in ATTRS.items()}
-    return CSData(**kwargs, config=config, source=source, absent=absent)
-
-
-def _schema(name: str) -> Sheet:
-    return next(s for s in SHEETS if s.name == name)
+    return assemble(frames, config, source, absent)
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -280,7 +275,7 @@ def _typed_convert(col, cells):
     return convert(col, cells)
 
 
-def _check(schema: Sheet, table, where: dict, account_ids) -> pd.DataFrame:
+def _check(schema: Sheet, table, where: dict, account_ids) -> tuple[pd.DataFrame, tuple[str, ...]]:
     header = [str(h).strip() for h in table.column_names]
     wanted = {normalise_header(c.name) for c in schema.columns}
     blanks, cells = [], []
