@@ -31,55 +31,42 @@ def ddb(cost: float, salvage: float, life: float, period: float, factor: float =
     return max(before - salvage if after < salvage else before - after, 0.0)
 
 
-def _inter_vdb(cost, salvage, life, life1, period, factor):
-    total, sln, switched = 0.0, 0.0, False
-    left = cost - salvage
-    end = math.ceil(period)
-    for i in range(1, int(end) + 1):
-        if not switched:
-            d = ddb(cost, salvage, life, float(i), factor)
-            sln = left / (life1 - (i - 1))
-            if sln > d:
-                term, switched = sln, True
-            else:
-                term = d
-                left -= d
-        else:
-            term = sln
-        if i == end:
-            term *= period + 1 - end
-        total += term
-    return total
-
-
 def vdb(cost, salvage, life, start, end, factor=2.0, no_switch=False) -> float:
     """Depreciation between ``start`` and ``end`` (periods, fractions allowed).
 
+    Notes
+    -----
+    The schedule is a sequence of segments: ``[0, f]`` first when the fraction ``f`` of
+    ``start`` is not 0, then whole periods, the last one cut at ``life``. A segment starting
+    at ``t`` depreciates, per period, the declining amount ``min(book · factor / life, book −
+    salvage)`` or, unless ``no_switch``, the straight line over the life left, ``(book −
+    salvage) / (life − t)``, when that is larger; each segment decides afresh and a part of a
+    segment takes its share. Excel's cached values show this shifted grid: from the first
+    segment where the straight line wins, every whole period after a fractional start is the
+    same (``xlcalculator-VDB.xlsx``, rows 23–37), which neither LibreOffice's rule nor
+    prorating the unshifted periods reproduces.
+
+    Examples
+    --------
     >>> round(vdb(2400, 300, 10 * 365, 0, 1), 2)  # Microsoft's VDB example: the first day
     1.32
+    >>> round(vdb(1, 0, 14, 3.5, 4.5, 1.25), 6), round(vdb(1, 0, 14, 12.5, 13.5, 1.25), 6)
+    (0.068726, 0.068726)
     """
     if start < 0 or end < start or end > life or cost < 0 or salvage > cost or factor <= 0:
         raise _Num
-    i_start, i_end = math.floor(start), math.ceil(end)
-    if no_switch:
-        total = 0.0
-        for i in range(int(i_start) + 1, int(i_end) + 1):
-            term = ddb(cost, salvage, life, float(i), factor)
-            if i == i_start + 1:
-                term *= min(end, i_start + 1) - start
-            elif i == i_end:
-                term *= end + 1 - i_end
-            total += term
-        return total
-    part = 0.0
-    if start != i_start:
-        value = cost - _inter_vdb(cost, salvage, life, life, i_start, factor)
-        part += (start - i_start) * _inter_vdb(value, salvage, life, life - i_start, 1, factor)
-    if end != i_end:
-        value = cost - _inter_vdb(cost, salvage, life, life, i_end - 1, factor)
-        part += (i_end - end) * _inter_vdb(value, salvage, life, life - (i_end - 1), 1, factor)
-    cost -= _inter_vdb(cost, salvage, life, life, i_start, factor)
-    return _inter_vdb(cost, salvage, life, life - i_start, i_end - i_start, factor) - part
+    total = result = t = 0.0
+    length = (start - math.floor(start)) or 1.0
+    while t < end:
+        length = min(length, life - t)
+        declining = min((cost - total) * factor / life, cost - salvage - total)
+        straight = (cost - salvage - total) / (life - t)
+        rate = declining if no_switch or declining >= straight else straight
+        result += rate * max(min(t + length, end) - max(t, start), 0.0)
+        total += rate * length
+        t += length
+        length = 1.0
+    return result
 
 
 @lifted
