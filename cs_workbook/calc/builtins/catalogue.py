@@ -5,6 +5,7 @@ from __future__ import annotations
 from .address import ADDRESS
 from .arithmetic import CEILING, DELTA, ERROR_TYPE, GESTEP, QUOTIENT
 from .database import DATABASE
+from .date_text import DATEVALUE, TIMEVALUE
 from .dates import DATE, DAY, EDATE, MONTH, TIME, YEAR
 from .depreciation import DB, DDB, VDB
 from .dollar import DOLLARDE, DOLLARFR
@@ -15,7 +16,8 @@ from .text_format import TEXT
 #: Date functions (serials of the 1900 system): not registered in a 1904 workbook, where the
 #: engine's own apply.
 DATES_1900: dict = {"DATE": (DATE, 3, 3), "TIME": (TIME, 3, 3), "EDATE": (EDATE, 2, 2),
-              "YEAR": (YEAR, 1, 1), "MONTH": (MONTH, 1, 1), "DAY": (DAY, 1, 1)}
+              "YEAR": (YEAR, 1, 1), "MONTH": (MONTH, 1, 1), "DAY": (DAY, 1, 1),
+              "DATEVALUE": (DATEVALUE, 1, 1)}
 
 BUILTINS: dict = {
     "TEXT": (TEXT, 2, 2),
@@ -34,4 +36,6 @@ BUILTINS: dict = {
     "XMATCH": (XMATCH, 2, 4),
     "_XLFN.XMATCH": (XMATCH, 2, 4),  # Excel saves functions newer than 2007 with the prefix
     **{name: (func, 3, 3) for name, func in DATABASE.items()},
+    # Excel's argument rules for scalar built-ins (issue #9), alphabetical
+    "TIMEVALUE": (TIMEVALUE, 1, 1),
 }

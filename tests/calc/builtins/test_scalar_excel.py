@@ -4,10 +4,14 @@ documented rules, and hypothesis properties."""
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cs_workbook.calc.builtins.date_text import DATEVALUE, TIMEVALUE
+from cs_workbook.calc.builtins.dates import TIME, serial_of
 from cs_workbook.calc.builtins.depreciation import VDB
 
 # -- VDB with fractional periods: xlcalculator-VDB.xlsx Sheet1!D23:D37 and F23:F28 -------------
@@ -33,3 +37,65 @@ def test_vdb_from_a_fraction_to_the_end_completes_the_depreciation(cost, share, 
     salvage = cost * share
     assert VDB(cost, salvage, life, 0, f, factor) + VDB(cost, salvage, life, f, life, factor) \
         == pytest.approx(cost - salvage, rel=1e-9)
+
+
+# -- DATEVALUE and TIMEVALUE -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # Microsoft's DATEVALUE help page
+    ("8/22/2011", 40777), ("22-MAY-2011", 40685), ("2011/02/23", 40597),
+    # cells Excel cached: ironcalc-DATE.xlsx, ironcalc-DATEVALUE.xlsx
+    ("29-Feb-1900", 60), ("1-Mar-1900", 61), ("1900-02-29", 60), ("2024-02-29 06:00", 45351),
+    ("26-01-01", 36917), ("2026-07-16 4:35 PM", 46219), (" 2024-01-10 ", 45301),
+    ("9999-12-31", 2958465), ("2026-1-1", 46023), ("2026-01-01 23:59:59", 46023),
+])
+def test_datevalue_reads_excel_forms(text, expected):
+    assert DATEVALUE(text) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "1789-05-05", "2026-13-01", "10000-01-01", "2025-02-29", "2100-02-29", '"2026-01-12"',
+    "2026.01.01", "2026-01-01x", "-2026-01-01", "8", "10.0", "abc", "", 72.0, True, None])
+def test_datevalue_rejects_what_excel_rejects(value):
+    assert DATEVALUE(value) == {"type": "Error", "kind": "Value"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Microsoft's TIMEVALUE help page
+    ("2:24 AM", 0.1), ("22-Aug-2011 6:35 AM", 0.2743),
+    # cells Excel cached: ironcalc-TIMEVALUE.xlsx
+    ("4 pm", 0.6666666666666666), ("4:5 pm", 0.6701388888888888), ("23:59:60", 0.0),
+    ("24:00", 0.0), ("12:00 AM", 0.0), ("12:00 PM", 0.5), ("4:35 Am", 0.1909722222222222),
+    ("7/7/2026 4:35 PM", 0.6909722222189885),
+])
+def test_timevalue_reads_excel_forms(text, expected):
+    assert round(TIMEVALUE(text), 4 if expected == 0.2743 else 16) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "13:00 PM", "4:35 A.M.", ":35", "4::35", "1600", "4.35", "-0.2", "0:0:86400", "4:35 PMx",
+    16.0, False])
+def test_timevalue_rejects_what_excel_rejects(value):
+    assert TIMEVALUE(value) == {"type": "Error", "kind": "Value"}
+
+
+def test_date_and_time_text_pass_errors_through():
+    na = {"type": "Error", "kind": "Na"}
+    assert DATEVALUE(na) == na and TIMEVALUE(na) == na
+
+
+_FORMS = ["{y}-{m}-{d}", "{y}/{m}/{d}", "{m}/{d}/{y}", "{d}-{mon}-{y}", "{mon} {d}, {y}",
+          "{d} {month} {y}", "{month} {d} {y}"]
+
+
+@given(st.dates(_dt.date(1900, 3, 1), _dt.date(9999, 12, 31)), st.sampled_from(_FORMS))
+def test_datevalue_reads_every_form_of_every_date(day, form):
+    text = form.format(y=day.year, m=day.month, d=day.day, mon=day.strftime("%b"),
+                       month=day.strftime("%B"))
+    assert DATEVALUE(text) == serial_of(day.year, day.month, day.day)
+
+
+@given(st.integers(0, 23), st.integers(0, 59), st.integers(0, 59))
+def test_timevalue_of_a_12_hour_clock_equals_time(h, m, s):
+    text = f"{h % 12 or 12}:{m:02d}:{s:02d} {'PM' if h >= 12 else 'AM'}"
+    assert TIMEVALUE(text) == pytest.approx(TIME(h, m, s), abs=1e-15)
