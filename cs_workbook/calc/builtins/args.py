@@ -6,7 +6,7 @@ import functools
 import math
 import re
 
-__all__ = ["error", "numeric", "NumError", "ArgError"]
+__all__ = ["error", "numeric", "NumError", "ArgError", "grid", "wildcard"]
 
 
 _NUMERIC = re.compile(r"^\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$")
@@ -27,6 +27,28 @@ class ArgError(Exception):
     def __init__(self, value):
         super().__init__(value)
         self.value = value
+
+
+def grid(value) -> list[list]:
+    """A range, array or single value as formualizer passes it, as a list of rows."""
+    if not isinstance(value, list):
+        return [[value]]
+    return [r if isinstance(r, list) else [r] for r in value]
+
+
+def wildcard(text: str, prefix: bool = False) -> re.Pattern:
+    """Excel's wildcards in ``text`` (``*`` any run, ``?`` one character, ``~`` escapes the
+    next) as a case-insensitive pattern to ``fullmatch``; ``prefix``: text beginning so."""
+    out, i = "", 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "~" and i + 1 < len(text):
+            out += re.escape(text[i + 1])
+            i += 2
+            continue
+        out += ".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
+        i += 1
+    return re.compile(out + (".*" if prefix else ""), re.I | re.S)
 
 
 def _number(a, logical: bool) -> float:

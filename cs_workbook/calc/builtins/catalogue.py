@@ -9,7 +9,7 @@ from .date_text import DATEVALUE, TIMEVALUE
 from .dates import DATE, DAY, EDATE, MONTH, TIME, YEAR
 from .depreciation import DB, DDB, VDB
 from .dollar import DOLLARDE, DOLLARFR
-from .lookup import XMATCH
+from .lookup import HLOOKUP, VLOOKUP, XMATCH
 from .subtotal import CSCALC_SUBTOTAL, NAME
 from .text_format import TEXT
 
@@ -37,5 +37,7 @@ BUILTINS: dict = {
     "_XLFN.XMATCH": (XMATCH, 2, 4),  # Excel saves functions newer than 2007 with the prefix
     **{name: (func, 3, 3) for name, func in DATABASE.items()},
     # Excel's argument rules for scalar built-ins (issue #9), alphabetical
+    "HLOOKUP": (HLOOKUP, 3, 4),
     "TIMEVALUE": (TIMEVALUE, 1, 1),
+    "VLOOKUP": (VLOOKUP, 3, 4),
 }

@@ -16,7 +16,7 @@ import math
 import re
 import statistics
 
-from .args import error
+from .args import error, grid, wildcard
 
 __all__ = ["DATABASE"]
 
@@ -29,12 +29,6 @@ def _label(v) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return "" if v is None else str(v)
-
-
-def _rows(v):
-    if not isinstance(v, list):
-        return [[v]]
-    return [r if isinstance(r, list) else [r] for r in v]
 
 
 def _number(text: str):
@@ -52,19 +46,6 @@ def _number(text: str):
     return None
 
 
-def _pattern(text: str, prefix: bool) -> re.Pattern:
-    out, i = "", 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "~" and i + 1 < len(text):
-            out += re.escape(text[i + 1])
-            i += 2
-            continue
-        out += ".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
-        i += 1
-    return re.compile(out + (".*" if prefix else ""), re.I | re.S)
-
-
 def _condition(c):
     """A predicate on a database value, or None for a blank condition."""
     if c is None or c == "":
@@ -77,7 +58,7 @@ def _condition(c):
         return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v == c
     op, rest = _OP.match(str(c)).groups()
     if op is None:
-        pat = _pattern(rest, prefix=True)
+        pat = wildcard(rest, prefix=True)
         return lambda v: isinstance(v, str) and pat.fullmatch(v) is not None
     if rest == "":
         return (lambda v: v is None or v == "") if op == "=" else (
@@ -92,7 +73,7 @@ def _condition(c):
             return op == "<>"
         return numeric
     if op in ("=", "<>"):
-        pat = _pattern(rest, prefix=False)
+        pat = wildcard(rest, prefix=False)
         same = (lambda v: isinstance(v, str) and pat.fullmatch(v) is not None)
         return same if op == "=" else (lambda v: not same(v))
     low = rest.lower()
@@ -100,7 +81,7 @@ def _condition(c):
 
 
 def _matching(database, field, criteria):
-    db, crit = _rows(database), _rows(criteria)
+    db, crit = grid(database), grid(criteria)
     if len(db) < 2 or len(crit) < 1:  # a database without records is #VALUE!
         raise ValueError
     header = [_label(h).upper() for h in db[0]]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cs_workbook.calc.builtins.date_text import DATEVALUE, TIMEVALUE
 from cs_workbook.calc.builtins.dates import TIME, serial_of
 from cs_workbook.calc.builtins.depreciation import VDB
+from cs_workbook.calc.builtins.lookup import HLOOKUP, VLOOKUP, bisect_match
 
 # -- VDB with fractional periods: xlcalculator-VDB.xlsx Sheet1!D23:D37 and F23:F28 -------------
 # =VDB(1, 0, 14, start, end, 1.25, FALSE), the values Excel cached
@@ -99,3 +100,34 @@ def test_datevalue_reads_every_form_of_every_date(day, form):
 def test_timevalue_of_a_12_hour_clock_equals_time(h, m, s):
     text = f"{h % 12 or 12}:{m:02d}:{s:02d} {'PM' if h >= 12 else 'AM'}"
     assert TIMEVALUE(text) == pytest.approx(TIME(h, m, s), abs=1e-15)
+
+
+# -- VLOOKUP and HLOOKUP ---------------------------------------------------------------------
+
+_FRUIT = [["Apples", 50.0], ["Oranges", 20.0], ["Bananas", 60.0], ["Lemons", 40.0]]
+
+
+def test_approximate_lookup_bisects_unsorted_data_as_excel():
+    # xlcalculator-VLOOKUP.xlsx Sheet1!B7: Excel cached 50 for this unsorted column
+    assert VLOOKUP("Apples", _FRUIT, 2, True) == 50.0
+    assert HLOOKUP("Apples", [list(c) for c in zip(*_FRUIT)], 2) == 50.0
+
+
+def test_lookup_passes_an_error_lookup_value_through():
+    # ironcalc-HVLOOKUP.xlsx VLOOKUP!N8, HLOOKUP!Q8: =VLOOKUP(1/0, …) is #DIV/0! in Excel
+    div = {"type": "Error", "kind": "Div"}
+    assert VLOOKUP(div, _FRUIT, 1) == div and HLOOKUP(div, _FRUIT, 1, True) == div
+
+
+def test_lookup_index_bounds_and_one_cell_tables():
+    assert VLOOKUP("Apples", _FRUIT, 0, False) == {"type": "Error", "kind": "Value"}
+    assert VLOOKUP("Apples", _FRUIT, 3, False) == {"type": "Error", "kind": "Ref"}
+    assert VLOOKUP("Aranda", 3.0, 1) == {"type": "Error", "kind": "Na"}  # HVLOOKUP!N12
+    assert VLOOKUP("L*", _FRUIT, 2, False) == 40.0
+
+
+@given(st.lists(st.integers(-50, 50), min_size=1, max_size=30, unique=True), st.integers(-60, 60))
+def test_bisection_on_sorted_data_finds_the_last_value_not_above(values, x):
+    values = sorted(float(v) for v in values)
+    want = max((i for i, v in enumerate(values) if v <= x), default=-1)
+    assert bisect_match(values, float(x)) == want
