@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 
+from .literal_args import rewrite_literals
 from .subtotal import rewrite_subtotals
 
 __all__ = ["prepare_sheet", "expand_3d", "intersect_legacy"]
+
+_LITERAL_F = re.compile(rb'<(?:\w+:)?f\b[^>]*>[^<]*(?:"|&quot;|#)')
 
 _SHEET_DATA = re.compile(
     rb"<(?:\w+:)?sheetData\b.*?</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>", re.S)
@@ -184,7 +187,8 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
     three_d = b":" in data and b"!" in data and len(sheets) > 1
     legacy = b":" in data
     subtotals = facts is not None and b"SUBTOTAL(" in data.upper()
-    if not areas and not legacy and not subtotals:
+    literals = _LITERAL_F.search(data) is not None
+    if not areas and not legacy and not subtotals and not literals:
         return xml
 
     def cell(cm: re.Match) -> bytes:
@@ -192,7 +196,7 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
         if body is None:
             return cm.group(0)
         if b"<f" in body or b":f" in body:
-            if not three_d and not subtotals and not legacy:
+            if not three_d and not subtotals and not legacy and not literals:
                 return cm.group(0)
             f = _F_TEXT.search(body)
             if not f:
@@ -203,6 +207,8 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
                 new = rewrite_subtotals(new, sheet, facts)
             if legacy and b'"array"' not in f.group(1):
                 new = intersect_legacy(new)
+            if literals:
+                new = rewrite_literals(new)
             if new == old:
                 return cm.group(0)
             start = cm.start(4) - cm.start() + f.start(3)

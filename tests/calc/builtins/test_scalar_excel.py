@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cs_workbook.calc import calculate
 from cs_workbook.calc.builtins.date_text import DATEVALUE, TIMEVALUE
 from cs_workbook.calc.builtins.dates import TIME, serial_of
 from cs_workbook.calc.builtins.depreciation import VDB
+from cs_workbook.calc.builtins.literal_args import excel_number
 from cs_workbook.calc.builtins.lookup import HLOOKUP, VLOOKUP, bisect_match
 
 # -- VDB with fractional periods: xlcalculator-VDB.xlsx Sheet1!D23:D37 and F23:F28 -------------
@@ -131,3 +134,36 @@ def test_bisection_on_sorted_data_finds_the_last_value_not_above(values, x):
     values = sorted(float(v) for v in values)
     want = max((i for i, v in enumerate(values) if v <= x), default=-1)
     assert bisect_match(values, float(x)) == want
+
+
+# -- text and error literals (Excel's argument rules) ----------------------------------------
+
+def test_literal_arguments_follow_excel_and_referenced_text_does_not(tmp_path):
+    """Cells Excel cached (ironcalc-AVERAGE/COUNT/SMALL_LARGE/MINUS_MINUS.xlsx) and the rule
+    they show: direct text is read as a number or is #VALUE!, text in a cell is skipped."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "Hola"
+    cases = {"B1": ('=AVERAGE("Hola")', "#VALUE!"), "B2": ("=AVERAGE(A1)", "#DIV/0!"),
+             "B3": ('=AVERAGEA(1,2,"5", "CASE")', "#VALUE!"), "B4": ('=--"$5"', 5),
+             "B5": ('=TYPE(+"3")', 2), "B6": ("=COUNT(#N/A)", 0), "B7": ("=COUNT(1,A1)", 1),
+             "B8": ('=SMALL("Hello", 1)', "#VALUE!"), "B9": ('=AVERAGE(1,2,"5")', 8 / 3),
+             "B10": ('="$5"="$5"', True), "B11": ('="50%"*2', 1)}
+    for ref, (formula, _) in cases.items():
+        ws[ref] = formula
+    wb.save(tmp_path / "in.xlsx")
+    calculate(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
+    got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    for ref, (formula, want) in cases.items():
+        value = got[ref].value
+        assert (value == pytest.approx(want) if isinstance(want, float) else value == want), \
+            (formula, value)
+
+
+@given(st.decimals(0, 10**9, places=2, allow_nan=False), st.booleans(), st.booleans(),
+       st.booleans())
+def test_excel_number_reads_currency_thousands_and_percent(x, dollar, negative, percent):
+    text = f"{'$' if dollar else ''}{x:,.2f}{'%' if percent else ''}"
+    text = f"({text})" if negative else text
+    want = float(x) / (100 if percent else 1) * (-1 if negative else 1)
+    assert excel_number(text) == pytest.approx(want, rel=1e-15)

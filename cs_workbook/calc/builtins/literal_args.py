@@ -1,0 +1,152 @@
+"""Excel's rules for text and error *literals* in a formula, applied to its text before the
+engine reads it (the engine only sees values, and cannot tell ``AVERAGE("Hola")`` from
+``AVERAGE(A1)`` with ``"Hola"`` in A1, which Excel treats differently).
+
+- A text literal that is a direct argument of a numeric aggregate (``SUM``, ``AVERAGE``,
+  ``MIN``, ``SMALL``'s array …) counts as the number it reads as, by Excel's ``VALUE`` rules
+  (``"$5"``, ``"1,000"``, ``"50%"``, ``"(5)"``), and is ``#VALUE!`` when it reads as none;
+  text in a referenced cell stays the engine's business (it is skipped, as Excel does).
+- An error literal that is a direct argument of ``COUNT`` is not counted (Excel's COUNT skips
+  errors; the engine would return the error).
+- A text literal next to an arithmetic operator (``--"$5"``, ``"50%"*2``) is the number it
+  reads as, by the same rules; a unary ``+`` alone leaves it text (``TYPE(+"3")`` is 2).
+
+Text that reads as a date or time (``"2024-01-10"``) is left alone: its serial depends on the
+workbook's date system, which the engine knows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .date_text import parse_date_time
+
+__all__ = ["excel_number", "rewrite_literals"]
+
+#: Aggregates whose direct text arguments are numbers or #VALUE! (index: the arguments this
+#: applies to, None for all).
+AGGREGATES = {name: None for name in """SUM AVERAGE AVERAGEA MIN MAX MINA MAXA PRODUCT MEDIAN
+STDEV STDEV.S STDEV.P STDEVA STDEVP STDEVPA VAR VAR.S VAR.P VARA VARP VARPA""".split()}
+AGGREGATES.update({"SMALL": {0}, "LARGE": {0}})
+
+_NUMBER = re.compile(
+    r"(?P<sign>[+-]?)\s*(?P<cur>\$?)\s*(?P<sign2>[+-]?)"
+    r"(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?P<frac>\.\d*)?(?P<exp>[eE][+-]?\d+)?\s*(?P<pct>%?)")
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_ERROR = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)",
+                    re.I)
+_NAME = re.compile(r"((?:_xlfn\.|_xlws\.)*)([A-Za-z][A-Za-z0-9.]*)\s*$")
+_OPERATORS = "+-*/^"
+
+
+def excel_number(text: str) -> float | None:
+    """The number ``text`` reads as by Excel's ``VALUE`` rules (no dates or times), or None.
+
+    >>> excel_number(" $1,000.50 "), excel_number("(5)"), excel_number("50%")
+    (1000.5, -5.0, 0.5)
+    >>> excel_number("-$5"), excel_number("1e3"), excel_number("abc"), excel_number("1,00")
+    (-5.0, 1000.0, None, None)
+    """
+    s = text.strip()
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        s, negative = s[1:-1].strip(), True
+    m = _NUMBER.fullmatch(s)
+    if m is None or (m["sign"] and m["sign2"]) or not (m["int"] or (m["frac"] or "")[1:]):
+        return None
+    if negative and (m["sign"] or m["sign2"]):
+        return None
+    value = float((m["int"] or "0").replace(",", "") + (m["frac"] or "") + (m["exp"] or ""))
+    if m["pct"]:
+        value /= 100
+    if negative or "-" in (m["sign"] + m["sign2"]):
+        value = -value
+    return value
+
+
+def _literal(number: float) -> str:
+    text = repr(number) if not number.is_integer() else str(int(number))
+    return f"({text})" if number < 0 else text
+
+
+def _calls(formula: str, masked: str):
+    """``(name, [(start, end) of each argument])`` of every function call in ``formula``."""
+    stack = []
+    for i, ch in enumerate(masked):
+        if ch == "(":
+            m = _NAME.search(masked, 0, i)
+            name = (m.group(2).upper() if m and m.end() == i else None)
+            stack.append([name, i + 1, []])
+        elif ch == "," and stack:
+            top = stack[-1]
+            top[2].append((top[1], i))
+            top[1] = i + 1
+        elif ch == ")" and stack:
+            name, start, args = stack.pop()
+            args.append((start, i))
+            if name:
+                yield name, args
+        elif ch == "{":
+            stack.append([None, i + 1, []])
+        elif ch == "}" and stack:
+            stack.pop()
+
+
+def rewrite_literals(formula: str) -> str:
+    """``formula`` with Excel's rules for text and error literals applied (module docstring).
+
+    >>> rewrite_literals('AVERAGE(1,2,TRUE,"5","CASE")'), rewrite_literals('--"$5"')
+    ('AVERAGE(1,2,TRUE,5,#VALUE!)', '--5')
+    >>> rewrite_literals('COUNT(#N/A, 1)'), rewrite_literals('SMALL("Hello", 1)')
+    ('COUNT("", 1)', 'SMALL(#VALUE!, 1)')
+    >>> rewrite_literals('"$5"="$5"'), rewrite_literals('SUM(A1:A3,"2024-01-10")')
+    ('"$5"="$5"', 'SUM(A1:A3,"2024-01-10")')
+    >>> rewrite_literals('TYPE(+"3")'), rewrite_literals('1+"1,000"')
+    ('TYPE(+"3")', '1+1000')
+    """
+    if '"' not in formula and "#" not in formula:
+        return formula
+    masked = _STRING.sub(lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', formula)
+    edits: dict[tuple[int, int], str] = {}
+    for name, args in _calls(formula, masked):
+        name = name.replace("_XLFN.", "").replace("_XLWS.", "")
+        for k, (a, b) in enumerate(args):
+            text = formula[a:b].strip()
+            lead = a + len(formula[a:b]) - len(formula[a:b].lstrip())
+            span = (lead, lead + len(text))
+            if name == "COUNT" and _ERROR.fullmatch(text):
+                edits[span] = '""'
+            elif name in AGGREGATES and (AGGREGATES[name] is None or k in AGGREGATES[name]) \
+                    and _STRING.fullmatch(text):
+                edits[span] = _aggregate_arg(text[1:-1].replace('""', '"')) or text
+    for m in _STRING.finditer(masked):
+        span = (m.start(), m.end())
+        if span in edits:
+            continue
+        before = masked[:m.start()].rstrip()
+        after = masked[m.end():].lstrip()
+        if (before and before[-1] in _OPERATORS and not _unary_plus(before)) or (
+                after and after[0] in _OPERATORS + "%"):
+            number = excel_number(formula[m.start() + 1:m.end() - 1].replace('""', '"'))
+            if number is not None:
+                edits[span] = _literal(number)
+    for (a, b), new in sorted(edits.items(), reverse=True):
+        formula = formula[:a] + new + formula[b:]
+    return formula
+
+
+def _unary_plus(before: str) -> bool:
+    """Whether ``before`` ends in a unary ``+``, which Excel leaves text as text."""
+    if before[-1] != "+":
+        return False
+    rest = before[:-1].rstrip()
+    return not rest or rest[-1] in "(,=<>&" + _OPERATORS
+
+
+def _aggregate_arg(text: str) -> str | None:
+    number = excel_number(text)
+    if number is not None:
+        return _literal(number)
+    if parse_date_time(text) is not None:
+        return None
+    return "#VALUE!"
