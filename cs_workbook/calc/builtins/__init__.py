@@ -43,6 +43,7 @@ def prepare(zf: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | Non
 
 def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | None:
     from ..package import _targets, _unescape
+    from .rich_errors import error_names, restore
     from .subtotal import sheet_facts
 
     sheets = [_unescape(n) for n in _SHEET_NAME.findall(_book(src))]
@@ -54,9 +55,10 @@ def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | 
             tables = [src.read(t) for t in _targets(src, part, "/table").values() if t in names]
             facts[sheet] = sheet_facts(xml, tables)
     replace = {}
+    errors = error_names(src) if "xl/metadata.xml" in names else {}
     for sheet, part in parts.items():
         xml = src.read(part)
-        new = prepare_sheet(xml, sheets, sheet, facts if facts else None)
+        new = restore(prepare_sheet(xml, sheets, sheet, facts if facts else None), errors)
         if new is not xml:
             replace[part] = new
     if not replace:

@@ -5,6 +5,8 @@ documented rules, and hypothesis properties."""
 from __future__ import annotations
 
 import datetime as _dt
+import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -12,11 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs_workbook.calc import calculate
+from cs_workbook.calc.builtins.arithmetic import ERROR_TYPE
 from cs_workbook.calc.builtins.date_text import DATEVALUE, TIMEVALUE
 from cs_workbook.calc.builtins.dates import TIME, serial_of
 from cs_workbook.calc.builtins.depreciation import VDB
 from cs_workbook.calc.builtins.literal_args import excel_number
 from cs_workbook.calc.builtins.lookup import HLOOKUP, VLOOKUP, bisect_match
+from cs_workbook.calc.builtins.rich_errors import error_names, restore
+
+CORPUS = Path(__file__).parents[1] / "corpus"
 
 # -- VDB with fractional periods: xlcalculator-VDB.xlsx Sheet1!D23:D37 and F23:F28 -------------
 # =VDB(1, 0, 14, start, end, 1.25, FALSE), the values Excel cached
@@ -167,3 +173,19 @@ def test_excel_number_reads_currency_thousands_and_percent(x, dollar, negative, 
     text = f"({text})" if negative else text
     want = float(x) / (100 if percent else 1) * (-1 if negative else 1)
     assert excel_number(text) == pytest.approx(want, rel=1e-15)
+
+
+# -- newer errors in constant cells (rich values) ---------------------------------------------
+
+def test_newer_errors_are_read_from_rich_values():
+    """ironcalc-ERROR.TYPE.xlsx saves #CALC! (A8) and #SPILL! (A14) as rich values with a
+    #VALUE! fallback; Excel's ERROR.TYPE gives 14 and 9."""
+    with zipfile.ZipFile(CORPUS / "ironcalc-ERROR.TYPE.xlsx") as zf:
+        errors = error_names(zf)
+        xml = zf.read("xl/worksheets/sheet1.xml")
+    assert errors == {1: "#CALC!", 2: "#SPILL!"}
+    new = restore(xml, errors)
+    assert b'<c r="A8"><f>#CALC!</f></c>' in new
+    assert b"<f>#SPILL!</f>" in new and new.count(b"#VALUE!") == xml.count(b"#VALUE!") - 2
+    assert ERROR_TYPE({"type": "Error", "kind": "Calc"}) == 14.0
+    assert restore(xml, {}) is xml
