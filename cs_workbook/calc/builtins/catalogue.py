@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .address import ADDRESS
+from .annuity import FV
 from .arithmetic import CEILING, DELTA, ERROR_TYPE, GESTEP, QUOTIENT
 from .database import DATABASE
 from .date_text import DATEVALUE, TIMEVALUE
@@ -10,6 +11,7 @@ from .dates import DATE, DAY, EDATE, MONTH, TIME, YEAR
 from .depreciation import DB, DDB, VDB
 from .dollar import DOLLARDE, DOLLARFR
 from .lookup import HLOOKUP, VLOOKUP, XMATCH
+from .mode import MODE_SNGL
 from .subtotal import CSCALC_SUBTOTAL, NAME
 from .text_format import TEXT
 
@@ -37,7 +39,11 @@ BUILTINS: dict = {
     "_XLFN.XMATCH": (XMATCH, 2, 4),  # Excel saves functions newer than 2007 with the prefix
     **{name: (func, 3, 3) for name, func in DATABASE.items()},
     # Excel's argument rules for scalar built-ins (issue #9), alphabetical
+    "FV": (FV, 3, 5),
     "HLOOKUP": (HLOOKUP, 3, 4),
+    "MODE": (MODE_SNGL, 1, 255),
+    "MODE.SNGL": (MODE_SNGL, 1, 255),
     "TIMEVALUE": (TIMEVALUE, 1, 1),
     "VLOOKUP": (VLOOKUP, 3, 4),
+    "_XLFN.MODE.SNGL": (MODE_SNGL, 1, 255),
 }

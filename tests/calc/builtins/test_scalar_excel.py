@@ -14,12 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs_workbook.calc import calculate
+from cs_workbook.calc.builtins.annuity import FV
 from cs_workbook.calc.builtins.arithmetic import ERROR_TYPE
 from cs_workbook.calc.builtins.date_text import DATEVALUE, TIMEVALUE
 from cs_workbook.calc.builtins.dates import TIME, serial_of
 from cs_workbook.calc.builtins.depreciation import VDB
 from cs_workbook.calc.builtins.literal_args import excel_number
 from cs_workbook.calc.builtins.lookup import HLOOKUP, VLOOKUP, bisect_match
+from cs_workbook.calc.builtins.mode import MODE_SNGL
 from cs_workbook.calc.builtins.rich_errors import error_names, restore
 
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -189,3 +191,28 @@ def test_newer_errors_are_read_from_rich_values():
     assert b"<f>#SPILL!</f>" in new and new.count(b"#VALUE!") == xml.count(b"#VALUE!") - 2
     assert ERROR_TYPE({"type": "Error", "kind": "Calc"}) == 14.0
     assert restore(xml, {}) is xml
+
+
+# -- FV and MODE.SNGL ------------------------------------------------------------------------
+
+def test_fv_errors_at_rate_minus_one_and_negative_bases():
+    # ironcalc-FV.xlsx Sheet2!A1:B1 as Excel cached them
+    assert FV(-1, -2, 1) == {"type": "Error", "kind": "Div"}
+    assert FV(-3, -3.5, 1) == {"type": "Error", "kind": "Num"}
+    assert FV(0, 10, -100) == 1000.0
+
+
+@given(st.floats(-0.5, 0.5).filter(lambda r: abs(r) > 1e-6), st.integers(1, 120),
+       st.floats(-1e4, 1e4), st.floats(-1e5, 1e5))
+def test_fv_is_what_the_payments_compound_to(rate, n, pmt, pv):
+    grown = pv
+    for _ in range(n):
+        grown = grown * (1 + rate) + pmt
+    assert FV(rate, n, pmt, pv) == pytest.approx(-grown, rel=1e-9, abs=1e-6)
+
+
+def test_mode_sngl_takes_the_first_of_tied_values():
+    # ironcalc-MODE.xlsx R2 and N2: Excel cached 2 and 1
+    assert MODE_SNGL([[2.0], [2.0], [2.0], [1.0], [1.0], [1.0], [3.0], [3.0]]) == 2.0
+    assert MODE_SNGL([[1.0], [1.0], [1.0], [2.0], [2.0], [2.0]]) == 1.0
+    assert MODE_SNGL([[1.0], [True], ["1"], [2.0]]) == {"type": "Error", "kind": "Na"}
