@@ -8,6 +8,8 @@ engine reads it (the engine only sees values, and cannot tell ``AVERAGE("Hola")`
   text in a referenced cell stays the engine's business (it is skipped, as Excel does).
 - An error literal that is a direct argument of ``COUNT`` is not counted (Excel's COUNT skips
   errors; the engine would return the error).
+- ``CHOOSE`` with a literal index (a number, or TRUE for 1) is the argument it chooses: Excel
+  evaluates only that one, so ``CHOOSE(2, B40, "x")`` in B40 is no circular reference.
 - A text literal next to an arithmetic operator (``--"$5"``, ``"50%"*2``) is the number it
   reads as, by the same rules; a unary ``+`` alone leaves it text (``TYPE(+"3")`` is 2).
 
@@ -69,13 +71,16 @@ def _literal(number: float) -> str:
     return f"({text})" if number < 0 else text
 
 
-def _calls(formula: str, masked: str):
-    """``(name, [(start, end) of each argument])`` of every function call in ``formula``."""
+def _calls(formula: str, masked: str, starts: bool = False):
+    """``(name, [(start, end) of each argument])`` of every function call in ``formula``
+    (innermost first), with the index where the call's name starts when ``starts``."""
     stack = []
     for i, ch in enumerate(masked):
         if ch == "(":
             m = _NAME.search(masked, 0, i)
             name = (m.group(2).upper() if m and m.end() == i else None)
+            if name and starts:
+                name = (name, m.start())
             stack.append([name, i + 1, []])
         elif ch == "," and stack:
             top = stack[-1]
@@ -84,7 +89,9 @@ def _calls(formula: str, masked: str):
         elif ch == ")" and stack:
             name, start, args = stack.pop()
             args.append((start, i))
-            if name:
+            if name and starts:
+                yield name[0], args, name[1]
+            elif name:
                 yield name, args
         elif ch == "{":
             stack.append([None, i + 1, []])
@@ -104,6 +111,8 @@ def rewrite_literals(formula: str) -> str:
     >>> rewrite_literals('TYPE(+"3")'), rewrite_literals('1+"1,000"')
     ('TYPE(+"3")', '1+1000')
     """
+    if "CHOOSE" in formula.upper():
+        formula = _choose_literal(formula)
     if '"' not in formula and "#" not in formula:
         return formula
     masked = _STRING.sub(lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', formula)
@@ -132,6 +141,41 @@ def rewrite_literals(formula: str) -> str:
                 edits[span] = _literal(number)
     for (a, b), new in sorted(edits.items(), reverse=True):
         formula = formula[:a] + new + formula[b:]
+    return formula
+
+
+_INDEX = re.compile(r"\s*(?:(?P<n>\d+(?:\.\d*)?)|(?P<true>TRUE))\s*", re.I)
+_OPERATOR_OUTSIDE = re.compile(r"[-+*/^&=<>%\s]")
+
+
+def _choose_literal(formula: str, rounds: int = 20) -> str:
+    """``formula`` with each ``CHOOSE`` of a literal index replaced by its chosen argument.
+
+    >>> _choose_literal('SUM(A9:CHOOSE(2,A10,A11,A12))'), _choose_literal('CHOOSE(TRUE, A4)')
+    ('SUM(A9:A11)', 'A4')
+    >>> _choose_literal('CHOOSE(2, 1, 1+2)*3'), _choose_literal('CHOOSE(3, A1, A2)')
+    ('(1+2)*3', 'CHOOSE(3, A1, A2)')
+    """
+    for _ in range(rounds):
+        masked = _STRING.sub(lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', formula)
+        for name, args, start in _calls(formula, masked, starts=True):
+            if name.replace("_XLFN.", "") != "CHOOSE" or len(args) < 2:
+                continue
+            m = _INDEX.fullmatch(formula[args[0][0]:args[0][1]])
+            if m is None:
+                continue
+            k = 1 if m["true"] else int(float(m["n"]))
+            if not 1 <= k < len(args):
+                continue
+            a, b = args[k]
+            chosen = formula[a:b].strip()
+            depth_free = re.sub(r"\((?:[^()]|\([^()]*\))*\)", "", masked[a:b].strip())
+            if _OPERATOR_OUTSIDE.search(depth_free):
+                chosen = f"({chosen})"
+            formula = formula[:start] + chosen + formula[args[-1][1] + 1:]
+            break
+        else:
+            return formula
     return formula
 
 

@@ -216,3 +216,18 @@ def test_mode_sngl_takes_the_first_of_tied_values():
     assert MODE_SNGL([[2.0], [2.0], [2.0], [1.0], [1.0], [1.0], [3.0], [3.0]]) == 2.0
     assert MODE_SNGL([[1.0], [1.0], [1.0], [2.0], [2.0], [2.0]]) == 1.0
     assert MODE_SNGL([[1.0], [True], ["1"], [2.0]]) == {"type": "Error", "kind": "Na"}
+
+
+def test_choose_of_a_literal_index_evaluates_only_the_chosen_argument(tmp_path):
+    # ironcalc-CHOOSE.xlsx B22 and B40 as Excel cached them
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A4"], ws["A9"], ws["A10"], ws["A11"] = "1st", 10, 20, 30
+    ws["B22"] = "=CHOOSE(TRUE, A4)"
+    ws["B40"] = '=CHOOSE(2, B40, "Not a cycle")'
+    ws["B41"] = "=SUM(A9:CHOOSE(2,A9,A10,A11))"
+    ws["B42"] = "=CHOOSE(2, 1, 1+2)*3"
+    wb.save(tmp_path / "in.xlsx")
+    calculate(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
+    got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    assert [got[c].value for c in ("B22", "B40", "B41", "B42")] == ["1st", "Not a cycle", 30, 9]
