@@ -56,8 +56,8 @@ def _find(case_insensitive: bool):
         pattern, i = "", 0
         while i < len(needle):  # Excel wildcards: ? and *, ~ escapes
             ch = needle[i]
-            if ch == "~" and i + 1 < len(needle):
-                pattern += re.escape(needle[i + 1])
+            if ch == "~":  # a final ~ escapes nothing and matches nothing (Excel)
+                pattern += re.escape(needle[i + 1]) if i + 1 < len(needle) else ""
                 i += 2
                 continue
             pattern += "." if ch == "?" else ".*?" if ch == "*" else re.escape(ch)

@@ -23,6 +23,7 @@ from cs_workbook.calc.builtins.literal_args import excel_number
 from cs_workbook.calc.builtins.lookup import HLOOKUP, VLOOKUP, bisect_match
 from cs_workbook.calc.builtins.mode import MODE_SNGL
 from cs_workbook.calc.builtins.rich_errors import error_names, restore
+from cs_workbook.calc.lifted import _OVERRIDES
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 
@@ -231,3 +232,13 @@ def test_choose_of_a_literal_index_evaluates_only_the_chosen_argument(tmp_path):
     calculate(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
     got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
     assert [got[c].value for c in ("B22", "B40", "B41", "B42")] == ["1st", "Not a cycle", 30, 9]
+
+
+@pytest.mark.parametrize("find, within, expected", [
+    # ironcalc-FIND_SEARCH.xlsx E26:E32 as Excel cached them
+    ("~*", "Ho*la", 3), ("~~", "Hi ~Bang!", 4), ("~", "Hi ~Bang!", 1), ("~", "Hello", 1),
+    ("~d", "My dear", 4), ("~~*", "Ho*la", None), ("*~?", "Late?", 1)])
+def test_search_reads_a_final_tilde_as_nothing(find, within, expected):
+    search = _OVERRIDES["SEARCH"][0]
+    got = search(find, within, 1.0)
+    assert got == expected if expected is not None else not isinstance(got, float)
