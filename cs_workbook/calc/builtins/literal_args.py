@@ -8,6 +8,7 @@ engine reads it (the engine only sees values, and cannot tell ``AVERAGE("Hola")`
   text in a referenced cell stays the engine's business (it is skipped, as Excel does).
 - An error literal that is a direct argument of ``COUNT`` is not counted (Excel's COUNT skips
   errors; the engine would return the error).
+- ``SHEET`` of a number or logical literal is ``#N/A`` (no sheet has that name).
 - ``CHOOSE`` with a literal index (a number, or TRUE for 1) is the argument it chooses: Excel
   evaluates only that one, so ``CHOOSE(2, B40, "x")`` in B40 is no circular reference.
 - A text literal next to an arithmetic operator (``--"$5"``, ``"50%"*2``) is the number it
@@ -39,6 +40,7 @@ _ERROR = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|
                     re.I)
 _NAME = re.compile(r"((?:_xlfn\.|_xlws\.)*)([A-Za-z][A-Za-z0-9.]*)\s*$")
 _OPERATORS = "+-*/^"
+_NOT_A_SHEET = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|TRUE|FALSE", re.I)
 
 
 def excel_number(text: str) -> float | None:
@@ -110,10 +112,13 @@ def rewrite_literals(formula: str) -> str:
     ('"$5"="$5"', 'SUM(A1:A3,"2024-01-10")')
     >>> rewrite_literals('TYPE(+"3")'), rewrite_literals('1+"1,000"')
     ('TYPE(+"3")', '1+1000')
+    >>> rewrite_literals('_xlfn.SHEET(1)')
+    '_xlfn.SHEET(#N/A)'
+
     """
     if "CHOOSE" in formula.upper():
         formula = _choose_literal(formula)
-    if '"' not in formula and "#" not in formula:
+    if '"' not in formula and "#" not in formula and "SHEET(" not in formula.upper():
         return formula
     masked = _STRING.sub(lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', formula)
     edits: dict[tuple[int, int], str] = {}
@@ -125,6 +130,8 @@ def rewrite_literals(formula: str) -> str:
             span = (lead, lead + len(text))
             if name == "COUNT" and _ERROR.fullmatch(text):
                 edits[span] = '""'
+            elif name == "SHEET" and _NOT_A_SHEET.fullmatch(text):
+                edits[span] = "#N/A"
             elif name in AGGREGATES and (AGGREGATES[name] is None or k in AGGREGATES[name]) \
                     and _STRING.fullmatch(text):
                 edits[span] = _aggregate_arg(text[1:-1].replace('""', '"')) or text

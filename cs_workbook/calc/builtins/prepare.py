@@ -21,7 +21,7 @@ from .subtotal import rewrite_subtotals
 
 __all__ = ["prepare_sheet", "expand_3d", "intersect_legacy"]
 
-_LITERAL_F = re.compile(rb'<(?:\w+:)?f\b[^>]*>[^<]*(?:"|&quot;|#)')
+_LITERAL_F = re.compile(rb'<(?:\w+:)?f\b[^>]*>[^<]*(?:"|&quot;|#|CHOOSE\(|SHEET\()', re.I)
 
 _SHEET_DATA = re.compile(
     rb"<(?:\w+:)?sheetData\b.*?</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>", re.S)

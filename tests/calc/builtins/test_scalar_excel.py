@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs_workbook.calc import calculate
+from cs_workbook.calc.builtins import prepare_sheet
 from cs_workbook.calc.builtins.annuity import FV
 from cs_workbook.calc.builtins.arithmetic import ERROR_TYPE
 from cs_workbook.calc.builtins.date_text import DATEVALUE, TIMEVALUE
@@ -242,3 +243,10 @@ def test_search_reads_a_final_tilde_as_nothing(find, within, expected):
     search = _OVERRIDES["SEARCH"][0]
     got = search(find, within, 1.0)
     assert got == expected if expected is not None else not isinstance(got, float)
+
+
+def test_the_loaded_copy_gets_choose_and_sheet_rewritten_without_any_quote():
+    xml = (b'<worksheet><sheetData><row r="1"><c r="B1"><f>CHOOSE(2,B1,1)</f></c>'
+           b'<c r="C1"><f>_xlfn.SHEET(1)</f></c></row></sheetData></worksheet>')
+    new = prepare_sheet(xml, ["Sheet1"], "Sheet1")
+    assert b"<f>1</f>" in new and b"<f>_xlfn.SHEET(#N/A)</f>" in new
