@@ -18,6 +18,10 @@ from .prepare import expand_3d, prepare_sheet
 __all__ = ["prepare", "register", "date1904", "expand_3d"]
 
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
+_DEFINED = re.compile(rb'<(?:\w+:)?definedName\b([^>]*)>')
+_NAME_ATTR = re.compile(rb'\bname="([^"]*)"')
+_LOCAL_ATTR = re.compile(rb'\blocalSheetId="(\d+)"')
+_TABLE_NAME = re.compile(rb'<(?:\w+:)?table\b[^>]*?\b(?:displayName|name)="([^"]*)"')
 _DATE1904 = re.compile(rb'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(1|true)"')
 
 
@@ -56,9 +60,12 @@ def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | 
             facts[sheet] = sheet_facts(xml, tables)
     replace = {}
     errors = error_names(src) if "xl/metadata.xml" in names else {}
+    defined = _names(src, names)
     for sheet, part in parts.items():
         xml = src.read(part)
-        new = restore(prepare_sheet(xml, sheets, sheet, facts if facts else None), errors)
+        known = defined(sheets.index(sheet) if sheet in sheets else -1)
+        new = restore(prepare_sheet(xml, sheets, sheet, facts if facts else None, known),
+                      errors)
         if new is not xml:
             replace[part] = new
     if not replace:
@@ -68,6 +75,27 @@ def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | 
         for info in src.infolist():
             out.writestr(info.filename, replace.get(info.filename) or src.read(info))
     return buf.getvalue()
+
+
+def _names(src: zipfile.ZipFile, parts: set):
+    """A function of a sheet's index (in workbook order) giving the names a formula on that
+    sheet may use, upper case: the workbook's tables and defined names, with the names
+    scoped to that sheet (``localSheetId``)."""
+    from ..package import _unescape
+
+    found, local = set(), {}
+    for attrs in _DEFINED.findall(_book(src)):
+        name = _NAME_ATTR.search(attrs)
+        if name is None:
+            continue
+        scope = _LOCAL_ATTR.search(attrs)
+        (local.setdefault(int(scope.group(1)), set()) if scope else found).add(
+            _unescape(name.group(1)).upper())
+    for part in parts:
+        if part.startswith("xl/tables/") and part.endswith(".xml"):
+            head = src.read(part)[:4000]
+            found.update(_unescape(n).upper() for n in _TABLE_NAME.findall(head))
+    return lambda index: frozenset(found | local.get(index, set()))
 
 
 def register(wb, zf: zipfile.ZipFile | None = None) -> set[str]:

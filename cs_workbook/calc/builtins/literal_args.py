@@ -9,6 +9,8 @@ engine reads it (the engine only sees values, and cannot tell ``AVERAGE("Hola")`
 - An error literal that is a direct argument of ``COUNT`` is not counted (Excel's COUNT skips
   errors; the engine would return the error).
 - ``SHEET`` of a number or logical literal is ``#N/A`` (no sheet has that name).
+- Given the workbook's defined names and table names, a bare name that is none of them, as a
+  direct argument of ``COUNT`` (not counted) or ``SHEET`` (``#NAME?``), is Excel's ``#NAME?``.
 - ``CHOOSE`` with a literal index (a number, or TRUE for 1) is the argument it chooses: Excel
   evaluates only that one, so ``CHOOSE(2, B40, "x")`` in B40 is no circular reference.
 - A text literal next to an arithmetic operator (``--"$5"``, ``"50%"*2``) is the number it
@@ -40,6 +42,8 @@ _ERROR = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|
                     re.I)
 _NAME = re.compile(r"((?:_xlfn\.|_xlws\.)*)([A-Za-z][A-Za-z0-9.]*)\s*$")
 _OPERATORS = "+-*/^"
+_BARE_NAME = re.compile(r"[A-Za-z_\\][\w.\\]*")
+_CELL = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+|[Rr]\d*[Cc]\d*")
 _NOT_A_SHEET = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|TRUE|FALSE", re.I)
 
 
@@ -101,8 +105,15 @@ def _calls(formula: str, masked: str, starts: bool = False):
             stack.pop()
 
 
-def rewrite_literals(formula: str) -> str:
-    """``formula`` with Excel's rules for text and error literals applied (module docstring).
+def _undefined(text: str, names) -> bool:
+    return (names is not None and _BARE_NAME.fullmatch(text) is not None
+            and not _CELL.fullmatch(text) and text.upper() not in ("TRUE", "FALSE")
+            and not text.lower().startswith("_xlpm.") and text.upper() not in names)
+
+
+def rewrite_literals(formula: str, names: frozenset | None = None) -> str:
+    """``formula`` with Excel's rules for text and error literals applied (module docstring);
+    ``names``: the workbook's defined and table names, upper case (None: not known).
 
     >>> rewrite_literals('AVERAGE(1,2,TRUE,"5","CASE")'), rewrite_literals('--"$5"')
     ('AVERAGE(1,2,TRUE,5,#VALUE!)', '--5')
@@ -112,13 +123,15 @@ def rewrite_literals(formula: str) -> str:
     ('"$5"="$5"', 'SUM(A1:A3,"2024-01-10")')
     >>> rewrite_literals('TYPE(+"3")'), rewrite_literals('1+"1,000"')
     ('TYPE(+"3")', '1+1000')
-    >>> rewrite_literals('_xlfn.SHEET(1)')
-    '_xlfn.SHEET(#N/A)'
+    >>> rewrite_literals('_xlfn.SHEET(1)'), rewrite_literals('COUNT(NOPE, B1)', frozenset())
+    ('_xlfn.SHEET(#N/A)', 'COUNT("", B1)')
 
     """
     if "CHOOSE" in formula.upper():
         formula = _choose_literal(formula)
-    if '"' not in formula and "#" not in formula and "SHEET(" not in formula.upper():
+    upper = formula.upper()
+    if '"' not in formula and "#" not in formula and "SHEET(" not in upper and (
+            names is None or "COUNT(" not in upper):
         return formula
     masked = _STRING.sub(lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', formula)
     edits: dict[tuple[int, int], str] = {}
@@ -128,10 +141,12 @@ def rewrite_literals(formula: str) -> str:
             text = formula[a:b].strip()
             lead = a + len(formula[a:b]) - len(formula[a:b].lstrip())
             span = (lead, lead + len(text))
-            if name == "COUNT" and _ERROR.fullmatch(text):
+            if name == "COUNT" and (_ERROR.fullmatch(text) or _undefined(text, names)):
                 edits[span] = '""'
             elif name == "SHEET" and _NOT_A_SHEET.fullmatch(text):
                 edits[span] = "#N/A"
+            elif name == "SHEET" and _undefined(text, names):
+                edits[span] = "#NAME?"
             elif name in AGGREGATES and (AGGREGATES[name] is None or k in AGGREGATES[name]) \
                     and _STRING.fullmatch(text):
                 edits[span] = _aggregate_arg(text[1:-1].replace('""', '"')) or text

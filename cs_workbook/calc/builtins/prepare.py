@@ -21,7 +21,7 @@ from .subtotal import rewrite_subtotals
 
 __all__ = ["prepare_sheet", "expand_3d", "intersect_legacy"]
 
-_LITERAL_F = re.compile(rb'<(?:\w+:)?f\b[^>]*>[^<]*(?:"|&quot;|#|CHOOSE\(|SHEET\()', re.I)
+_LITERAL_F = re.compile(rb'<(?:\w+:)?f\b[^>]*>[^<]*(?:"|&quot;|#|CHOOSE\(|SHEET\(|COUNT\()', re.I)
 
 _SHEET_DATA = re.compile(
     rb"<(?:\w+:)?sheetData\b.*?</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>", re.S)
@@ -174,11 +174,13 @@ def _escape(text: str) -> bytes:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
 
 
-def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) -> bytes:
+def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None,
+                  names: frozenset | None = None) -> bytes:
     """One worksheet part as formualizer should read it (the same bytes when nothing applies).
 
     ``facts`` (``{sheet: SheetFacts}``) enables the ``SUBTOTAL`` rewrite of :mod:`.subtotal`
-    for the cells of ``sheet``."""
+    for the cells of ``sheet``; ``names`` (the workbook's defined and table names, upper case)
+    lets :func:`.literal_args.rewrite_literals` tell an undefined name."""
     m = _SHEET_DATA.search(xml)
     if not m:
         return xml
@@ -208,7 +210,7 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
             if legacy and b'"array"' not in f.group(1):
                 new = intersect_legacy(new)
             if literals:
-                new = rewrite_literals(new)
+                new = rewrite_literals(new, names)
             if new == old:
                 return cm.group(0)
             start = cm.start(4) - cm.start() + f.start(3)

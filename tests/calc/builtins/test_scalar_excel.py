@@ -250,3 +250,24 @@ def test_the_loaded_copy_gets_choose_and_sheet_rewritten_without_any_quote():
            b'<c r="C1"><f>_xlfn.SHEET(1)</f></c></row></sheetData></worksheet>')
     new = prepare_sheet(xml, ["Sheet1"], "Sheet1")
     assert b"<f>1</f>" in new and b"<f>_xlfn.SHEET(#N/A)</f>" in new
+
+
+def test_an_undefined_name_is_not_counted_and_is_name_error_in_sheet(tmp_path):
+    # ironcalc-defined_names.xlsx Errors!B5, ironcalc-tables.xlsx Sheet1!A12 (Hello is defined
+    # for another sheet only): Excel cached 0 and #NAME?
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Main"
+    other = wb.create_sheet("Other")
+    ws["A1"], ws["A2"] = 1, 2
+    wb.defined_names["Known"] = DefinedName("Known", attr_text="Main!$A$1:$A$2")
+    other.defined_names["Hello"] = DefinedName("Hello", attr_text="Main!$A$1")
+    ws["B1"], ws["B2"], ws["B3"] = "=COUNT(Known)", "=COUNT(Nope)", "=SHEET(Hello)"
+    other["B1"] = "=COUNT(Hello)"
+    wb.save(tmp_path / "in.xlsx")
+    calculate(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
+    got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
+    assert [got["Main"][c].value for c in ("B1", "B2", "B3")] == [2, 0, "#NAME?"]
+    assert got["Other"]["B1"].value == 1
