@@ -22,6 +22,7 @@ workbook's date system, which the engine knows.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .date_text import parse_date_time
@@ -40,8 +41,9 @@ _NUMBER = re.compile(
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _ERROR = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)",
                     re.I)
-_NAME = re.compile(r"((?:_xlfn\.|_xlws\.)*)([A-Za-z][A-Za-z0-9.]*)\s*$")
 _OPERATORS = "+-*/^"
+_AGGREGATE_CALLS = tuple(f"{name}(" for name in AGGREGATES)
+_PUNCTUATION = re.compile(r"[(),{}]")
 _BARE_NAME = re.compile(r"[A-Za-z_\\][\w.\\]*")
 _CELL = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+|[Rr]\d*[Cc]\d*")
 _NOT_A_SHEET = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|TRUE|FALSE", re.I)
@@ -81,12 +83,17 @@ def _calls(formula: str, masked: str, starts: bool = False):
     """``(name, [(start, end) of each argument])`` of every function call in ``formula``
     (innermost first), with the index where the call's name starts when ``starts``."""
     stack = []
-    for i, ch in enumerate(masked):
+    for p in _PUNCTUATION.finditer(masked):
+        i, ch = p.start(), p.group()
         if ch == "(":
-            m = _NAME.search(masked, 0, i)
-            name = (m.group(2).upper() if m and m.end() == i else None)
+            k = i
+            while k > 0 and (masked[k - 1].isalnum() or masked[k - 1] in "._"):
+                k -= 1
+            name = masked[k:i].upper() if k < i and not masked[k].isdigit() else None
+            if name and name.startswith(("_XLFN.", "_XLWS.")):
+                name = name.replace("_XLFN.", "").replace("_XLWS.", "")
             if name and starts:
-                name = (name, m.start())
+                name = (name, k)
             stack.append([name, i + 1, []])
         elif ch == "," and stack:
             top = stack[-1]
@@ -111,6 +118,7 @@ def _undefined(text: str, names) -> bool:
             and not text.lower().startswith("_xlpm.") and text.upper() not in names)
 
 
+@functools.lru_cache(maxsize=8192)  # a table column repeats one formula text on every row
 def rewrite_literals(formula: str, names: frozenset | None = None) -> str:
     """``formula`` with Excel's rules for text and error literals applied (module docstring);
     ``names``: the workbook's defined and table names, upper case (None: not known).
@@ -127,16 +135,76 @@ def rewrite_literals(formula: str, names: frozenset | None = None) -> str:
     ('_xlfn.SHEET(#N/A)', 'COUNT("", B1)')
 
     """
-    if "CHOOSE" in formula.upper():
+    upper = formula.upper()  # plain substring tests first: this runs on every formula
+    if "CHOOSE(" in upper:
         formula = _choose_literal(formula)
-    upper = formula.upper()
-    if '"' not in formula and "#" not in formula and "SHEET(" not in upper and (
-            names is None or "COUNT(" not in upper):
+        upper = formula.upper()
+    quoted = '"' in formula
+    counts = "COUNT(" in upper and ("#" in formula or names is not None)
+    sheets = "SHEET(" in upper
+    if not quoted and not counts and not sheets:
         return formula
-    masked = _STRING.sub(lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', formula)
+    spans = [m.span() for m in _STRING.finditer(formula)] if quoted else []
+    # outside its string literals a formula reads the same masked or not
+    near = [_neighbours(formula, a, b) for a, b in spans]
+    whole = any(x and x in "(," and y and y in ",)" for x, y in near)
     edits: dict[tuple[int, int], str] = {}
+    masked = None
+    if counts or sheets or (whole and any(call in upper for call in _AGGREGATE_CALLS)):
+        masked = _masked(formula, spans)
+        edits.update(_argument_edits(formula, masked, names))
+    for span, (before, after) in zip(spans, near):
+        if span in edits:
+            continue
+        if (before and before in _OPERATORS) or (after and after in _OPERATORS + "%"):
+            masked = masked or _masked(formula, spans)
+            if (not after or after not in _OPERATORS + "%") and _unary_plus(
+                    masked[:span[0]].rstrip()):
+                continue
+            number = excel_number(formula[span[0] + 1:span[1] - 1].replace('""', '"'))
+            if number is not None:
+                edits[span] = _literal(number)
+    return _apply(formula, edits)
+
+
+def _masked(formula: str, spans: list) -> str:
+    """``formula`` with the text of its string literals replaced by ``x``."""
+    if not spans:
+        return formula
+    out, last = [], 0
+    for a, b in spans:
+        out += [formula[last:a], '"', "x" * (b - a - 2), '"']
+        last = b
+    return "".join(out) + formula[last:]
+
+
+def _neighbours(masked: str, a: int, b: int) -> tuple[str, str]:
+    """The characters before ``a`` and from ``b`` on, spaces skipped ("" at either end)."""
+    i, j = a - 1, b
+    while i >= 0 and masked[i] == " ":
+        i -= 1
+    while j < len(masked) and masked[j] == " ":
+        j += 1
+    return (masked[i] if i >= 0 else ""), (masked[j] if j < len(masked) else "")
+
+
+def _mask(m: re.Match) -> str:
+    return '"' + "x" * (len(m.group(0)) - 2) + '"'
+
+
+def _apply(formula: str, edits: dict) -> str:
+    for (a, b), new in sorted(edits.items(), reverse=True):
+        formula = formula[:a] + new + formula[b:]
+    return formula
+
+
+def _argument_edits(formula: str, masked: str, names) -> dict:
+    """The edits of direct arguments of aggregates, COUNT and SHEET."""
+    edits = {}
     for name, args in _calls(formula, masked):
         name = name.replace("_XLFN.", "").replace("_XLWS.", "")
+        if name not in AGGREGATES and name not in ("COUNT", "SHEET"):
+            continue
         for k, (a, b) in enumerate(args):
             text = formula[a:b].strip()
             lead = a + len(formula[a:b]) - len(formula[a:b].lstrip())
@@ -150,20 +218,7 @@ def rewrite_literals(formula: str, names: frozenset | None = None) -> str:
             elif name in AGGREGATES and (AGGREGATES[name] is None or k in AGGREGATES[name]) \
                     and _STRING.fullmatch(text):
                 edits[span] = _aggregate_arg(text[1:-1].replace('""', '"')) or text
-    for m in _STRING.finditer(masked):
-        span = (m.start(), m.end())
-        if span in edits:
-            continue
-        before = masked[:m.start()].rstrip()
-        after = masked[m.end():].lstrip()
-        if (before and before[-1] in _OPERATORS and not _unary_plus(before)) or (
-                after and after[0] in _OPERATORS + "%"):
-            number = excel_number(formula[m.start() + 1:m.end() - 1].replace('""', '"'))
-            if number is not None:
-                edits[span] = _literal(number)
-    for (a, b), new in sorted(edits.items(), reverse=True):
-        formula = formula[:a] + new + formula[b:]
-    return formula
+    return edits
 
 
 _INDEX = re.compile(r"\s*(?:(?P<n>\d+(?:\.\d*)?)|(?P<true>TRUE))\s*", re.I)
@@ -179,7 +234,7 @@ def _choose_literal(formula: str, rounds: int = 20) -> str:
     ('(1+2)*3', 'CHOOSE(3, A1, A2)')
     """
     for _ in range(rounds):
-        masked = _STRING.sub(lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', formula)
+        masked = _STRING.sub(_mask, formula)
         for name, args, start in _calls(formula, masked, starts=True):
             if name.replace("_XLFN.", "") != "CHOOSE" or len(args) < 2:
                 continue
