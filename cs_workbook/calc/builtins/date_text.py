@@ -5,11 +5,12 @@ A date is ``yyyy-m-d`` or ``yyyy/m/d``; ``m/d/y`` or ``m-d-y`` (read day first w
 number cannot be a month: ``26-01-01`` is 26 January 2001); ``d-Mon-y``, ``d Mon y``,
 ``Mon d, y``, ``Mon d y``; or without the year (``m/d``, ``d-Mon``, ``Mon d``: this year) or
 without the day (``Mon-y``, ``Mon y``: the 1st). Two-digit years 00–29 are 2000–2029, 30–99
-are 1930–1999; a date before 1900-01-01 or after 9999-12-31 is ``#VALUE!``, and so is
-1900-02-29 not: Excel's phantom leap day is serial 60. A time is ``h:mm``, ``h:mm:ss`` (seconds
-may have decimals) or ``h`` with ``AM``/``PM`` (any case; hours 0–12 with it). Either may
-stand alone, or a date may be followed by a time. Text only: a number, logical or blank
-argument is ``#VALUE!``; errors pass through.
+are 1930–1999; a date before 1900-01-01 or after 9999-12-31 is ``#VALUE!``, while 1900-02-29,
+Excel's phantom leap day, is serial 60. A time is ``h:mm``, ``h:mm:ss`` (seconds may have
+decimals) or ``h`` with ``AM``/``PM`` after a space (any case; hours 0–12 with it; ``4:35PM``
+is no time to Excel, MrExcel's *Power Excel*). A date may be followed by a time; a time alone
+has no date (``#VALUE!`` for ``DATEVALUE``, as LibreOffice answers). Text only: a number,
+logical or blank argument is ``#VALUE!``; errors pass through.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _DATES = [re.compile(p) for p in (
     rf"{_MON}[- ](?P<y>\d{{4}})",
 )]
 _TIME = re.compile(r"(?P<h>\d{1,4})(?::(?P<mi>\d{1,2})(?::(?P<s>\d{1,2}(?:\.\d*)?))?)?"
-                   r"(?:\s*(?P<ap>[AaPp][Mm]))?")
+                   r"(?:\s+(?P<ap>[AaPp][Mm]))?")
 
 
 def _year(text: str) -> int | None:
@@ -142,7 +143,9 @@ def DATEVALUE(date_text):
     if isinstance(got, dict):
         return got
     serial, clock = got
-    return float(math.floor((serial or 0) + (clock or 0.0)))
+    if serial is None:  # a time and no date (LibreOffice agrees)
+        return error("Value")
+    return float(math.floor(serial + (clock or 0.0)))
 
 
 def TIMEVALUE(time_text):

@@ -271,3 +271,10 @@ def test_an_undefined_name_is_not_counted_and_is_name_error_in_sheet(tmp_path):
     got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
     assert [got["Main"][c].value for c in ("B1", "B2", "B3")] == [2, 0, "#NAME?"]
     assert got["Other"]["B1"].value == 1
+
+
+def test_date_and_time_text_edges():
+    assert TIMEVALUE("4:35PM") == {"type": "Error", "kind": "Value"}  # MrExcel: needs a space
+    assert TIMEVALUE("123:40") == pytest.approx(3 / 24 + 40 / 1440)  # days dropped (MrExcel)
+    assert DATEVALUE("4:35 PM") == {"type": "Error", "kind": "Value"}  # LibreOffice agrees
+    assert DATEVALUE("Feb 2020") == 43862  # LibreOffice: the 1st of the month
