@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["rewrite_array_forms", "inline_lambdas", "split_args"]
+__all__ = ["inline_lambdas", "rewrite_array_forms", "split_args"]
 
 _IDENT = re.compile(r"[A-Za-z_\\][\w.]*")
-_PARAM = re.compile(r"(?<![\w.])_xlpm\.([A-Za-z_][\w.]*)(?![\w.(])", re.I)
-_LAMBDA = re.compile(r"(?<![\w.])_xlfn\.LAMBDA\(", re.I)
-_SINGLE = re.compile(r"(?<![\w.])_xlfn\.SINGLE\(", re.I)
+_PARAM = re.compile(r"(?<![\w.])_xlpm\.([A-Za-z_][\w.]*)(?![\w.(])", re.IGNORECASE)
+_LAMBDA = re.compile(r"(?<![\w.])_xlfn\.LAMBDA\(", re.IGNORECASE)
+_SINGLE = re.compile(r"(?<![\w.])_xlfn\.SINGLE\(", re.IGNORECASE)
 _CELL = r"\$?[A-Z]{1,3}\$?[0-9]+"
 _SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)"
 _RANGE = re.compile(rf"^(?:{_SHEET}!)?({_CELL})(?::({_CELL}))?$")
@@ -122,7 +122,7 @@ def inline_lambdas(formula: str) -> str:
             if not call or len(params) < 1 or len(call[0]) != len(params) - 1:
                 continue
             names = [p.strip() for p in params[:-1]]
-            if not all(re.fullmatch(r"_xlpm\.[A-Za-z_][\w.]*", n, re.I) for n in names):
+            if not all(re.fullmatch(r"_xlpm\.[A-Za-z_][\w.]*", n, re.IGNORECASE) for n in names):
                 continue
             values = {n.lower()[len("_xlpm."):]: _operand(a) for n, a in zip(names, call[0])}
             body = params[-1].strip()

@@ -19,7 +19,7 @@ from collections import Counter
 from .args import error
 from .arrays import _grid, _is_error, _shown, broadcast
 
-__all__ = ["SORT", "MODE_MULT", "INDEX", "SUMIF", "criterion"]
+__all__ = ["INDEX", "MODE_MULT", "SORT", "SUMIF", "criterion"]
 
 #: ERROR.TYPE's numbers, by formualizer's error kinds.
 _ERROR_NUMBER = {"Null": 1, "Div": 2, "Value": 3, "Ref": 4, "Name": 5, "Num": 6, "Na": 7,
@@ -157,7 +157,7 @@ def INDEX(array, row_num=None, column_num=None, area_num=None):
 
 # -- SUMIF with an array of criteria ---------------------------------------------------------
 
-_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
+_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.DOTALL)
 
 
 def _as_number(text: str):
@@ -178,7 +178,7 @@ def _wildcard(text: str) -> re.Pattern:
             continue
         out += ".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
         i += 1
-    return re.compile(out, re.I | re.S)
+    return re.compile(out, re.IGNORECASE | re.DOTALL)
 
 
 def criterion(c):

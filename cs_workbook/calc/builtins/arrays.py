@@ -17,7 +17,7 @@ import math
 
 from .args import error
 
-__all__ = ["broadcast", "IF", "IFERROR", "IFNA", "OP", "AREA", "EXP", "SINGLE"]
+__all__ = ["AREA", "EXP", "IF", "IFERROR", "IFNA", "OP", "SINGLE", "broadcast"]
 
 _NA = {"type": "Error", "kind": "Na"}
 
@@ -48,8 +48,8 @@ def broadcast(func, *args, shape: tuple[int, int] | None = None):
     """``func`` applied element by element to ``args``, brought to one shape as Excel does
     (``shape``, or the largest argument's); a plain value when no argument is an array.
 
-    >>> broadcast(lambda a, b: b if isinstance(b, dict) else a + b, [[1.0, 2.0, 3.0]], [[10.0, 20.0]])
-    [[11.0, 22.0, {'type': 'Error', 'kind': 'Na'}]]
+    >>> broadcast(lambda a, b: (a, b), [[1.0, 2.0, 3.0]], [[10.0, 20.0]])[0][2]
+    (3.0, {'type': 'Error', 'kind': 'Na'})
     >>> broadcast(lambda a, b: a * b, [[1.0], [2.0]], [[1.0, 10.0]])
     [[1.0, 10.0], [2.0, 20.0]]
     """
