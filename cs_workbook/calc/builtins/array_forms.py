@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from .array_map import LIFT
+
 __all__ = ["inline_lambdas", "rewrite_array_forms", "split_args"]
 
 _IDENT = re.compile(r"[A-Za-z_\\][\w.]*")
@@ -161,15 +163,15 @@ def _calls(formula: str):
 
 
 def _rename(formula: str, wanted) -> str:
-    """``formula`` with each call ``NAME(`` for which ``wanted(NAME, args)`` gives a new name
-    renamed to it."""
+    """``formula`` with each call ``NAME(`` for which ``wanted(NAME, args, at)`` gives a new
+    opening (``OURS(`` or ``_CSCALC_MAP("NAME",``) written with it."""
     out, last = [], 0
     for start, name, open_at in _calls(formula):
         got = split_args(formula, open_at)
-        new = wanted(name.upper(), got[0]) if got else None
+        new = wanted(name, got[0], open_at) if got else None
         if new:
             out.append(formula[last:start] + new)
-            last = open_at
+            last = open_at + 1
     return "".join(out) + formula[last:] if out else formula
 
 
@@ -183,14 +185,27 @@ def _arrayish(arg: str) -> bool:
     return ":" in masked or "{" in masked
 
 
-def _array_call(name: str, args: list[str]):
-    if name in ELEMENTWISE:  # only where two arguments may be arrays of different shapes
-        return ELEMENTWISE[name] if sum(map(_arrayish, args)) >= 2 else None
-    if name == "INDEX" and args and args[0].strip().startswith("{"):
-        return "_CSCALC_INDEX"
-    if name == "SUMIF" and len(args) >= 2 and _computed(args[1]):
-        return "_CSCALC_SUMIF"
+def _bare(name: str) -> str:
+    return name.upper().replace("_XLFN.", "").replace("_XLWS.", "")
+
+
+def _mapped(name: str, args: list[str]):
+    """``_CSCALC_MAP("NAME",`` for a call of a function of :data:`.array_map.LIFT` with an
+    argument that may be an array."""
+    if _bare(name) in LIFT and any(map(_arrayish, args)):
+        return f'_CSCALC_MAP("{name}",'
     return None
+
+
+def _array_call(name: str, args: list[str], at: int):
+    upper = name.upper()
+    if upper in ELEMENTWISE:  # only where two arguments may be arrays of different shapes
+        return ELEMENTWISE[upper] + "(" if sum(map(_arrayish, args)) >= 2 else None
+    if upper == "INDEX" and args and args[0].strip().startswith("{"):
+        return "_CSCALC_INDEX("
+    if upper == "SUMIF" and len(args) >= 2 and _computed(args[1]):
+        return "_CSCALC_SUMIF("
+    return _mapped(name, args)
 
 
 def _shape(atom: str):
@@ -263,9 +278,14 @@ def rewrite_array_forms(formula: str, array: bool = False, area: tuple[int, int]
     if "SINGLE(" in upper:
         formula = _singles(formula)
     if not array:
+        if ":" in formula and "(" in formula:  # nested in SUMPRODUCT…: evaluated as arrays
+            from .prepare import _in_array_call
+
+            masked = _masked(formula)
+            formula = _rename(formula, lambda name, args, at: _mapped(name, args)
+                              if _in_array_call(masked, at) else None)
         return formula
-    if any(k in upper for k in ("IF", "INDEX(", "SUMIF(")):
-        formula = _rename(formula, _array_call)
+    formula = _rename(formula, _array_call)
     formula = _operators(formula)
     if area and area != (1, 1):
         formula = f"_CSCALC_AREA({formula},{area[0]},{area[1]})"
