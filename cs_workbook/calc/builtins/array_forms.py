@@ -197,6 +197,28 @@ def _mapped(name: str, args: list[str]):
     return None
 
 
+def _forces_arrays(masked: str, at: int) -> bool:
+    """Whether the call whose ``(`` is at ``at`` is nested in one whose parameters Excel
+    evaluates as arrays in a legacy formula (``SUMPRODUCT``, ``INDEX``, …: :data:`.prepare.
+    ARRAY_ARGS`), but not only in ``MATCH``, whose lookup array needs Ctrl+Shift+Enter."""
+    from .prepare import _LAST_NAME, ARRAY_ARGS
+
+    depth, i = 0, at - 1
+    while i >= 0:
+        ch = masked[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                name = _LAST_NAME.search(masked, 0, i)
+                if name and _bare(name.group(1)) in ARRAY_ARGS - {"MATCH"}:
+                    return True
+            else:
+                depth -= 1
+        i -= 1
+    return False
+
+
 def _array_call(name: str, args: list[str], at: int):
     upper = name.upper()
     if upper in ELEMENTWISE:  # only where two arguments may be arrays of different shapes
@@ -279,11 +301,9 @@ def rewrite_array_forms(formula: str, array: bool = False, area: tuple[int, int]
         formula = _singles(formula)
     if not array:
         if ":" in formula and "(" in formula:  # nested in SUMPRODUCT…: evaluated as arrays
-            from .prepare import _in_array_call
-
             masked = _masked(formula)
             formula = _rename(formula, lambda name, args, at: _mapped(name, args)
-                              if _in_array_call(masked, at) else None)
+                              if _forces_arrays(masked, at) else None)
         return formula
     formula = _rename(formula, _array_call)
     formula = _operators(formula)

@@ -52,6 +52,9 @@ DIV = {"type": "Error", "kind": "Div"}
     ("SUMPRODUCT(ROUND(A1:A3,0))+ROUND(A1,0)", False, None,
      'SUMPRODUCT(_CSCALC_MAP("ROUND",A1:A3,0))+ROUND(A1,0)'),
     ("ROUND(A1:A3,0)", False, None, "ROUND(A1:A3,0)"),  # legacy: intersected (prepare.py)
+    ("MATCH(1,ROUND(A1:A3,0),0)", False, None, "MATCH(1,ROUND(A1:A3,0),0)"),
+    ("MATCH(1,INDEX(ROUND(A1:A3,0),0),0)", False, None,
+     'MATCH(1,INDEX(_CSCALC_MAP("ROUND",A1:A3,0),0),0)'),
     ("ROUND(A1,0)+_xlfn.DAYS(B1,A1)", True, None, "ROUND(A1,0)+_xlfn.DAYS(B1,A1)"),
     ("IFERROR(G4:G7/H4:H7, G12:G13)", True, None, "_CSCALC_IFERROR(G4:G7/H4:H7, G12:G13)"),
     ("COUNTIF(A1:A3,B1:B2)", True, None, "COUNTIF(A1:A3,B1:B2)"),
