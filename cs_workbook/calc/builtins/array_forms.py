@@ -8,7 +8,9 @@ the package written back:
 - ``_xlfn.SINGLE(x)``, as Excel saves the ``@`` operator, becomes ``@(x)``;
 - in an array formula, ``IF``, ``IFERROR`` and ``IFNA`` with two arguments that may be arrays
   become our element-wise versions (:mod:`.arrays`), which broadcast arguments of different
-  shapes as Excel does (formualizer answers ``#VALUE!``);
+  shapes as Excel does (formualizer answers ``#VALUE!``); a one-value function of
+  :data:`.array_map.LIFT` with an argument that may be an array, in an array formula or
+  nested in ``SUMPRODUCT`` & co (:data:`FORCING`), becomes ``_CSCALC_MAP("NAME", …)``;
   ``INDEX`` of an array constant becomes ours (Excel's argument checks), ``SUMIF`` with a
   computed criterion becomes ours (one sum per criterion), and an operator between a range and
   an array constant of different shapes (``A6:C6+{1,2}``) becomes a call of ours;
@@ -162,11 +164,14 @@ def _calls(formula: str):
         yield m.start(1), m.group(1), m.end() - 1
 
 
-def _rename(formula: str, wanted) -> str:
-    """``formula`` with each call ``NAME(`` for which ``wanted(NAME, args, at)`` gives a new
-    opening (``OURS(`` or ``_CSCALC_MAP("NAME",``) written with it."""
+def _rename(formula: str, names: frozenset, wanted) -> str:
+    """``formula`` with each call ``NAME(`` of one of ``names`` (without prefixes) for which
+    ``wanted(NAME, args, at)`` gives a new opening (``OURS(`` or ``_CSCALC_MAP("NAME",``)
+    written with it."""
     out, last = [], 0
     for start, name, open_at in _calls(formula):
+        if _bare(name) not in names:
+            continue
         got = split_args(formula, open_at)
         new = wanted(name, got[0], open_at) if got else None
         if new:
@@ -197,11 +202,19 @@ def _mapped(name: str, args: list[str]):
     return None
 
 
+#: Functions whose arguments Excel evaluates as arrays even in a legacy formula, so that a
+#: one-value function nested in them is lifted (``SUMPRODUCT(LEN(A1:A3))``).
+FORCING = ("SUMPRODUCT", "MMULT", "TRANSPOSE", "FREQUENCY", "SUMX2MY2", "SUMX2PY2", "SUMXMY2")
+_FORCING_CALLS = tuple(n + "(" for n in FORCING)
+
+
+#: The calls an array formula may get in our versions (names without prefixes).
+_IN_ARRAYS = LIFT | {"IF", "IFERROR", "IFNA", "INDEX", "SUMIF"}
+
+
 def _forces_arrays(masked: str, at: int) -> bool:
-    """Whether the call whose ``(`` is at ``at`` is nested in one whose parameters Excel
-    evaluates as arrays in a legacy formula (``SUMPRODUCT``, ``INDEX``, …: :data:`.prepare.
-    ARRAY_ARGS`), but not only in ``MATCH``, whose lookup array needs Ctrl+Shift+Enter."""
-    from .prepare import _LAST_NAME, ARRAY_ARGS
+    """Whether the call whose ``(`` is at ``at`` is nested in one of :data:`FORCING`."""
+    from .prepare import _LAST_NAME
 
     depth, i = 0, at - 1
     while i >= 0:
@@ -211,7 +224,7 @@ def _forces_arrays(masked: str, at: int) -> bool:
         elif ch == "(":
             if depth == 0:
                 name = _LAST_NAME.search(masked, 0, i)
-                if name and _bare(name.group(1)) in ARRAY_ARGS - {"MATCH"}:
+                if name and _bare(name.group(1)) in FORCING:
                     return True
             else:
                 depth -= 1
@@ -294,18 +307,20 @@ def rewrite_array_forms(formula: str, array: bool = False, area: tuple[int, int]
     >>> rewrite_array_forms("123", array=True, area=(4, 1))
     '_CSCALC_AREA(123,4,1)'
     """
+    if "(" not in formula and not array:
+        return formula
     upper = formula.upper()
     if "LAMBDA(" in upper:
         formula = inline_lambdas(formula)
     if "SINGLE(" in upper:
         formula = _singles(formula)
     if not array:
-        if ":" in formula and "(" in formula:  # nested in SUMPRODUCT…: evaluated as arrays
-            masked = _masked(formula)
-            formula = _rename(formula, lambda name, args, at: _mapped(name, args)
+        if ":" in formula and any(n in upper for n in _FORCING_CALLS):
+            masked = _masked(formula)  # nested in SUMPRODUCT…: evaluated as arrays
+            formula = _rename(formula, LIFT, lambda name, args, at: _mapped(name, args)
                               if _forces_arrays(masked, at) else None)
         return formula
-    formula = _rename(formula, _array_call)
+    formula = _rename(formula, _IN_ARRAYS, _array_call)
     formula = _operators(formula)
     if area and area != (1, 1):
         formula = f"_CSCALC_AREA({formula},{area[0]},{area[1]})"

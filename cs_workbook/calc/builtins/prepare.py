@@ -198,7 +198,7 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
     three_d = b":" in data and b"!" in data and len(sheets) > 1
     legacy = b":" in data
     subtotals = facts is not None and b"SUBTOTAL(" in data.upper()
-    forms = b'"array"' in data or b"_xlfn.LAMBDA(" in data or b"_xlfn.SINGLE(" in data
+    forms = legacy or b'"array"' in data or b"_xlfn.LAMBDA(" in data or b"_xlfn.SINGLE(" in data
     if not areas and not legacy and not subtotals and not forms:
         return xml
 

@@ -53,8 +53,8 @@ DIV = {"type": "Error", "kind": "Div"}
      'SUMPRODUCT(_CSCALC_MAP("ROUND",A1:A3,0))+ROUND(A1,0)'),
     ("ROUND(A1:A3,0)", False, None, "ROUND(A1:A3,0)"),  # legacy: intersected (prepare.py)
     ("MATCH(1,ROUND(A1:A3,0),0)", False, None, "MATCH(1,ROUND(A1:A3,0),0)"),
-    ("MATCH(1,INDEX(ROUND(A1:A3,0),0),0)", False, None,
-     'MATCH(1,INDEX(_CSCALC_MAP("ROUND",A1:A3,0),0),0)'),
+    ("SUMPRODUCT(LEN(A1:A3)*ISNUMBER(B1:B3))", False, None,
+     'SUMPRODUCT(_CSCALC_MAP("LEN",A1:A3)*ISNUMBER(B1:B3))'),
     ("ROUND(A1,0)+_xlfn.DAYS(B1,A1)", True, None, "ROUND(A1,0)+_xlfn.DAYS(B1,A1)"),
     ("IFERROR(G4:G7/H4:H7, G12:G13)", True, None, "_CSCALC_IFERROR(G4:G7/H4:H7, G12:G13)"),
     ("COUNTIF(A1:A3,B1:B2)", True, None, "COUNTIF(A1:A3,B1:B2)"),
@@ -318,3 +318,16 @@ def test_a_legacy_array_area_and_its_anchor_array_through_calculate(tmp_path):
     assert got["F1"].value == 10
     assert [got[f"G{r}"].value for r in range(1, 7)] == [8, 8, 12, 1, 6, 37.5]
     assert not report.unevaluated
+
+
+def test_sumproduct_lifts_on_a_sheet_without_array_formulas(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, v in enumerate([1.4, 2.6, 3.5], start=1):
+        ws.cell(r, 1, v)
+    ws["B1"] = "=SUMPRODUCT(ROUND(A1:A3,0))"
+    ws["B2"] = "=ROUND(A1:A3,0)"  # legacy: A2, the cell of the formula's row
+    wb.save(tmp_path / "in.xlsx")
+    calculate(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
+    got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    assert (got["B1"].value, got["B2"].value) == (8, 3)
