@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cs_workbook.calc import calculate
 from cs_workbook.calc.builtins.array_forms import inline_lambdas, rewrite_array_forms
 from cs_workbook.calc.builtins.array_functions import INDEX, MODE_MULT, SORT, SUMIF
+from cs_workbook.calc.builtins.array_map import Mapper
 from cs_workbook.calc.builtins.arrays import IF, IFERROR, OP
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -114,6 +115,25 @@ def test_if_and_iferror_pad_as_excel_saved_them():
         [[20.0], [20.0], [10.0], [NA]]
     assert IFERROR([[DIV], [DIV], [DIV]], [[7.0, 8.0]]) == [[7.0, 8.0]] * 3
     assert IF([[True], [NA]], 1.0, 0.0) == [[1.0], [NA]]
+
+
+_MAPPER = Mapper()
+
+
+@settings(max_examples=25, deadline=None)
+@given(_grids(3), st.integers(0, 2).map(float))
+def test_a_lifted_call_is_the_engines_call_on_each_element(grid, digits):
+    got = _MAPPER("ROUND", [[x / 7 for x in row] for row in grid], digits)
+    assert got == [[_MAPPER("ROUND", x / 7, digits) for x in row] for row in grid]
+    assert all(math.isclose(v, round(x / 7, int(digits)), abs_tol=10 ** -digits)
+               for row, grow in zip(got, grid) for v, x in zip(row, grow))
+
+
+def test_a_lifted_call_pads_and_passes_errors_on():
+    assert _MAPPER("MOD", [[7.0, 8.0, 9.0]], [[2.0, 3.0]]) == [[1.0, 2.0, NA]]
+    assert _MAPPER("LEN", [["ab", None, DIV]]) == [[2.0, 0.0, DIV]]
+    assert _MAPPER("UPPER", "ab") == "AB"
+    assert _MAPPER("NOT A NAME", 1.0) == {"type": "Error", "kind": "Value"}
 
 
 # -- SORT, MODE.MULT, INDEX, SUMIF --------------------------------------------------------
