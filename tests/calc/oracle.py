@@ -500,15 +500,18 @@ arguments of different shapes broadcast as Excel does (a one-row or one-column a
 array constant (`A6:C6+{1,2}`); a `LAMBDA` called where it is written is inlined; `SINGLE` is
 `@`; a legacy (Ctrl+Shift+Enter) formula fills its whole area, so `ANCHORARRAY` sees it; `EXP`
 errs per element; `SORT` (Excel's order of types, blanks last), `MODE.MULT` (first appearance),
-`INDEX` of an array constant (argument checks) and `SUMIF` with an array of criteria are ours.
+`INDEX` of an array constant (argument checks) and `SUMIF` with an array of criteria are ours;
+one-value functions the engine does not lift (`ROUND`, `LEN`, `LEFT`, `EXACT`, `MOD`, … 68 of
+them) are answered element by element by the engine itself in array formulas and inside
+`SUMPRODUCT` & co. `tests/calc/builtins/test_arrays.py` checks every cell of the array areas of
+these workbooks against Excel's (this report compares only each area's anchor).
 
 What still differs, by cause (the tables below list every cell):
 
 - **engine semantics not reachable from a Python function**: errors the engine produces with
   the wrong type before `ERROR.TYPE`; and, in the cells of an array area beyond its anchor (not
-  compared here), a scalar error met by an array (`A1:C1+NA()`, `LEFT(A7:C7,NA())`) is one
-  error where Excel fills the area with it, and `LEFT`/`EXACT`/`ROUND`… of a range are not
-  lifted over it;
+  compared here), a comparison of an array with a scalar error (`A1:C1=1/0`) and `TEXT` with an
+  error format are one error where Excel fills the area with it;
 - **lookups and matching**: `VLOOKUP`/`HLOOKUP` with an error as the lookup value (Excel
   passes the error on), approximate `VLOOKUP`, `SEARCH` with a start beyond a wildcard match,
   `COUNTIF` with an error criterion;

@@ -19,7 +19,16 @@ __all__ = ["LIFT", "Mapper"]
 
 #: Functions of single values that formualizer 0.13 does not lift over an array argument
 #: (measured: each called with a three-cell range).
-LIFT = frozenset(["ABS", "ACOS", "ASIN", "ATAN", "BASE", "CHAR", "CODE", "COMBIN", "CONCATENATE", "COSH", "DATEDIF", "DATEVALUE", "DAYS", "DAYS360", "DEC2BIN", "DEGREES", "DOLLAR", "EOMONTH", "EVEN", "EXACT", "FACT", "FIXED", "FLOOR", "HOUR", "INT", "ISEVEN", "ISODD", "ISOWEEKNUM", "LEFT", "LEN", "LN", "LOG", "LOG10", "LOWER", "MID", "MINUTE", "MOD", "MROUND", "NOT", "NUMBERVALUE", "ODD", "PERMUT", "POWER", "PROPER", "RADIANS", "REPLACE", "REPT", "RIGHT", "ROMAN", "ROUND", "ROUNDDOWN", "ROUNDUP", "SECOND", "SIGN", "SINH", "SQRT", "SUBSTITUTE", "TANH", "TIMEVALUE", "TRIM", "TRUNC", "UNICHAR", "UNICODE", "UPPER", "VALUE", "WEEKDAY", "WEEKNUM", "YEARFRAC"])
+LIFT = frozenset([
+    "ABS", "ACOS", "ASIN", "ATAN", "BASE", "CHAR", "CODE", "COMBIN", "CONCATENATE", "COSH",
+    "DATEDIF", "DATEVALUE", "DAYS", "DAYS360", "DEC2BIN", "DEGREES", "DOLLAR", "EOMONTH",
+    "EVEN", "EXACT", "FACT", "FIXED", "FLOOR", "HOUR", "INT", "ISEVEN", "ISODD", "ISOWEEKNUM",
+    "LEFT", "LEN", "LN", "LOG", "LOG10", "LOWER", "MID", "MINUTE", "MOD", "MROUND", "NOT",
+    "NUMBERVALUE", "ODD", "PERMUT", "POWER", "PROPER", "RADIANS", "REPLACE", "REPT", "RIGHT",
+    "ROMAN", "ROUND", "ROUNDDOWN", "ROUNDUP", "SECOND", "SIGN", "SINH", "SQRT", "SUBSTITUTE",
+    "TANH", "TIMEVALUE", "TRIM", "TRUNC", "UNICHAR", "UNICODE", "UPPER", "VALUE", "WEEKDAY",
+    "WEEKNUM", "YEARFRAC",
+])
 
 _MEMO_LIMIT = 200_000
 

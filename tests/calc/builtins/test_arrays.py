@@ -89,6 +89,7 @@ def _grids(max_side=4):
         min_size=s[0], max_size=s[0]))
 
 
+@settings(max_examples=50)
 @given(_grids(), _grids())
 def test_operators_broadcast_as_numpy_where_it_can_and_pad_with_na_elsewhere(a, b):
     got = OP("+", a, b)
