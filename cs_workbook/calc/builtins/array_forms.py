@@ -6,14 +6,15 @@ the package written back:
 - ``_xlfn.LAMBDA(_xlpm.x, body)(arg)``, a lambda called where it is written, becomes ``body``
   with each parameter replaced by its argument (the engine does not implement ``LAMBDA``);
 - ``_xlfn.SINGLE(x)``, as Excel saves the ``@`` operator, becomes ``@(x)``;
-- in an array formula, ``IF``, ``IFERROR`` and ``IFNA`` with two arguments that may be arrays
-  become our element-wise versions (:mod:`.arrays`), which broadcast arguments of different
+- in an array formula, ``IF``, ``IFERROR`` and ``IFNA`` with two arguments that are arrays
+  by their own operators (``IF(A1:A4>2,H1:H2,E1:E2)``) become our element-wise versions (:mod:`.arrays`), which broadcast arguments of different
   shapes as Excel does (formualizer answers ``#VALUE!``); a one-value function of
   :data:`.array_map.LIFT` with an argument that may be an array, in an array formula or
   nested in ``SUMPRODUCT`` & co (:data:`FORCING`), becomes ``_CSCALC_MAP("NAME", …)``;
-  ``INDEX`` of an array constant becomes ours (Excel's argument checks), ``SUMIF`` with a
-  computed criterion becomes ours (one sum per criterion), and an operator between a range and
-  an array constant of different shapes (``A6:C6+{1,2}``) becomes a call of ours;
+  ``INDEX`` of an array constant becomes ours (Excel's argument checks), ``COUNTIF`` & co with
+  criteria that may be an array become ours (one answer per criterion; also nested in
+  ``SUMPRODUCT`` & co), and an operator between a range and an array constant of different
+  shapes (``A6:C6+{1,2}``) becomes a call of ours;
 - a legacy (Ctrl+Shift+Enter) array formula over several cells is wrapped in our
   :data:`.arrays.AREA`, which fills its area as Excel does (a single value in every cell, a row
   or column repeated, ``#N/A`` beyond a smaller result).
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from .array_ifs import CRITERIA_FROM
 from .array_map import LIFT
 
 __all__ = ["inline_lambdas", "rewrite_array_forms", "split_args"]
@@ -180,14 +182,26 @@ def _rename(formula: str, names: frozenset, wanted) -> str:
     return "".join(out) + formula[last:] if out else formula
 
 
-def _computed(arg: str) -> bool:
-    """An argument that is computed (a call or an array constant), not a reference or value."""
-    return "(" in arg or "{" in arg
+_SPILL = re.compile(r"[A-Z]\$?[0-9]+#|ANCHORARRAY\(", re.IGNORECASE)
+_NESTED = re.compile(r"\([^()]*\)")
 
 
 def _arrayish(arg: str) -> bool:
+    """An argument that may be an array: it holds a range, an array constant or a spill."""
     masked = _masked(arg)
-    return ":" in masked or "{" in masked
+    return ":" in masked or "{" in masked or bool(_SPILL.search(masked))
+
+
+def _array_operand(arg: str) -> bool:
+    """An argument that is an array by its own operators, not only through a call nested in
+    it (``A1:A4>2``, ``{1,2}``, not ``COUNTA(A1:A4)=0``, which is one value)."""
+    masked = _masked(arg)
+    while True:
+        outer = _NESTED.sub("", masked)
+        if outer == masked:
+            break
+        masked = outer
+    return ":" in masked or "{" in masked or bool(_SPILL.search(masked))
 
 
 def _bare(name: str) -> str:
@@ -196,9 +210,13 @@ def _bare(name: str) -> str:
 
 def _mapped(name: str, args: list[str]):
     """``_CSCALC_MAP("NAME",`` for a call of a function of :data:`.array_map.LIFT` with an
-    argument that may be an array."""
-    if _bare(name) in LIFT and any(map(_arrayish, args)):
+    argument that may be an array; ``_CSCALC_COUNTIF(`` & co for a call of ``COUNTIF`` & co
+    (:mod:`.array_ifs`) with criteria that may be an array."""
+    bare = _bare(name)
+    if bare in LIFT and any(map(_arrayish, args)):
         return f'_CSCALC_MAP("{name}",'
+    if bare in CRITERIA_FROM and any(map(_arrayish, args[CRITERIA_FROM[bare]::2])):
+        return f"_CSCALC_{bare}("
     return None
 
 
@@ -208,8 +226,9 @@ FORCING = ("SUMPRODUCT", "MMULT", "TRANSPOSE", "FREQUENCY", "SUMX2MY2", "SUMX2PY
 _FORCING_CALLS = tuple(n + "(" for n in FORCING)
 
 
+_LIFTED = LIFT | set(CRITERIA_FROM)
 #: The calls an array formula may get in our versions (names without prefixes).
-_IN_ARRAYS = LIFT | {"IF", "IFERROR", "IFNA", "INDEX", "SUMIF"}
+_IN_ARRAYS = LIFT | set(CRITERIA_FROM) | {"IF", "IFERROR", "IFNA", "INDEX"}
 
 
 def _forces_arrays(masked: str, at: int) -> bool:
@@ -234,12 +253,11 @@ def _forces_arrays(masked: str, at: int) -> bool:
 
 def _array_call(name: str, args: list[str], at: int):
     upper = name.upper()
-    if upper in ELEMENTWISE:  # only where two arguments may be arrays of different shapes
-        return ELEMENTWISE[upper] + "(" if sum(map(_arrayish, args)) >= 2 else None
+    if upper in ELEMENTWISE:  # only where two arguments may be arrays of different shapes:
+        # ours evaluates every argument, where Excel's IF evaluates only the branch it takes
+        return ELEMENTWISE[upper] + "(" if sum(map(_array_operand, args)) >= 2 else None
     if upper == "INDEX" and args and args[0].strip().startswith("{"):
         return "_CSCALC_INDEX("
-    if upper == "SUMIF" and len(args) >= 2 and _computed(args[1]):
-        return "_CSCALC_SUMIF("
     return _mapped(name, args)
 
 
@@ -317,7 +335,7 @@ def rewrite_array_forms(formula: str, array: bool = False, area: tuple[int, int]
     if not array:
         if ":" in formula and any(n in upper for n in _FORCING_CALLS):
             masked = _masked(formula)  # nested in SUMPRODUCT…: evaluated as arrays
-            formula = _rename(formula, LIFT, lambda name, args, at: _mapped(name, args)
+            formula = _rename(formula, _LIFTED, lambda name, args, at: _mapped(name, args)
                               if _forces_arrays(masked, at) else None)
         return formula
     formula = _rename(formula, _IN_ARRAYS, _array_call)

@@ -1,5 +1,6 @@
 """Built-ins over arrays that formualizer 0.13 answers differently from Excel: ``SORT``,
-``MODE.MULT``, ``INDEX`` of an array constant and ``SUMIF`` with an array of criteria.
+``MODE.MULT`` and ``INDEX`` of an array constant (``SUMIF`` & co with an array of criteria:
+:mod:`.array_ifs`).
 
 - ``SORT`` orders numbers, then text (ignoring case), then logicals, then errors (by their
   ``ERROR.TYPE`` number); blanks come last in either order; equal keys keep their order.
@@ -7,19 +8,16 @@
 - ``INDEX({…}, row, column, area)``: a negative index is ``#VALUE!``, one beyond the array or
   an area other than 1 is ``#REF!``, 0 (or omitted) takes the whole row or column, and a one-row
   array takes a single index as its column.
-- ``SUMIF(range, criteria, [sum_range])`` answers one sum per criterion when the criteria are
-  an array (``SUMIF(E:E, UNIQUE(E:E), F:F)``).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from .args import error
-from .arrays import _grid, _is_error, _shown, broadcast
+from .arrays import _grid, _is_error, _shown
 
-__all__ = ["INDEX", "MODE_MULT", "SORT", "SUMIF", "criterion"]
+__all__ = ["INDEX", "MODE_MULT", "SORT"]
 
 #: ERROR.TYPE's numbers, by formualizer's error kinds.
 _ERROR_NUMBER = {"Null": 1, "Div": 2, "Value": 3, "Ref": 4, "Name": 5, "Num": 6, "Na": 7,
@@ -153,100 +151,3 @@ def INDEX(array, row_num=None, column_num=None, area_num=None):
     out = [row if c == 0 else [row[c - 1]] for row in rows]
     return _shown(out[0][0]) if len(out) == 1 and len(out[0]) == 1 else \
         [[_shown(v) for v in row] for row in out]
-
-
-# -- SUMIF with an array of criteria ---------------------------------------------------------
-
-_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.DOTALL)
-
-
-def _as_number(text: str):
-    try:
-        t = text.strip()
-        return float(t) if t and t.lower() not in ("nan", "inf", "-inf") else None
-    except ValueError:
-        return None
-
-
-def _wildcard(text: str) -> re.Pattern:
-    out, i = "", 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "~" and i + 1 < len(text):
-            out += re.escape(text[i + 1])
-            i += 2
-            continue
-        out += ".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
-        i += 1
-    return re.compile(out, re.IGNORECASE | re.DOTALL)
-
-
-def criterion(c):
-    """A test of one cell value for the criterion ``c``, as ``SUMIF``/``COUNTIF`` read it.
-
-    >>> [criterion(">2")(v) for v in (1.0, 3.0, "5", None)]
-    [False, True, False, False]
-    >>> [criterion("b*")(v) for v in ("Bus", "ab", 1.0)], criterion("")(None)
-    ([True, False, False], True)
-    """
-    if _is_error(c):
-        kind = c.get("kind")
-        return lambda v: _is_error(v) and v.get("kind") == kind
-    if isinstance(c, bool):
-        return lambda v: isinstance(v, bool) and v == c
-    if isinstance(c, (int, float)):
-        return lambda v: (isinstance(v, (int, float)) and not isinstance(v, bool)
-                          and float(v) == float(c))
-    text = "" if c is None else str(c)
-    op, rest = _OP.match(text).groups()
-    op = op or "="
-    number = _as_number(rest)
-    if number is not None:
-        def num(v):
-            if not isinstance(v, (int, float)) or isinstance(v, bool):
-                return op == "<>"
-            x = float(v)
-            return {"=": x == number, "<>": x != number, "<": x < number, ">": x > number,
-                    "<=": x <= number, ">=": x >= number}[op]
-        return num
-    if rest == "":
-        if op == "=":
-            return lambda v: v is None or v == ""
-        if op == "<>":
-            return lambda v: not (v is None or v == "")
-    if rest.upper() in ("TRUE", "FALSE") and op in ("=", "<>"):
-        flag = rest.upper() == "TRUE"
-        return lambda v: (isinstance(v, bool) and v == flag) == (op == "=")
-    if op in ("=", "<>"):
-        pattern = _wildcard(rest)
-        return lambda v: (isinstance(v, str) and bool(pattern.fullmatch(v))) == (op == "=")
-    low = rest.lower()
-    return lambda v: isinstance(v, str) and {"<": v.lower() < low, ">": v.lower() > low,
-                                             "<=": v.lower() <= low,
-                                             ">=": v.lower() >= low}[op]
-
-
-def SUMIF(range_, criteria, sum_range=None):
-    """Excel's ``SUMIF``, one sum per criterion when ``criteria`` is an array.
-
-    >>> SUMIF([["a"], ["b"], ["a"]], [["a"], ["b"]], [[1.0], [2.0], [4.0]])
-    [[5.0], [2.0]]
-    """
-    cells = [v for r in _grid(range_) for v in r]
-    width = len(_grid(range_)[0])
-    sums = cells if sum_range is None else [v for r in _grid(sum_range) for v in r]
-    if sum_range is not None and len(_grid(sum_range)[0]) != width:
-        sums = [row[j] if j < len(row) else None for row in _grid(sum_range)
-                for j in range(width)]
-
-    def one(c):
-        test = criterion(c)
-        total = 0.0
-        for v, s in zip(cells, sums):
-            if test(v):
-                if _is_error(s):
-                    return s
-                if isinstance(s, (int, float)) and not isinstance(s, bool):
-                    total += s
-        return total
-    return broadcast(one, criteria)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .address import ADDRESS
 from .arithmetic import CEILING, DELTA, ERROR_TYPE, GESTEP, QUOTIENT
-from .array_functions import INDEX, MODE_MULT, SORT, SUMIF
+from .array_functions import INDEX, MODE_MULT, SORT
+from .array_ifs import IFS
 from .arrays import AREA, EXP, IF, IFERROR, IFNA, OP, SINGLE
 from .database import DATABASE
 from .dates import DATE, DAY, EDATE, MONTH, TIME, YEAR
@@ -36,14 +37,15 @@ BUILTINS: dict = {
     "XMATCH": (XMATCH, 2, 4),
     "_XLFN.XMATCH": (XMATCH, 2, 4),  # Excel saves functions newer than 2007 with the prefix
     **{name: (func, 3, 3) for name, func in DATABASE.items()},
-    **{  # array forms (arrays.py, array_functions.py; _CSCALC_* written by array_forms.py)
+    **{  # array forms (arrays.py, array_functions.py, array_ifs.py; the _CSCALC_* names
+        # are written by array_forms.py)
         "_CSCALC_AREA": (AREA, 3, 3),
         "_CSCALC_IF": (IF, 1, 3),
         "_CSCALC_IFERROR": (IFERROR, 2, 2),
         "_CSCALC_IFNA": (IFNA, 2, 2),
         "_CSCALC_INDEX": (INDEX, 1, 4),
         "_CSCALC_OP": (OP, 3, 3),
-        "_CSCALC_SUMIF": (SUMIF, 2, 3),
+        **{"_CSCALC_" + name: entry for name, entry in IFS.items()},
         "EXP": (EXP, 1, 1),
         "MODE.MULT": (MODE_MULT, 1, 255),
         "_XLFN.MODE.MULT": (MODE_MULT, 1, 255),

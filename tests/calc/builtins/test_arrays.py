@@ -1,6 +1,6 @@
 """Array formulas as Excel evaluates them (issue #9): broadcasting of arguments of different
 shapes, LAMBDA calls, ``SINGLE``, legacy array areas, ``SORT``, ``MODE.MULT``, ``INDEX`` of an
-array constant and ``SUMIF`` with an array of criteria.
+array constant and ``COUNTIF``/``SUMIF`` & co with an array of criteria.
 
 The oracle is Excel: every cell of the array areas of Excel-saved corpus workbooks (the oracle
 test compares only each area's anchor), plus the examples of Microsoft's function reference
@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from cs_workbook.calc import calculate
 from cs_workbook.calc.builtins.array_forms import inline_lambdas, rewrite_array_forms
-from cs_workbook.calc.builtins.array_functions import INDEX, MODE_MULT, SORT, SUMIF
+from cs_workbook.calc.builtins.array_functions import INDEX, MODE_MULT, SORT
+from cs_workbook.calc.builtins.array_ifs import IFS
 from cs_workbook.calc.builtins.array_map import Mapper
 from cs_workbook.calc.builtins.arrays import IF, IFERROR, OP
 
@@ -47,6 +48,9 @@ DIV = {"type": "Error", "kind": "Div"}
     ("IF(A1:A4>2,H1:H2,E1:E2)", True, None, "_CSCALC_IF(A1:A4>2,H1:H2,E1:E2)"),
     ("IF(A1:A4>2,H1:H2,E1:E2)", False, None, "IF(A1:A4>2,H1:H2,E1:E2)"),
     ("IF(A1:A4>2,1,0)", True, None, "IF(A1:A4>2,1,0)"),
+    ('IF(COUNTA(C3:C33)=0,"",SUMIF(C3:C33,_xlfn.ANCHORARRAY(A14),E3:E33))', True, None,
+     'IF(COUNTA(C3:C33)=0,"",_CSCALC_SUMIF(C3:C33,_xlfn.ANCHORARRAY(A14),E3:E33))'),
+    ("SUM(COUNTIF(C3:C33,A14#))", True, None, "SUM(_CSCALC_COUNTIF(C3:C33,A14#))"),
     ('IFERROR(LEFT(A7:C7, NA()), "x")', True, None,
      'IFERROR(_CSCALC_MAP("LEFT",A7:C7, NA()), "x")'),
     ("SUM(ROUND(A1:A3,0))", True, None, 'SUM(_CSCALC_MAP("ROUND",A1:A3,0))'),
@@ -58,12 +62,20 @@ DIV = {"type": "Error", "kind": "Div"}
      'SUMPRODUCT(_CSCALC_MAP("LEN",A1:A3)*ISNUMBER(B1:B3))'),
     ("ROUND(A1,0)+_xlfn.DAYS(B1,A1)", True, None, "ROUND(A1,0)+_xlfn.DAYS(B1,A1)"),
     ("IFERROR(G4:G7/H4:H7, G12:G13)", True, None, "_CSCALC_IFERROR(G4:G7/H4:H7, G12:G13)"),
-    ("COUNTIF(A1:A3,B1:B2)", True, None, "COUNTIF(A1:A3,B1:B2)"),
+    ("COUNTIF(A1:A3,B1:B2)", True, None, "_CSCALC_COUNTIF(A1:A3,B1:B2)"),
+    ("COUNTIF(A1:A3,B1)", True, None, "COUNTIF(A1:A3,B1)"),
     ("INDEX({1,2,3;4,5,6},-1,1)", True, None, "_CSCALC_INDEX({1,2,3;4,5,6},-1,1)"),
     ("INDEX(A1:C2,1,1)", True, None, "INDEX(A1:C2,1,1)"),
     ("LARGE(SUMIF(E2:E9,_xlfn.UNIQUE(E2:E9),F2:F9),1)", True, None,
      "LARGE(_CSCALC_SUMIF(E2:E9,_xlfn.UNIQUE(E2:E9),F2:F9),1)"),
     ('SUMIF(E2:E9,">"&B1,F2:F9)', True, None, 'SUMIF(E2:E9,">"&B1,F2:F9)'),
+    ("SUMPRODUCT(1/COUNTIF(A1:A5,A1:A5))", False, None,
+     "SUMPRODUCT(1/_CSCALC_COUNTIF(A1:A5,A1:A5))"),
+    ("COUNTIF(A1:A5,A1:A5)", False, None, "COUNTIF(A1:A5,A1:A5)"),
+    ('SUM(_xlfn.MAXIFS(C1:C5,A1:A5,{"a","b"}))', True, None,
+     'SUM(_CSCALC_MAXIFS(C1:C5,A1:A5,{"a","b"}))'),
+    ('SUM(SUMIFS(C1:C5,A1:A5,">1",B1:B5,"x"))', True, None,
+     'SUM(SUMIFS(C1:C5,A1:A5,">1",B1:B5,"x"))'),
     ("A6:C6+{1,2}", True, None, '_CSCALC_OP("+",A6:C6,{1,2})'),
     ("{1,2}+A6:C6", True, None, '_CSCALC_OP("+",{1,2},A6:C6)'),
     ("A6:C6+{1,2,3}", True, None, "A6:C6+{1,2,3}"),
@@ -194,6 +206,29 @@ def test_index_of_an_array_as_documented_and_as_excel_saved_it():
     assert INDEX([[1.0, 2.0, 3.0]], 1, 0, 2) == {"type": "Error", "kind": "Ref"}
     assert INDEX([[1.0, 2.0, 3.0, 4.0]], None, None) == [[1.0, 2.0, 3.0, 4.0]]
     assert INDEX([[1.0, 2.0, 3.0]], 4) == {"type": "Error", "kind": "Ref"}
+
+
+SUMIF, COUNTIF = IFS["SUMIF"][0], IFS["COUNTIF"][0]
+COUNTIFS, AVERAGEIF = IFS["COUNTIFS"][0], IFS["AVERAGEIF"][0]
+
+
+def test_countif_as_documented():
+    # Microsoft's COUNTIF examples: apples 32, oranges 54, peaches 75, apples 86
+    fruit = [["apples"], ["oranges"], ["peaches"], ["apples"]]
+    count = [[32.0], [54.0], [75.0], [86.0]]
+    assert COUNTIF(fruit, "apples") == 2
+    assert COUNTIF(fruit, "peaches") == 1
+    assert COUNTIF(count, ">55") == 2
+    assert COUNTIF(count, "<>75") == 3
+    assert COUNTIF(count, ">=32") - COUNTIF(count, ">85") == 3
+    assert COUNTIF(fruit, "*") == 4
+    assert COUNTIF(fruit, "?????es") == 2
+    assert COUNTIF(fruit, fruit) == [[2.0], [1.0], [1.0], [2.0]]
+    # Microsoft: a criterion that is an empty cell is 0 (so 1/COUNTIF(r, r) fails on blanks)
+    assert COUNTIF([[None], [0.0], ["a"]], [[None]]) == [[1.0]]
+    assert COUNTIFS(fruit, "apples", count, ">40") == 1
+    assert COUNTIFS(fruit, [["apples", "peaches"]], count, ">40") == [[1.0, 1.0]]
+    assert AVERAGEIF(fruit, "pears", count) == DIV
 
 
 def test_sumif_as_documented():
@@ -331,13 +366,15 @@ def test_a_legacy_array_area_and_its_anchor_array_through_calculate(tmp_path):
     ws["G4"] = '=SUMPRODUCT(--EXACT(A1:A5,"h"))'
     ws["G5"] = ArrayFormula("G5", "=SUM(MOD(A1:A3*10,3))")
     ws["G6"] = ArrayFormula("G6", '=SUM(VALUE("1"&A1:A3))')
+    ws["G7"] = "=SUMPRODUCT(1/COUNTIF(A1:A5,A1:A5))"  # distinct values
+    ws["G8"] = ArrayFormula("G8", '=SUM(COUNTIF(A1:A5,{"h","ab",">2"}))')
     wb.save(tmp_path / "in.xlsx")
     report = calculate(tmp_path / "in.xlsx", tmp_path / "out.xlsx")
     got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
     assert (got["E1"].value, got["E2"].value, got["E3"].value, got["E4"].value) == \
         (21, 21, 30, 60)
     assert got["F1"].value == 10
-    assert [got[f"G{r}"].value for r in range(1, 7)] == [8, 8, 12, 1, 6, 37.5]
+    assert [got[f"G{r}"].value for r in range(1, 9)] == [8, 8, 12, 1, 6, 37.5, 5, 4]
     assert not report.unevaluated
 
 
