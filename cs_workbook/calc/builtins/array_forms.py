@@ -7,8 +7,9 @@ the package written back:
   with each parameter replaced by its argument (the engine does not implement ``LAMBDA``);
 - ``_xlfn.SINGLE(x)``, as Excel saves the ``@`` operator, becomes ``@(x)``;
 - in an array formula, ``IF``, ``IFERROR`` and ``IFNA`` with two arguments that are arrays
-  by their own operators (``IF(A1:A4>2,H1:H2,E1:E2)``) become our element-wise versions (:mod:`.arrays`), which broadcast arguments of different
-  shapes as Excel does (formualizer answers ``#VALUE!``); a one-value function of
+  by their own operators (``IF(A1:A4>2,H1:H2,E1:E2)``) become our element-wise versions
+  (:mod:`.arrays`), which broadcast arguments of different shapes as Excel does (formualizer
+  answers ``#VALUE!``); a one-value function of
   :data:`.array_map.LIFT` with an argument that may be an array, in an array formula or
   nested in ``SUMPRODUCT`` & co (:data:`FORCING`), becomes ``_CSCALC_MAP("NAME", …)``;
   ``INDEX`` of an array constant becomes ours (Excel's argument checks), ``COUNTIF`` & co with
