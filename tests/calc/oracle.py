@@ -500,7 +500,9 @@ arguments of different shapes broadcast as Excel does (a one-row or one-column a
 array constant (`A6:C6+{1,2}`); a `LAMBDA` called where it is written is inlined; `SINGLE` is
 `@`; a legacy (Ctrl+Shift+Enter) formula fills its whole area, so `ANCHORARRAY` sees it; `EXP`
 errs per element; `SORT` (Excel's order of types, blanks last), `MODE.MULT` (first appearance),
-`INDEX` of an array constant (argument checks) and `SUMIF` with an array of criteria are ours;
+`INDEX` of an array constant (argument checks) and `COUNTIF`/`SUMIF`/`AVERAGEIF`, their
+`…IFS`, `MAXIFS` and `MINIFS` with an array of criteria (`SUMPRODUCT(1/COUNTIF(A:A,A:A))`)
+are ours;
 one-value functions the engine does not lift (`ROUND`, `LEN`, `LEFT`, `EXACT`, `MOD`, … 68 of
 them) are answered element by element by the engine itself in array formulas and inside
 `SUMPRODUCT` & co. `tests/calc/builtins/test_arrays.py` checks every cell of the array areas of
