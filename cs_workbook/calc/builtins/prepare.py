@@ -8,6 +8,8 @@
   formula's row or column, as Excel does: it becomes ``ROUND(@J2:J7, 2)``.
 - 3-D references (``SUM(Sheet1:Sheet3!A1)``) become a list of one reference per sheet, in the
   order of the workbook's sheets (``SUM(Sheet1!A1,Sheet2!A1,Sheet3!A1)``).
+- Array forms (``LAMBDA`` calls, ``SINGLE``, broadcasting, lifting, legacy array areas) are
+  rewritten by :mod:`.array_forms`.
 
 The package written back is untouched: these rewrites only change what the engine reads.
 """
