@@ -1,7 +1,7 @@
 """Excel built-ins and formula forms that formualizer lacks or gets wrong, supplied from Python.
 
 :func:`prepare` rewrites the copy of the package the engine loads (array areas, 3-D references,
-:mod:`.prepare`); :func:`register` registers our implementations of built-ins over the
+:mod:`.sheet_rewrites`); :func:`register` registers our implementations of built-ins over the
 engine's own; :func:`date1904` says which date system the workbook uses. Pure Python, standard
 library only: the callables receive formualizer's argument values (numbers, strings, booleans,
 ``None`` for blank, ``{"type": "Error", "kind": …}`` dicts, lists of rows for ranges).
@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 
-from .prepare import expand_3d, prepare_sheet
+from .sheet_rewrites import expand_3d, prepare_sheet
 
 __all__ = ["prepare", "register", "date1904", "expand_3d"]
 

@@ -234,7 +234,7 @@ _IN_ARRAYS = LIFT | set(CRITERIA_FROM) | {"IF", "IFERROR", "IFNA", "INDEX"}
 
 def _forces_arrays(masked: str, at: int) -> bool:
     """Whether the call whose ``(`` is at ``at`` is nested in one of :data:`FORCING`."""
-    from .prepare import _LAST_NAME
+    from .sheet_rewrites import _LAST_NAME
 
     depth, i = 0, at - 1
     while i >= 0:

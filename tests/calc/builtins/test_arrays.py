@@ -56,7 +56,7 @@ DIV = {"type": "Error", "kind": "Div"}
     ("SUM(ROUND(A1:A3,0))", True, None, 'SUM(_CSCALC_MAP("ROUND",A1:A3,0))'),
     ("SUMPRODUCT(ROUND(A1:A3,0))+ROUND(A1,0)", False, None,
      'SUMPRODUCT(_CSCALC_MAP("ROUND",A1:A3,0))+ROUND(A1,0)'),
-    ("ROUND(A1:A3,0)", False, None, "ROUND(A1:A3,0)"),  # legacy: intersected (prepare.py)
+    ("ROUND(A1:A3,0)", False, None, "ROUND(A1:A3,0)"),  # legacy: intersected (sheet_rewrites.py)
     ("MATCH(1,ROUND(A1:A3,0),0)", False, None, "MATCH(1,ROUND(A1:A3,0),0)"),
     ("SUMPRODUCT(LEN(A1:A3)*ISNUMBER(B1:B3))", False, None,
      'SUMPRODUCT(_CSCALC_MAP("LEN",A1:A3)*ISNUMBER(B1:B3))'),

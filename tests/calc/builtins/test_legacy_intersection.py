@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from cs_workbook.calc import calculate
-from cs_workbook.calc.builtins.prepare import intersect_legacy
+from cs_workbook.calc.builtins.sheet_rewrites import intersect_legacy
 
 
 @pytest.mark.parametrize("formula, want", [
