@@ -77,7 +77,20 @@ class Renderer:
         return self.template.render(**view)
 
     def document(self, view: dict):
-        """The laid-out :class:`weasyprint.Document` (pages, anchors, metadata)."""
+        """The laid-out :class:`weasyprint.Document` (pages, anchors, metadata).
+
+        A one-page section whose text runs onto a second page is laid out once more in its
+        compact style (:mod:`.fit`); that costs a second layout for those few documents only.
+        """
+        from .fit import spilled
+
+        doc = self._layout(view)
+        dense = spilled(doc)
+        if dense:
+            doc = self._layout({**view, "dense": dense})
+        return doc
+
+    def _layout(self, view: dict):
         from weasyprint import HTML
 
         html = HTML(string=self.html(view), base_url=assets.TEMPLATES_URL,
