@@ -167,13 +167,15 @@ def render_document(data: CSData, account_id: str, as_of, config: Config = DEFAU
 
 
 def render_ebr(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *,
-               brand: Brand | None = None) -> bytes:
+               brand: Brand | None = None, scores=None) -> bytes:
     """The EBR of ``account_id`` as of ``as_of`` as PDF bytes.
 
+    ``scores`` is ``score_accounts(data, as_of, config)`` when the caller already has it.
     Raises :class:`~cs_workbook.errors.InvalidInput` when the account is not in ``data``.
     The same arguments always give the same bytes.
     """
-    return renderer().pdf(build_view(data, account_id, as_of, config, brand=brand))
+    return renderer().pdf(build_view(data, account_id, as_of, config, brand=brand,
+                                     scores=scores))
 
 
 @dataclass(frozen=True)
