@@ -7,7 +7,9 @@ Prints a table with PASS/MISS against the targets of issue #11:
 * warm ≤ 0.5 s per document (many decks in one process, median), printed beside the physical
   floor: a one-page document rendered by the same warm renderer (WeasyPrint's fixed cost per
   document), and the median time of each phase (view model, jinja2, WeasyPrint layout,
-  drawing + PDF writing + font subsetting);
+  drawing + PDF writing + font subsetting); after the table, a profile of where a warm
+  document's CPU time goes by WeasyPrint phase (HTML parse, CSS cascade, box building, layout
+  with its table, text-shaping and margin-box parts, drawing with its SVG part, fonts, PDF);
 * cold one-deck CLI ≤ 2 s (``cs-workbook ebr book.xlsx --account …``, best of 3);
 * 1,500 decks on 2 workers ≤ 10 min: ``--decks`` decks are rendered by ``render_batch`` on 2
   worker processes and the time is projected to 1,500 (``--full`` renders the real 1,500);
@@ -35,6 +37,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _ebr_phases  # noqa: E402  (bench/ is not a package)
 
 AS_OF = dt.date(2026, 11, 23)
 TEAM = 1500  # 60 CSMs × 25 accounts, one deck each per quarter
@@ -182,6 +187,7 @@ def main(argv=None) -> int:
                      f"{f_wall:.2f} s wall, {f_cpu:.2f} s CPU", "", None))
         for name, value in {"view model": vm_wall, **phases}.items():
             rows.append((f"  phase: {name}", f"{value:.3f} s wall", "", None))
+        profile = _ebr_phases.measure(renderer, views)
 
         n = TEAM if args.full else args.decks
         wall, cpu, trail = team_run(n, tmp / "team")
@@ -213,9 +219,23 @@ def main(argv=None) -> int:
     for name, value, target, ok in rows:
         verdict = "" if ok is None else ("PASS" if ok else "MISS")
         print(f"  {name.ljust(width)}  {value:<44} {target:<9} {verdict}")
+    print_profile(profile, statistics.median(vm_cpu), f_cpu)
     if args.profile:
         print(out.getvalue())
     return 0
+
+
+def print_profile(profile, vm_cpu: float, floor_cpu: float) -> None:
+    """Where a warm document's CPU time goes, by WeasyPrint phase (``bench/_ebr_phases.py``)."""
+    total = profile[-1][1] + vm_cpu
+    print(f"\nWhere a warm document's time goes (CPU s per document, mean of the warm decks; "
+          f"target 0.5 s = {0.5 / total:.0%} of it):")
+    rows = [("view model (engine numbers → strings, SVG charts)", vm_cpu, False), *profile[:-1],
+            ("total per document", total, False)]
+    for label, seconds, sub in rows:
+        name = ("    of which " + label) if sub else label
+        print(f"  {name:<58} {seconds:6.3f} s  {seconds / total:5.1%}")
+    print(f"  {'floor: a one-page document':<58} {floor_cpu:6.3f} s")
 
 
 if __name__ == "__main__":
