@@ -7,7 +7,9 @@ Prints a table with PASS/MISS against the targets of issue #11:
 * warm ≤ 0.5 s per document (many decks in one process, median), printed beside the physical
   floor: a one-page document rendered by the same warm renderer (WeasyPrint's fixed cost per
   document), and the median time of each phase (view model, jinja2, WeasyPrint layout,
-  drawing + PDF writing + font subsetting);
+  drawing + PDF writing + font subsetting); after the table, a profile of where a warm
+  document's CPU time goes by WeasyPrint phase (HTML parse, CSS cascade, box building, layout
+  with its table, text-shaping and margin-box parts, drawing with its SVG part, fonts, PDF);
 * cold one-deck CLI ≤ 2 s (``cs-workbook ebr book.xlsx --account …``, best of 3);
 * 1,500 decks on 2 workers ≤ 10 min: ``--decks`` decks are rendered by ``render_batch`` on 2
   worker processes and the time is projected to 1,500 (``--full`` renders the real 1,500);
@@ -35,6 +37,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _ebr_phases  # noqa: E402  (bench/ is not a package)
 
 AS_OF = dt.date(2026, 11, 23)
 TEAM = 1500  # 60 CSMs × 25 accounts, one deck each per quarter
@@ -77,28 +82,27 @@ def timed(fn, *args, **kw):
 
 
 def warm_run(renderer, views):
-    """Median wall and CPU per document, and the median of each phase (wall)."""
-    from weasyprint import HTML
+    """Median wall and CPU per document, and the median of each phase (wall).
 
-    from cs_workbook.reports import assets
+    The document is laid out by ``renderer.document`` exactly as ``render_ebr`` does (trimmed
+    user-agent sheet, a second layout for a section that spilled); jinja2 is timed on its own
+    and taken out of the layout phase (it renders the template again, ~2 ms)."""
     from cs_workbook.reports.render import PDF_OPTIONS, fixed_clock
 
     walls, cpus, phases = [], [], {"jinja2": [], "layout": [], "draw + PDF + fonts": []}
     for view in views:
         cpu, start = time.process_time(), time.perf_counter()
         t0 = time.perf_counter()
-        html = renderer.html(view)
+        renderer.html(view)
         t1 = time.perf_counter()
-        doc = HTML(string=html, base_url=assets.TEMPLATES_URL,
-                   url_fetcher=renderer.fetcher).render(
-            font_config=renderer.font_config, stylesheets=[renderer.css], **PDF_OPTIONS)
+        doc = renderer.document(view)
         t2 = time.perf_counter()
         with fixed_clock(view["meta"]["epoch"]):
             doc.write_pdf(**PDF_OPTIONS)
         t3 = time.perf_counter()
-        walls.append(time.perf_counter() - start)
+        walls.append(time.perf_counter() - start - (t1 - t0))
         cpus.append(time.process_time() - cpu)
-        for key, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2)):
+        for key, value in zip(phases, (t1 - t0, t2 - t1 - (t1 - t0), t3 - t2)):
             phases[key].append(value)
     med = statistics.median
     return med(walls), med(cpus), {k: med(v) for k, v in phases.items()}
@@ -113,9 +117,11 @@ def floor_run(renderer, n=5):
     walls, cpus = [], []
     for _ in range(n + 1):
         cpu, start = time.process_time(), time.perf_counter()
-        HTML(string=FLOOR_HTML, base_url=assets.TEMPLATES_URL, url_fetcher=renderer.fetcher
-             ).render(font_config=renderer.font_config, stylesheets=[renderer.css],
-                      **PDF_OPTIONS).write_pdf(**PDF_OPTIONS)
+        html = HTML(string=FLOOR_HTML, base_url=assets.TEMPLATES_URL,
+                    url_fetcher=renderer.fetcher)
+        html._ua_stylesheets = lambda forms=False: renderer.ua_sheets  # as Renderer does
+        html.render(font_config=renderer.font_config, stylesheets=[renderer.css],
+                    **PDF_OPTIONS).write_pdf(**PDF_OPTIONS)
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
     return statistics.median(walls[1:]), statistics.median(cpus[1:])
@@ -182,6 +188,7 @@ def main(argv=None) -> int:
                      f"{f_wall:.2f} s wall, {f_cpu:.2f} s CPU", "", None))
         for name, value in {"view model": vm_wall, **phases}.items():
             rows.append((f"  phase: {name}", f"{value:.3f} s wall", "", None))
+        profile = _ebr_phases.measure(renderer, views)
 
         n = TEAM if args.full else args.decks
         wall, cpu, trail = team_run(n, tmp / "team")
@@ -213,9 +220,23 @@ def main(argv=None) -> int:
     for name, value, target, ok in rows:
         verdict = "" if ok is None else ("PASS" if ok else "MISS")
         print(f"  {name.ljust(width)}  {value:<44} {target:<9} {verdict}")
+    print_profile(profile, statistics.median(vm_cpu), f_cpu)
     if args.profile:
         print(out.getvalue())
     return 0
+
+
+def print_profile(profile, vm_cpu: float, floor_cpu: float) -> None:
+    """Where a warm document's CPU time goes, by WeasyPrint phase (``bench/_ebr_phases.py``)."""
+    total = profile[-1][1] + vm_cpu
+    print(f"\nWhere a warm document's time goes (CPU s per document, mean of the warm decks; "
+          f"target 0.5 s = {0.5 / total:.0%} of it):")
+    rows = [("view model (engine numbers → strings, SVG charts)", vm_cpu, False), *profile[:-1],
+            ("total per document", total, False)]
+    for label, seconds, sub in rows:
+        name = ("    of which " + label) if sub else label
+        print(f"  {name:<58} {seconds:6.3f} s  {seconds / total:5.1%}")
+    print(f"  {'floor: a one-page document':<58} {floor_cpu:6.3f} s")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 Installed as ``cs_workbook.reports`` (never a top-level ``reports``, which is an unrelated PyPI
 distribution). Importing this package is cheap: WeasyPrint loads only when a PDF is rendered.
 
-Pipeline, one module per stage: :mod:`.viewmodel` / :mod:`.sections` (engine numbers →
-formatted view model), :mod:`.rules` (executive-summary wins, risks, next steps),
+Pipeline, one module per stage: :mod:`.viewmodel` / :mod:`.scorecard` / :mod:`.sections` /
+:mod:`.commercials` (engine numbers → formatted view model), :mod:`.rules` (executive-summary wins, risks, next steps),
 :mod:`.reasons` (why a measure reads "no data"), :mod:`.charts` (SVG), :mod:`.render` (HTML
-and PDF, batches), :mod:`.svg_text` (chart labels laid out as one run each, not letter by
+and PDF, batches), :mod:`.fit` (which one-page sections spilled over and need their compact style), :mod:`.svg_text` (chart labels laid out as one run each, not letter by
 letter), :mod:`.fetcher` (the only way to load a resource). The ``ebr`` command is :mod:`cs_workbook.cli.ebr`.
 
 May import the engine, :mod:`cs_workbook.files`, jinja2 and WeasyPrint; it takes

@@ -59,7 +59,7 @@ class Renderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        from . import svg_text
+        from . import svg_text, ua_sheet
         from .fetcher import PackageFetcher
 
         svg_text.install()  # chart labels as one run each, not letter by letter
@@ -72,16 +72,31 @@ class Renderer:
         self.css = CSS(string=assets.stylesheet_text(), base_url=assets.TEMPLATES_URL,
                        url_fetcher=self.fetcher, font_config=self.font_config)
         self.template = assets.environment().get_template(assets.TEMPLATE)
+        self.ua_sheets = [ua_sheet.trimmed()]  # see .ua_sheet: ~60 % of the cascade gone
 
     def html(self, view: dict) -> str:
         return self.template.render(**view)
 
     def document(self, view: dict):
-        """The laid-out :class:`weasyprint.Document` (pages, anchors, metadata)."""
+        """The laid-out :class:`weasyprint.Document` (pages, anchors, metadata).
+
+        A one-page section whose text runs onto a second page is laid out once more in its
+        compact style (:mod:`.fit`); that costs a second layout for those few documents only.
+        """
+        from .fit import spilled
+
+        doc = self._layout(view)
+        dense = spilled(doc)
+        if dense:
+            doc = self._layout({**view, "dense": dense})
+        return doc
+
+    def _layout(self, view: dict):
         from weasyprint import HTML
 
         html = HTML(string=self.html(view), base_url=assets.TEMPLATES_URL,
                     url_fetcher=self.fetcher)
+        html._ua_stylesheets = lambda forms=False: self.ua_sheets  # WeasyPrint 70's hook
         return html.render(font_config=self.font_config, stylesheets=[self.css], **PDF_OPTIONS)
 
     def pdf(self, view: dict) -> bytes:
@@ -154,13 +169,15 @@ def render_document(data: CSData, account_id: str, as_of, config: Config = DEFAU
 
 
 def render_ebr(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *,
-               brand: Brand | None = None) -> bytes:
+               brand: Brand | None = None, scores=None) -> bytes:
     """The EBR of ``account_id`` as of ``as_of`` as PDF bytes.
 
+    ``scores`` is ``score_accounts(data, as_of, config)`` when the caller already has it.
     Raises :class:`~cs_workbook.errors.InvalidInput` when the account is not in ``data``.
     The same arguments always give the same bytes.
     """
-    return renderer().pdf(build_view(data, account_id, as_of, config, brand=brand))
+    return renderer().pdf(build_view(data, account_id, as_of, config, brand=brand,
+                                     scores=scores))
 
 
 @dataclass(frozen=True)

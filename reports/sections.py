@@ -1,5 +1,6 @@
 """EBR sections after the scorecard: adoption, time to value, success plan, support and
-engagement, commercials and the appendix (each a dict of formatted strings and charts)."""
+engagement and the appendix (each a dict of formatted strings and charts); the commercials page
+is in :mod:`.commercials`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from cs_workbook import __version__
 from cs_workbook.config import GROUPS, PRODUCT_MEASURES
 from cs_workbook.metrics import days_between, license_utilization, support_health
 from cs_workbook.metrics.health import GROUP_LABELS
-from cs_workbook.metrics.trend import SIGNALS
 from cs_workbook.metrics.usecases import ratio
 from cs_workbook.portfolio.snapshots import TimelinePrep, timeline_facts
 
@@ -19,7 +19,9 @@ from .reasons import NO_DATA_CHIP
 
 NO_DATA = "No data"
 
-__all__ = ["adoption", "appendix", "commercials", "success_plan", "support", "time_to_value"]
+__all__ = ["adoption", "appendix", "success_plan", "support", "time_to_value"]
+
+# the Commercials page is built by .commercials, which shares _monthly, _BRAND and NO_DATA
 
 MAX_OBJECTIVES, MAX_TIMELINE, MAX_MRR_CHANGES = 8, 8, 8
 MAX_TIMELINE_LINES = 10
@@ -310,80 +312,6 @@ def _timeline_facts(ctx) -> dict:
 def _flag(declared, observed) -> str:
     value = observed if fmt.is_blank(declared) else declared
     return NO_DATA if fmt.is_blank(value) else ("Engaged" if bool(value) else "Not engaged")
-
-
-_SIGNAL_RULES = {
-    "Seat expansion": "≥ {expansion_lu} of licenses used, or > {expansion_engagement} of "
-                      "billable users active",
-    "Seat reduction": "< {reduction_lu} of licenses used (after onboarding), or billable users "
-                      "falling month over month",
-    "Downtier risk": "Ultimate tier without Ultimate (security) features in use",
-    "Churn risk": "CSM sentiment Red, or no customer touch in {gone_dark_days} days",
-}
-
-
-def commercials(ctx) -> dict:
-    cfg, cur = ctx.config, ctx.brand.currency
-    values = {k: fmt.pct(getattr(cfg, k)) for k in ("expansion_lu", "expansion_engagement",
-                                                   "reduction_lu")}
-    values["gone_dark_days"] = cfg.gone_dark_days
-    signals = [{"name": name, "raised": bool(ctx.get(name)),
-                "value": "Raised" if ctx.get(name) else "Not raised",
-                "cls": ("green" if name == "Seat expansion" else "red") if ctx.get(name)
-                else "na", "rule": _SIGNAL_RULES[name].format(**values)} for name in SIGNALS]
-    changes = ctx.in_period(ctx.data.mrr_changes, "Month").sort_values("Month", kind="stable")
-    left = ctx.get("Days to Renewal")
-    mrr = _monthly(ctx, ctx.data.revenue, "MRR")
-    mrr_chart = charts.bar_chart([fmt.month_short(m) for m in ctx.months], mrr,
-                                 fmt.money_labels(mrr, cur), [None] * len(mrr),
-                                 fill=ctx.brand.colour, width=960, height=190,
-                                 label="Monthly recurring revenue")
-    return {
-        "kpis": [
-            {"label": "Annual recurring revenue",
-             "value": NO_DATA if ctx.get("ARR") is None else fmt.money(ctx.get("ARR"), cur),
-             "note": " · ".join(
-                 (["no ARR recorded"] if ctx.get("ARR") is None else [])
-                 + ([f"{fmt.num(ctx.get('Licensed Users'))} licensed seats"]
-                    if ctx.get("Licensed Users") is not None else ["no licensed seat count"])),
-             **_BRAND},
-            {"label": "Renewal date", "value": fmt.date(ctx.get("Renewal Date"))
-             if ctx.get("Renewal Date") is not None else "Not recorded",
-             "note": "no date recorded" if left is None else
-             (f"{fmt.days(-left)} overdue" if left < 0 else f"in {fmt.days(left)}"), **_BRAND},
-            {"label": "Net revenue retention",
-             "value": NO_DATA if ctx.get("NRR") is None else fmt.pct(ctx.get("NRR")),
-             "note": _retention_note(ctx, cur) if ctx.get("NRR") is None else
-             f"MRR {fmt.money(ctx.get('MRR Now'), cur)} vs "
-             f"{fmt.money(ctx.get('MRR Year Ago'), cur)} a year ago", **_BRAND},
-            {"label": "Gross revenue retention",
-             "value": NO_DATA if ctx.get("GRR") is None else fmt.pct(ctx.get("GRR")),
-             "note": _retention_note(ctx, cur) if ctx.get("GRR") is None
-             else f"target {fmt.pct(cfg.grr_target)}", **_BRAND},
-        ],
-        "overage": "no data" if ctx.get("Overage Seats") is None
-        else fmt.num(ctx.get("Overage Seats")),
-        "signals": signals,
-        "changes": [{"month": fmt.month_label(r["Month"]), "change": fmt.signed_money(r["Change"], cur),
-                     "cls": "green" if r["Change"] > 0 else "red", "reason": r["Reason"] or ""}
-                    for _, r in changes.tail(MAX_MRR_CHANGES).iterrows()],
-        "mrr_chart": charts.image_src(mrr_chart),
-        "mrr_note": "" if mrr_chart else "No revenue data in the review period.",
-        "changes_note": "" if len(changes) else "No MRR changes are recorded in the review "
-                                                "period.",
-    }
-
-
-def _retention_note(ctx, cur) -> str:
-    """Why GRR/NRR cannot be computed: which of the two MRR months has no data."""
-    month = pd.Timestamp(ctx.as_of).to_period("M").to_timestamp()
-    year_ago = month - pd.DateOffset(months=12)
-    a, b = ctx.get("MRR Year Ago"), ctx.get("MRR Now")
-    if a is None or a <= 0:
-        return f"no MRR for {fmt.month_label(year_ago)} (12 months ago)"
-    if b is None:
-        return f"no MRR recorded for {fmt.month_label(month)} yet"
-    return "retention cannot be computed"
 
 
 def appendix(ctx) -> dict:

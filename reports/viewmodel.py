@@ -15,24 +15,19 @@ import pandas as pd
 from cs_workbook.config import DEFAULT, Config
 from cs_workbook.data import CSData
 from cs_workbook.errors import InvalidInput
-from cs_workbook.metrics import colour as score_colour
-from cs_workbook.metrics import health_drivers
 from cs_workbook.portfolio import score_accounts
 
-from . import charts, fmt, sections
+from . import charts, commercials, fmt, scorecard, sections
 from .rests_on import coverage_view
 from .brand import DEFAULT_BRAND, Brand
-from .reasons import NO_DATA_CHIP, no_data_chip
+from .reasons import NO_DATA_CHIP
+from .scorecard import DASH, TREND_ARROWS, TREND_WORDS  # noqa: F401  (DASH: re-exported)
 from .rules import Facts, summarise
 
 __all__ = ["Context", "build_view", "previous_as_of", "review_period", "row_dict",
            "use_case_note"]
 
-TREND_ARROWS = {"Up": "↑", "Down": "↓", "Same": "→"}
-TREND_WORDS = {"Up": "up since last month", "Down": "down since last month",
-               "Same": "unchanged since last month"}
 NO_DATA = sections.NO_DATA
-DASH = "–"  # a number that a "no data" chip beside it explains
 COMPONENTS = 5
 
 
@@ -143,7 +138,7 @@ def build_view(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *
         ``account_id`` is not in the workbook.
     """
     ctx = Context(data, account_id, as_of, config, brand or DEFAULT_BRAND, scores, previous)
-    drivers = _drivers(ctx)
+    drivers = scorecard.drivers(ctx)
     objectives = tuple(row_dict(r) for _, r in ctx.data.success_plan.iterrows())
     facts = Facts(row=ctx.row, previous=ctx.previous, account=ctx.account, as_of=ctx.as_of,
                   period_start=ctx.period_start.date(), objectives=objectives,
@@ -160,12 +155,13 @@ def build_view(data: CSData, account_id: str, as_of, config: Config = DEFAULT, *
                    "as_of": fmt.date(ctx.as_of)},
         "summary": _summary(ctx, facts, drivers),
         "cover": _cover(ctx, drivers),
-        "scorecard": {"drivers": drivers, "measures": _measures(ctx), "changes": _changes(ctx)},
+        "scorecard": {"drivers": drivers, "measures": scorecard.measures(ctx),
+                      "changes": scorecard.changes(ctx)},
         "adoption": sections.adoption(ctx),
         "ttv": sections.time_to_value(ctx),
         "plan": sections.success_plan(ctx),
         "support": sections.support(ctx),
-        "commercials": sections.commercials(ctx),
+        "commercials": commercials.commercials(ctx),
         "appendix": sections.appendix(ctx),
         "coverage": coverage_view(ctx),
     }
@@ -328,92 +324,3 @@ def _renewal_note(left) -> str:
     if left < 0:
         return f"{fmt.days(-left)} overdue"
     return f"in {fmt.days(left)}"
-
-
-def _drivers(ctx: Context) -> dict:
-    r = ctx.row
-    d = health_drivers(r.get("Product Score"), r.get("Risk (Sentiment)"),
-                       r.get("Success Plan Health"), r.get("Support Health"),
-                       r.get("Engagement Score"), config=ctx.config)
-    rows = []
-    for rec in d.to_dict("records"):
-        inp = rec["input"]
-        colour = inp if isinstance(inp, str) else None
-        if colour is None and not fmt.is_blank(rec["points"]):
-            colour = score_colour(rec["points"], config=ctx.config)
-        blank = fmt.is_blank(rec["points"])
-        rows.append({"component": rec["component"], **_colour(colour),
-                     "points": DASH if blank else fmt.points(rec["points"]),
-                     "raw_points": rec["points"],
-                     "weight": fmt.weight(rec["weight"]),
-                     "effective": fmt.weight(rec["effective weight"]),
-                     "contribution": DASH if fmt.is_blank(rec["contribution"])
-                     else fmt.num(rec["contribution"], 1)})
-    return {"rows": rows, "score": fmt.points(r.get("Health Score")),
-            "score_exact": fmt.num(r.get("Health Score"), 1),
-            **_colour(r.get("Health Colour"))}
-
-
-#: (label, value column, formatter, colour column, how it is measured)
-MEASURES = (
-    ("License utilization", "License Utilization", fmt.pct, "License Health",
-     "billable ÷ licensed users, by account age"),
-    ("User engagement", "User Engagement", fmt.pct, "User Engagement Health",
-     "active users L28D ÷ billable users"),
-    ("SCM adoption", "Git Operation Utilization", fmt.pct, "SCM Health",
-     "Git operation users ÷ billable users"),
-    ("CI adoption", "CI Builds per User", lambda v: fmt.num(v, 1), "CI Health",
-     "CI builds L28D per billable user"),
-    ("CD adoption", "CD Score", fmt.points, "CD Health", "mean of 3 deployment measures"),
-    ("Security adoption", "Security Score", fmt.points, "Security Health",
-     "mean of 3 scanner measures (Ultimate)"),
-    ("CSM sentiment", None, None, "Risk (Sentiment)", "set by the CSM; stale after 90 days"),
-    ("Success plan (ROI)", None, None, "Success Plan Health", "plan status, objectives, strategy"),
-    ("Support tickets", "Tickets (Month)", fmt.num, "Support Health", "tickets this month"),
-    ("Emergency tickets", None, None, "Emergency Health", "open / recently closed (0 % weight)"),
-    ("Meeting cadence", "Days Since Last Meeting", fmt.days, "Meeting Cadence Health",
-     "days since last call or meeting"),
-    ("Persona engagement", None, None, "Persona Health", "Dev and Security Lead, 3 months"),
-)
-
-
-def _measures(ctx: Context) -> list:
-    rows = []
-    for label, col, formatter, colour_col, how in MEASURES:
-        value = "" if not col else DASH if fmt.is_blank(ctx.get(col)) else formatter(ctx.get(col))
-        colour = ctx.get(colour_col)
-        if colour_col == "Risk (Sentiment)" and ctx.get("Sentiment Stale"):
-            how = f"stale: not updated in over {ctx.config.sentiment_stale_days} days"
-        chip = _colour(colour) if colour else no_data_chip(ctx, colour_col)
-        rows.append({"label": label, "value": value, "how": how, "reason": "", **chip})
-    return rows
-
-
-def _changes(ctx: Context) -> dict:
-    rows = []
-    for label, _, _, colour_col, _ in MEASURES:
-        before, now = ctx.previous.get(colour_col), ctx.get(colour_col)
-        if before != now:
-            rows.append({"label": label, "before": _colour(before), "now": _colour(now)})
-    before, now = ctx.get("Previous Health Score"), ctx.get("Health Score")
-    if now is None:
-        sentence = "No health score this month: no component has data."
-    elif before is None:
-        sentence = f"Health score {fmt.points(now)} ({ctx.get('Health Colour')}); no score " \
-                   "last month to compare."
-    else:
-        sentence = ""
-    colour_before, colour_now = ctx.get("Previous Health Colour"), ctx.get("Health Colour")
-    return {
-        "sentence": sentence,
-        "same_score": fmt.points(before) == fmt.points(now),
-        "same_colour": colour_before == colour_now,
-        "score_before": fmt.points(before), "score_now": fmt.points(now),
-        "colour_before": _colour(ctx.get("Previous Health Colour")),
-        "colour_now": _colour(ctx.get("Health Colour")),
-        "trend": TREND_WORDS.get(ctx.get("Health Trend"), "no previous score to compare"),
-        "arrow": TREND_ARROWS.get(ctx.get("Health Trend"), ""),
-        "drops": ctx.get("Drop Alerts") or "",
-        "rows": rows,
-        "note": "" if rows else "No measure changed colour since last month.",
-    }

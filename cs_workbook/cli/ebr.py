@@ -118,8 +118,8 @@ def _one(data, account_id, as_of, config, brand, path: Path, args) -> int:
         raise InvalidInput(f"-o: folder {path.parent} does not exist (end -o with / to create "
                            "it)")
     with about(args.workbook, f"EBR of {account_id} as of {as_of}"):
-        _notes(data, as_of, config, args.workbook, account_id)
-        body = render_ebr(data, account_id, as_of, config, brand=brand)
+        scores = _notes(data, as_of, config, args.workbook, account_id)
+        body = render_ebr(data, account_id, as_of, config, brand=brand, scores=scores)
     write_atomic(path, body)
     print(f"wrote EBR for {account_id} as of {as_of}: {path}")
     return 0
@@ -158,8 +158,9 @@ def _all(data, ids, as_of, config, brand, out_dir: Path, jobs, inputs=()) -> int
     return 1 if failed else 0
 
 
-def _notes(data, as_of, config, workbook, account_id=None) -> None:
-    """What the deck(s) rest on, on stderr (the same notes as the decks' appendix)."""
+def _notes(data, as_of, config, workbook, account_id=None):
+    """What the deck(s) rest on, on stderr (the same notes as the decks' appendix); returns
+    the scores it computed, so the deck does not score the workbook again."""
     from ..portfolio import score_accounts
     from ..portfolio.coverage import data_coverage
     from .portfolio import print_notes
@@ -168,6 +169,7 @@ def _notes(data, as_of, config, workbook, account_id=None) -> None:
     coverage = data_coverage(data, scores, as_of, config, account=account_id)
     print_notes(coverage, workbook, f"the EBR of {account_id} rests on" if account_id
                 else "the EBRs rest on")
+    return scores
 
 
 class ProgressBar:
