@@ -120,7 +120,7 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     ours = {ifs.FUNCTION}
     if index is not None:
         index.load(_reader(wb, parts))
-        wb.register_function(ifs.FUNCTION, index.callback(), min_args=2)
+        wb.register_function(ifs.FUNCTION, index.callback(), min_args=3)
     batches = _Batches(functions)
     for name in functions:
         call = batches.callback(name)

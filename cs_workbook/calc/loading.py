@@ -15,29 +15,57 @@ _CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
 
 
 def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
-                     is_constant=None, originals=None) -> bytes | None:
+                     is_constant=None, originals=None, cells=None) -> bytes | None:
     """The package with structured references rewritten as A1 and, given an ``index``, each
     eligible per-row ``*IFS`` call as an index look-up (:mod:`.ifs`; the A1 text before that
-    goes into ``originals``). None when nothing changed."""
+    goes into ``originals``). Given ``cells`` too (:func:`.evaluate._scan`), a column's run of
+    one formula text is rewritten once and loaded as a shared formula (:mod:`.shapes`).
+    None when nothing changed."""
     from .ifs import rewrite as rewrite_ifs
     from .package import book_part, rewrite_formulas
     from .refs import Rewriter, rewrite_structured
+    from .shapes import SheetRewriter, template
 
     replace = {}
     rewriter = Rewriter(tables)
+    finished: dict = {}  # the *IFS rewrite depends on the text and the column only (ROW())
+
+    def finish(text, sheet, col):
+        if index is None or "IF" not in text.upper():
+            return text
+        key = (text, sheet, col)
+        new = finished.get(key)
+        if new is None:
+            quoted = "'" + sheet.replace("'", "''") + "'"
+            new = finished[key] = rewrite_ifs(text, quoted, col, index, is_constant)
+        return new
+
+    def shape(text, sheet, r0, r1, col):
+        return template(rewrite_structured, tables, text, sheet, r0, r1, col)
+
+    by_sheet: dict = {}
+    for (sheet, ref), cell in (cells or {}).items():
+        by_sheet.setdefault(sheet, {})[ref] = cell
     for sheet, part in parts.items():
+        if cells is not None and sheet not in by_sheet:
+            continue  # no formula: nothing to rewrite
         def rewrite(text, ref, plain=False, sheet=sheet):
+            col, row = _CELL_REF.match(ref).groups()
             if tables and "[" in text:
-                col, row = _CELL_REF.match(ref).groups()
                 text = rewriter("=" + text, sheet, int(row), _col_index(col))[1:]
-            if index is not None and plain and "IF" in text.upper():
-                quoted = "'" + sheet.replace("'", "''") + "'"
-                new = rewrite_ifs("=" + text, quoted, ref, index, is_constant)[1:]
+            if index is not None and plain:
+                new = finish("=" + text, sheet, col)[1:]
                 if new != text:
                     originals[(sheet, ref)] = text
                     text = new
             return text
-        new, n = rewrite_formulas(zf.read(part), rewrite, every=index is not None)
+        xml = zf.read(part)
+        if cells is not None:
+            sheets = SheetRewriter(sheet, shape, lambda a1, col, sheet=sheet:
+                                   finish(a1, sheet, col), originals)
+            new, n = sheets.sheet_xml(xml, by_sheet[sheet], rewrite)
+        else:
+            new, n = rewrite_formulas(xml, rewrite, every=index is not None)
         if n:
             replace[part] = new
     book = book_part(zf)
@@ -102,7 +130,7 @@ def _load(src, zf, parts, index=None, cells=None, originals=None):
     if tables or index is not None:
         data = _rewrite_package(zf, parts, tables, index,
                                 _constant_ranges(cells) if index is not None else None,
-                                originals)
+                                originals, cells if index is not None else None)
     data = builtins.prepare(zf, parts, data)
     cfg = fz.EvaluationConfig()
     cfg.date_system = "1904" if builtins.date1904(zf) else "1900"
