@@ -34,7 +34,9 @@ def _to_python(value):
     return value
 
 
+@functools.lru_cache(maxsize=None)
 def _error(code: str):
+    """The engine's error value for an Excel error code (one object per code: immutable)."""
     import formualizer as fz
 
     return fz.LiteralValue.error(_CODE.get(code, "Value"), None)
@@ -145,7 +147,9 @@ class _Batches:
         memo, misses = self.memo, self.misses
 
         def call(*args):
-            key = (name, _freeze(list(args)))
+            # repr keeps TRUE, 1 and "1" apart as _freeze does, at a fraction of its cost
+            # (the Config range comes with every call); the engine's values repr stably.
+            key = (name, repr(args))
             hit = memo.get(key, memo)
             if hit is not memo:
                 return hit

@@ -145,6 +145,7 @@ def _number(text: str):
     return float(text) if _NUMBER.match(text) else None
 
 
+@functools.lru_cache(maxsize=65536)
 def _plain_text(text: str) -> bool:
     """Text criteria Excel matches as text only: no wildcard, operator, number or date."""
     return (bool(text) and text.isascii() and not any(c in text for c in "*?~")
@@ -306,9 +307,25 @@ class Index:
         """The function registered as :data:`FUNCTION` (deterministic: plain values in)."""
         from .boundary import _KIND, _error
 
+        answers: dict = {}
+
         def call(key, column, row, *criteria):
+            seen = (key, repr(criteria))  # repr: TRUE and 1 stay apart
+            got = answers.get(seen)
+            if got is not None:
+                self.answered += 1
+                if self.erring:
+                    self.erring.discard(f"{column}{int(row)}")
+                return got
+            got = answer(key, f"{column}{int(row)}", criteria)
+            if not isinstance(got, tuple):
+                return got
+            answers[seen] = got[0]
+            return got[0]
+
+        def answer(key, where, criteria):
+            """A declined or erring call's answer; a look-up's as ``(answer,)``."""
             name, target, ranges = self.calls[int(key)]
-            where = f"{column}{int(row)}"
             if any(isinstance(c, dict) for c in criteria):
                 # Often an input not computed yet (our functions answer between rounds):
                 # declined only if still so when evaluation settles.
@@ -321,7 +338,7 @@ class Index:
                 rows = self._rows(ranges, crits)
                 if name in ("COUNTIFS", "COUNTIF"):
                     self.answered += 1
-                    return float(len(rows))
+                    return (float(len(rows)),)
                 values = self._target(target)
                 nums = [values[r] for r in rows if values[r] is not None]
             except _Declined:
@@ -329,10 +346,10 @@ class Index:
                 return _error("#N/A")
             self.answered += 1
             if name == "SUMIFS":
-                return float(sum(nums))
+                return (float(sum(nums)),)
             if name == "AVERAGEIFS":
-                return sum(nums) / len(nums) if nums else _error("#DIV/0!")
+                return (sum(nums) / len(nums) if nums else _error("#DIV/0!"),)
             if not nums:
-                return 0.0
-            return float(max(nums) if name == "MAXIFS" else min(nums))
+                return (0.0,)
+            return (float(max(nums) if name == "MAXIFS" else min(nums)),)
         return call
