@@ -142,9 +142,10 @@ class _Batches:
         self.memo: dict = {}
         self.misses: dict = {}
         self.calls = 0
+        self.ranges: dict = {}  # token -> a constant range's values (:mod:`.hoist`)
 
     def callback(self, name: str):
-        memo, misses = self.memo, self.misses
+        memo, misses, ranges = self.memo, self.misses, self.ranges
 
         def call(*args):
             # repr keeps TRUE, 1 and "1" apart as _freeze does, at a fraction of its cost
@@ -153,6 +154,8 @@ class _Batches:
             hit = memo.get(key, memo)
             if hit is not memo:
                 return hit
+            if ranges:
+                args = tuple(ranges.get(a, a) if a.__class__ is str else a for a in args)
             misses[key] = args
             return _error("#N/A")
         return call

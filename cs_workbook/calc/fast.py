@@ -115,13 +115,16 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
 
     index = ifs.Index() if columnwise else None
     originals: dict = {}
-    wb = _load(src, zf, parts, index, cells, originals)
+    names = frozenset(alias.upper() for name in functions for alias in excel_names(name))
+    wb, hoist = _load(src, zf, parts, index, cells, originals, names)
     wb.set_temporal_egress("serial")
     ours = {ifs.FUNCTION}
+    batches = _Batches(functions)
     if index is not None:
         index.load(_reader(wb, parts))
         wb.register_function(ifs.FUNCTION, index.callback(), min_args=3)
-    batches = _Batches(functions)
+    if hoist is not None:
+        batches.ranges.update(hoist.load(wb))
     for name in functions:
         call = batches.callback(name)
         for alias in excel_names(name):
@@ -177,6 +180,7 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
                      ifs_lookups=index.answered if index else 0)
 
     values, roots = {}, {}
+    unknown: dict = {}  # a column holds one text: look its functions up once
     for key, (text, cached, _) in cells.items():
         sheet, ref = key
         value = got[key]
@@ -192,7 +196,10 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
             if formula.startswith("=#ERROR!"):
                 roots[key] = f"cannot be parsed: ={text or formula}"
                 continue
-        why = _unknown(text or formula, ours)
+        source = text or formula
+        why = unknown.get(source, unknown)
+        if why is unknown:
+            why = unknown[source] = _unknown(source, ours)
         if why:
             if cached is None:  # as Excel shows it where the function is missing
                 values[key] = ExcelError("#NAME?")

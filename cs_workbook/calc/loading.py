@@ -15,12 +15,14 @@ _CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
 
 
 def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
-                     is_constant=None, originals=None, cells=None) -> bytes | None:
+                     is_constant=None, originals=None, cells=None,
+                     hoist=None) -> bytes | None:
     """The package with structured references rewritten as A1 and, given an ``index``, each
     eligible per-row ``*IFS`` call as an index look-up (:mod:`.ifs`; the A1 text before that
     goes into ``originals``). Given ``cells`` too (:func:`.evaluate._scan`), a column's run of
-    one formula text is rewritten once and loaded as a shared formula (:mod:`.shapes`).
-    None when nothing changed."""
+    one formula text is rewritten once and loaded as a shared formula (:mod:`.shapes`), and
+    given a ``hoist`` (:class:`.hoist.Hoist`), constant range arguments of our functions become
+    its tokens. None when nothing changed."""
     from .ifs import rewrite as rewrite_ifs
     from .package import book_part, rewrite_formulas
     from .refs import Rewriter, rewrite_structured
@@ -31,13 +33,18 @@ def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
     finished: dict = {}  # the *IFS rewrite depends on the text and the column only (ROW())
 
     def finish(text, sheet, col):
-        if index is None or "IF" not in text.upper():
+        if index is None:
             return text
         key = (text, sheet, col)
         new = finished.get(key)
         if new is None:
             quoted = "'" + sheet.replace("'", "''") + "'"
-            new = finished[key] = rewrite_ifs(text, quoted, col, index, is_constant)
+            new = text
+            if "IF" in text.upper():
+                new = rewrite_ifs(text, quoted, col, index, is_constant)
+            if hoist is not None and "CS" in text.upper():
+                new = hoist.rewrite(new, quoted)
+            finished[key] = new
         return new
 
     def shape(text, sheet, r0, r1, col):
@@ -118,7 +125,10 @@ def _constant_ranges(cells: dict):
     return is_constant
 
 
-def _load(src, zf, parts, index=None, cells=None, originals=None):
+def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None):
+    """formualizer's workbook of the package, loaded from the rewritten copy; with ``ours``
+    (our functions' names, every spelling) constant range arguments of theirs are hoisted:
+    returns ``(workbook, Hoist or None)`` then."""
     import formualizer as fz
 
     from .package import read_tables
@@ -126,11 +136,15 @@ def _load(src, zf, parts, index=None, cells=None, originals=None):
     tables = read_tables(zf, parts)
     from . import builtins
 
-    data = None
+    data, hoist = None, None
     if tables or index is not None:
-        data = _rewrite_package(zf, parts, tables, index,
-                                _constant_ranges(cells) if index is not None else None,
-                                originals, cells if index is not None else None)
+        is_constant = _constant_ranges(cells) if index is not None else None
+        if index is not None and ours:
+            from .hoist import Hoist
+
+            hoist = Hoist(ours, is_constant, parts)
+        data = _rewrite_package(zf, parts, tables, index, is_constant, originals,
+                                cells if index is not None else None, hoist)
     data = builtins.prepare(zf, parts, data)
     cfg = fz.EvaluationConfig()
     cfg.date_system = "1904" if builtins.date1904(zf) else "1900"
@@ -138,8 +152,10 @@ def _load(src, zf, parts, index=None, cells=None, originals=None):
     config = fz.WorkbookConfig(eval_config=cfg)
     with held_stderr():  # a Rust panic's own text is not for the user
         if data is None:
-            return fz.Workbook.from_path(str(src), config=config)
-        return fz.Workbook.from_bytes(data, config=config)
+            wb = fz.Workbook.from_path(str(src), config=config)
+        else:
+            wb = fz.Workbook.from_bytes(data, config=config)
+    return wb if ours is None else (wb, hoist)
 
 
 def _reader(wb, parts: dict):
