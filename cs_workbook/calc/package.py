@@ -114,6 +114,9 @@ def patch_sheet(xml: bytes, values: dict[str, object]) -> tuple[bytes, int]:
     m = _SHEET_DATA.search(xml)
     if not m or not values:
         return xml, 0
+    fast = _patch_simple(m.group(0), values)
+    if fast is not None:
+        return xml[:m.start()] + fast[0] + xml[m.end():], fast[1]
     changed = 0
 
     def cell(cm: re.Match) -> bytes:
@@ -158,6 +161,42 @@ def patch_sheet(xml: bytes, values: dict[str, object]) -> tuple[bytes, int]:
 
     data = _CELL.sub(cell, m.group(0))
     return xml[:m.start()] + data + xml[m.end():], changed
+
+
+def _patch_simple(data: bytes, values: dict):
+    """:func:`patch_sheet` of a ``<sheetData>`` whose every formula cell is laid out as
+    :data:`_SIMPLE_CELL` (the same bytes, one regular expression); None for other layouts."""
+    changed = 0
+
+    def cell(cm: re.Match) -> bytes:
+        nonlocal changed
+        ref = cm.group(1).decode()
+        if ref not in values:
+            return cm.group(0)
+        t_new, v_new = encode(values[ref])
+        attrs = cm.group(2)
+        at = attrs.find(b't="')
+        old_t = attrs[at + 3:attrs.index(b'"', at + 3)] if at >= 0 else None
+        old_v = (cm.group(5) or b"") if cm.group(4) else None
+        same_t = (old_t or b"n") == (t_new or b"n")
+        if same_t and old_v == v_new:
+            return cm.group(0)
+        if same_t:
+            new_attrs = attrs
+        elif at >= 0:
+            end = attrs.index(b'"', at + 3) + 1
+            new_attrs = (attrs[:at - 1] + (b' t="' + t_new + b'"' if t_new else b"")
+                         + attrs[end:])
+        else:
+            new_attrs = attrs + b' t="' + t_new + b'"'
+        changed += 1
+        return (b'<c r="' + cm.group(1) + b'"' + new_attrs + b"><f>" + cm.group(3) + b"</f><v>"
+                + v_new + b"</v></c>")
+
+    new, n = _SIMPLE_CELL.subn(cell, data)
+    if n != len(_F_START.findall(data)):
+        return None
+    return new, changed
 
 
 def copy_package(src: zipfile.ZipFile, dst: zipfile.ZipFile, replace: dict[str, bytes]):
@@ -225,11 +264,16 @@ def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None,
     ``strings`` returns the shared strings (read only if a formula cell caches one).
     Costs what the part's bytes cost: a sheet whose used range is huge but sparse is cheap.
     """
-    m = _SHEET_DATA.search(xml)
     out = {}
+    if b"</f>" not in xml and b":f>" not in xml:  # no formula at all (a data sheet)
+        return out
+    m = _SHEET_DATA.search(xml)
     if not m:
         return out
     data = m.group(0)
+    fast = _simple_formula_cells(data, strings)
+    if fast is not None:
+        return fast
     for fm in _F_START.finditer(data):  # only the cells holding a formula: O(formula cells)
         start = data.rfind(b"<" + fm.group(1) + b"c ", 0, fm.start())
         cm = _CELL.match(data, start) if start >= 0 else None
@@ -252,6 +296,28 @@ def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None,
             _unescape(text) if text is not None and text.strip() else None,
             _cached(t.group(1) if t else None, (v.group(3) or b"") if v else None, strings),
             dynamic)
+    return out
+
+
+#: A formula cell as openpyxl and most writers lay it out: ``r`` first, only ``s``/``t``
+#: attributes, a bare ``<f>`` and at most a ``<v>``.
+_SIMPLE_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: [st]="[^"]*")*)><f>([^<]*)</f>'
+                          rb'(<v */>|<v>([^<]*)</v>)?</c>')
+
+
+def _simple_formula_cells(data: bytes, strings):
+    """:func:`formula_cells` of a ``<sheetData>`` whose every formula cell is laid out as
+    :data:`_SIMPLE_CELL` (one regular expression over the part); None for any other layout."""
+    found = _SIMPLE_CELL.findall(data)
+    if len(found) != len(_F_START.findall(data)):
+        return None
+    out = {}
+    for ref, attrs, text, v_elem, v_text in found:
+        at = attrs.find(b't="')
+        t = attrs[at + 3:attrs.index(b'"', at + 3)] if at >= 0 else None
+        v = None if not v_elem else v_text if v_text or not v_elem.endswith(b"/>") else b""
+        out[ref.decode()] = (_unescape(text) if text.strip() else None,
+                             _cached(t, v, strings), False)
     return out
 
 
