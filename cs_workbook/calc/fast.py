@@ -116,7 +116,8 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     index = ifs.Index() if columnwise else None
     originals: dict = {}
     names = frozenset(alias.upper() for name in functions for alias in excel_names(name))
-    wb, hoist = _load(src, zf, parts, index, cells, originals, names)
+    counts: dict = {"shared_cells": 0}
+    wb, hoist = _load(src, zf, parts, index, cells, originals, names, counts)
     wb.set_temporal_egress("serial")
     ours = {ifs.FUNCTION}
     batches = _Batches(functions)
@@ -177,7 +178,8 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
               batches.calls, index.answered if index else 0, len(restored))
     if stats is not None:
         stats.update(rounds=rounds, python_calls=batches.calls, ifs_declined=len(restored),
-                     ifs_lookups=index.answered if index else 0)
+                     ifs_lookups=index.answered if index else 0,
+                     hoisted_ranges=len(hoist.ranges) if hoist else 0, **counts)
 
     values, roots = {}, {}
     unknown: dict = {}  # a column holds one text: look its functions up once

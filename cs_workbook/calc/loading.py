@@ -16,7 +16,7 @@ _CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
 
 def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
                      is_constant=None, originals=None, cells=None,
-                     hoist=None) -> bytes | None:
+                     hoist=None, counts=None) -> bytes | None:
     """The package with structured references rewritten as A1 and, given an ``index``, each
     eligible per-row ``*IFS`` call as an index look-up (:mod:`.ifs`; the A1 text before that
     goes into ``originals``). Given ``cells`` too (:func:`.evaluate._scan`), a column's run of
@@ -71,6 +71,8 @@ def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
             sheets = SheetRewriter(sheet, shape, lambda a1, col, sheet=sheet:
                                    finish(a1, sheet, col), originals)
             new, n = sheets.sheet_xml(xml, by_sheet[sheet], rewrite)
+            if counts is not None:
+                counts["shared_cells"] = counts.get("shared_cells", 0) + sheets.shared
         else:
             new, n = rewrite_formulas(xml, rewrite, every=index is not None)
         if n:
@@ -125,10 +127,10 @@ def _constant_ranges(cells: dict):
     return is_constant
 
 
-def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None):
+def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, counts=None):
     """formualizer's workbook of the package, loaded from the rewritten copy; with ``ours``
     (our functions' names, every spelling) constant range arguments of theirs are hoisted:
-    returns ``(workbook, Hoist or None)`` then."""
+    returns ``(workbook, Hoist or None)`` then. ``counts`` receives ``shared_cells``."""
     import formualizer as fz
 
     from .package import read_tables
@@ -144,7 +146,7 @@ def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None):
 
             hoist = Hoist(ours, is_constant, parts)
         data = _rewrite_package(zf, parts, tables, index, is_constant, originals,
-                                cells if index is not None else None, hoist)
+                                cells if index is not None else None, hoist, counts)
     data = builtins.prepare(zf, parts, data)
     cfg = fz.EvaluationConfig()
     cfg.date_system = "1904" if builtins.date1904(zf) else "1900"

@@ -91,6 +91,7 @@ class SheetRewriter:
 
     def __init__(self, sheet: str, shape, finish, originals: dict | None):
         self.sheet, self.shape, self.finish, self.originals = sheet, shape, finish, originals
+        self.shared = 0  # cells loaded as part of a shared formula
 
     def plan(self, data: bytes, cells: dict) -> dict:
         """``{"A1": (anchor ref, shared index, range, anchor text)}`` for the run cells of
@@ -122,6 +123,7 @@ class SheetRewriter:
         if not m:
             return xml, 0
         plan = self.plan(m.group(0), cells)
+        self.shared += len(plan)
         changed = 0
 
         def cell(cm: re.Match) -> bytes:
