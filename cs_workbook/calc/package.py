@@ -24,8 +24,42 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-_SHEET_DATA = re.compile(
-    rb"<(?:\w+:)?sheetData\b.*?</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>", re.S)
+_SHEET_DATA_OPEN = re.compile(rb"<((?:\w+:)?)sheetData\b[^>]*?(/?)>")
+
+
+class _SheetData:
+    """Where a worksheet part's ``<sheetData>`` element lies, found with ``bytes.find``: a
+    lazy regular expression over a 15 MB part costs ~0.3 s per search."""
+
+    @staticmethod
+    def search(xml: bytes):
+        m = _SHEET_DATA_OPEN.search(xml)
+        if m is None:
+            return None
+        if m.group(2):  # <sheetData/>
+            return _Span(xml, m.start(), m.end())
+        close = b"</" + m.group(1) + b"sheetData>"
+        end = xml.find(close, m.end())
+        return None if end < 0 else _Span(xml, m.start(), end + len(close))
+
+
+class _Span:
+    """The part of a match :func:`patch_sheet` and its kin use: ``start``, ``end``, ``group(0)``."""
+
+    def __init__(self, xml: bytes, start: int, end: int):
+        self._xml, self._start, self._end = xml, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, _=0) -> bytes:
+        return self._xml[self._start:self._end]
+
+
+_SHEET_DATA = _SheetData()
 _CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(/>|>(.*?)</\1c>)", re.S)
 _R_ATTR = re.compile(rb'\sr="([A-Z]+[0-9]+)"')
 _T_ATTR = re.compile(rb'\st="([^"]*)"')
