@@ -345,13 +345,15 @@ def _simple_formula_cells(data: bytes, strings):
     found = _SIMPLE_CELL.findall(data)
     if len(found) != len(_F_START.findall(data)):
         return None
-    out = {}
+    out, texts = {}, {}  # a column holds one text: unescaped once
     for ref, attrs, text, v_elem, v_text in found:
+        formula = texts.get(text)
+        if formula is None:
+            formula = texts[text] = _unescape(text) if text.strip() else ""
         at = attrs.find(b't="')
         t = attrs[at + 3:attrs.index(b'"', at + 3)] if at >= 0 else None
         v = None if not v_elem else v_text if v_text or not v_elem.endswith(b"/>") else b""
-        out[ref.decode()] = (_unescape(text) if text.strip() else None,
-                             _cached(t, v, strings), False)
+        out[ref.decode()] = (formula or None, _cached(t, v, strings), False)
     return out
 
 

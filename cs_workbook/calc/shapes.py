@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 
-from .package import _F_PARTS, _R_ATTR, _SHEET_DATA, _CELL, _escape, _unescape
+from .package import (_CELL, _F_PARTS, _F_START, _R_ATTR, _SHEET_DATA, _SIMPLE_CELL, _escape,
+                      _unescape)
 
 __all__ = ["runs", "shiftable", "SheetRewriter"]
 
@@ -125,6 +126,9 @@ class SheetRewriter:
         plan = self.plan(m.group(0), cells)
         self.shared += len(plan)
         changed = 0
+        fast = _simple(m.group(0), plan, rewrite)
+        if fast is not None:
+            return xml[:m.start()] + fast[0] + xml[m.end():], fast[1]
 
         def cell(cm: re.Match) -> bytes:
             nonlocal changed
@@ -162,6 +166,37 @@ class SheetRewriter:
 
         data = _CELL.sub(cell, m.group(0))
         return xml[:m.start()] + data + xml[m.end():], changed
+
+
+def _simple(data: bytes, plan: dict, rewrite):
+    """:meth:`SheetRewriter.sheet_xml` of a ``<sheetData>`` whose every formula cell is laid
+    out simply (:data:`.package._SIMPLE_CELL`: one regular expression); None otherwise."""
+    changed = 0
+
+    def cell(cm: re.Match) -> bytes:
+        nonlocal changed
+        ref = cm.group(1).decode()
+        entry = plan.get(ref)
+        if entry is not None:
+            anchor, si, area, text = entry
+            if ref == anchor:
+                new_f = b'<f t="shared" ref="' + area + b'" si="' + si + b'">' + text + b"</f>"
+            else:
+                new_f = b'<f t="shared" si="' + si + b'"/>'
+        else:
+            old = _unescape(cm.group(3))
+            new = rewrite(old, ref, True)  # no attribute on the formula, no cm= on the cell
+            if new == old:
+                return cm.group(0)
+            new_f = b"<f>" + _escape(new) + b"</f>"
+        changed += 1
+        whole, base = cm.group(0), cm.start()
+        return whole[:cm.start(3) - 3 - base] + new_f + whole[cm.end(3) + 4 - base:]
+
+    new, n = _SIMPLE_CELL.subn(cell, data)
+    if n != len(_F_START.findall(data)):
+        return None
+    return new, changed
 
 
 def template(rewrite_structured, tables: dict, text: str, sheet: str, r0: int, r1: int,
