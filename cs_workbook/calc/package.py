@@ -16,6 +16,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from ..excel.errors import ExcelError
+from .layout import SHEET_DATA as _SHEET_DATA
 
 __all__ = ["sheet_parts", "patch_sheet", "copy_package", "formula_cells", "read_tables",
            "rewrite_formulas", "shared_strings", "book_part"]
@@ -24,42 +25,6 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-_SHEET_DATA_OPEN = re.compile(rb"<((?:\w+:)?)sheetData\b[^>]*?(/?)>")
-
-
-class _SheetData:
-    """Where a worksheet part's ``<sheetData>`` element lies, found with ``bytes.find``: a
-    lazy regular expression over a 15 MB part costs ~0.3 s per search."""
-
-    @staticmethod
-    def search(xml: bytes):
-        m = _SHEET_DATA_OPEN.search(xml)
-        if m is None:
-            return None
-        if m.group(2):  # <sheetData/>
-            return _Span(xml, m.start(), m.end())
-        close = b"</" + m.group(1) + b"sheetData>"
-        end = xml.find(close, m.end())
-        return None if end < 0 else _Span(xml, m.start(), end + len(close))
-
-
-class _Span:
-    """The part of a match :func:`patch_sheet` and its kin use: ``start``, ``end``, ``group(0)``."""
-
-    def __init__(self, xml: bytes, start: int, end: int):
-        self._xml, self._start, self._end = xml, start, end
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._end
-
-    def group(self, _=0) -> bytes:
-        return self._xml[self._start:self._end]
-
-
-_SHEET_DATA = _SheetData()
 _CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(/>|>(.*?)</\1c>)", re.S)
 _R_ATTR = re.compile(rb'\sr="([A-Z]+[0-9]+)"')
 _T_ATTR = re.compile(rb'\st="([^"]*)"')
@@ -148,7 +113,9 @@ def patch_sheet(xml: bytes, values: dict[str, object]) -> tuple[bytes, int]:
     m = _SHEET_DATA.search(xml)
     if not m or not values:
         return xml, 0
-    fast = _patch_simple(m.group(0), values)
+    from .layout import patch_simple
+
+    fast = patch_simple(m.group(0), values)
     if fast is not None:
         return xml[:m.start()] + fast[0] + xml[m.end():], fast[1]
     changed = 0
@@ -195,42 +162,6 @@ def patch_sheet(xml: bytes, values: dict[str, object]) -> tuple[bytes, int]:
 
     data = _CELL.sub(cell, m.group(0))
     return xml[:m.start()] + data + xml[m.end():], changed
-
-
-def _patch_simple(data: bytes, values: dict):
-    """:func:`patch_sheet` of a ``<sheetData>`` whose every formula cell is laid out as
-    :data:`_SIMPLE_CELL` (the same bytes, one regular expression); None for other layouts."""
-    changed = 0
-
-    def cell(cm: re.Match) -> bytes:
-        nonlocal changed
-        ref = cm.group(1).decode()
-        if ref not in values:
-            return cm.group(0)
-        t_new, v_new = encode(values[ref])
-        attrs = cm.group(2)
-        at = attrs.find(b't="')
-        old_t = attrs[at + 3:attrs.index(b'"', at + 3)] if at >= 0 else None
-        old_v = (cm.group(5) or b"") if cm.group(4) else None
-        same_t = (old_t or b"n") == (t_new or b"n")
-        if same_t and old_v == v_new:
-            return cm.group(0)
-        if same_t:
-            new_attrs = attrs
-        elif at >= 0:
-            end = attrs.index(b'"', at + 3) + 1
-            new_attrs = (attrs[:at - 1] + (b' t="' + t_new + b'"' if t_new else b"")
-                         + attrs[end:])
-        else:
-            new_attrs = attrs + b' t="' + t_new + b'"'
-        changed += 1
-        return (b'<c r="' + cm.group(1) + b'"' + new_attrs + b"><f>" + cm.group(3) + b"</f><v>"
-                + v_new + b"</v></c>")
-
-    new, n = _SIMPLE_CELL.subn(cell, data)
-    if n != len(_F_START.findall(data)):
-        return None
-    return new, changed
 
 
 def copy_package(src: zipfile.ZipFile, dst: zipfile.ZipFile, replace: dict[str, bytes]):
@@ -305,7 +236,9 @@ def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None,
     if not m:
         return out
     data = m.group(0)
-    fast = _simple_formula_cells(data, strings)
+    from .layout import simple_formula_cells
+
+    fast = simple_formula_cells(data, strings)
     if fast is not None:
         return fast
     for fm in _F_START.finditer(data):  # only the cells holding a formula: O(formula cells)
@@ -330,30 +263,6 @@ def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None,
             _unescape(text) if text is not None and text.strip() else None,
             _cached(t.group(1) if t else None, (v.group(3) or b"") if v else None, strings),
             dynamic)
-    return out
-
-
-#: A formula cell as openpyxl and most writers lay it out: ``r`` first, only ``s``/``t``
-#: attributes, a bare ``<f>`` and at most a ``<v>``.
-_SIMPLE_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: [st]="[^"]*")*)><f>([^<]*)</f>'
-                          rb'(<v */>|<v>([^<]*)</v>)?</c>')
-
-
-def _simple_formula_cells(data: bytes, strings):
-    """:func:`formula_cells` of a ``<sheetData>`` whose every formula cell is laid out as
-    :data:`_SIMPLE_CELL` (one regular expression over the part); None for any other layout."""
-    found = _SIMPLE_CELL.findall(data)
-    if len(found) != len(_F_START.findall(data)):
-        return None
-    out, texts = {}, {}  # a column holds one text: unescaped once
-    for ref, attrs, text, v_elem, v_text in found:
-        formula = texts.get(text)
-        if formula is None:
-            formula = texts[text] = _unescape(text) if text.strip() else ""
-        at = attrs.find(b't="')
-        t = attrs[at + 3:attrs.index(b'"', at + 3)] if at >= 0 else None
-        v = None if not v_elem else v_text if v_text or not v_elem.endswith(b"/>") else b""
-        out[ref.decode()] = (formula or None, _cached(t, v, strings), False)
     return out
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from .package import (_CELL, _F_PARTS, _F_START, _R_ATTR, _SHEET_DATA, _SIMPLE_CELL, _escape,
-                      _unescape)
+from .layout import _SIMPLE_CELL
+from .package import _CELL, _F_PARTS, _F_START, _R_ATTR, _SHEET_DATA, _escape, _unescape
 
 __all__ = ["runs", "shiftable", "SheetRewriter"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..package import _SHEET_DATA  # found with bytes.find: the lazy regex cost ~0.3 s a part
+from ..layout import SHEET_DATA as _SHEET_DATA  # bytes.find: a lazy regex cost ~0.3 s a part
 from .subtotal import rewrite_subtotals
 
 __all__ = ["prepare_sheet", "expand_3d", "intersect_legacy"]
