@@ -494,12 +494,26 @@ blocked the spill), 3-D references become lists of sheets, legacy formulas inter
 passed to a single-value function (`ROUND(J2:J7,2)` → `ROUND(@J2:J7,2)`), and the 1904 system
 is passed on.
 
+Array formulas (`builtins/array_forms.py` rewrites, `arrays.py`, `array_functions.py`):
+arguments of different shapes broadcast as Excel does (a one-row or one-column array repeated,
+`#N/A` beyond a smaller one) in `IF`/`IFERROR`/`IFNA` and in an operator between a range and an
+array constant (`A6:C6+{1,2}`); a `LAMBDA` called where it is written is inlined; `SINGLE` is
+`@`; a legacy (Ctrl+Shift+Enter) formula fills its whole area, so `ANCHORARRAY` sees it; `EXP`
+errs per element; `SORT` (Excel's order of types, blanks last), `MODE.MULT` (first appearance),
+`INDEX` of an array constant (argument checks) and `COUNTIF`/`SUMIF`/`AVERAGEIF`, their
+`…IFS`, `MAXIFS` and `MINIFS` with an array of criteria (`SUMPRODUCT(1/COUNTIF(A:A,A:A))`)
+are ours;
+one-value functions the engine does not lift (`ROUND`, `LEN`, `LEFT`, `EXACT`, `MOD`, … 68 of
+them) are answered element by element by the engine itself in array formulas and inside
+`SUMPRODUCT` & co. `tests/calc/builtins/test_arrays.py` checks every cell of the array areas of
+these workbooks against Excel's (this report compares only each area's anchor).
+
 What still differs, by cause (the tables below list every cell):
 
-- **engine semantics not reachable from a Python function**: array broadcasting of mismatched
-  shapes (`IF({TRUE,FALSE},{1,2,3},{1,2,3,4})`, `A6:C6+{1,2}`), `LAMBDA` calls, `ANCHORARRAY`
-  over a spill, `SINGLE`, errors the engine produces with the wrong type before `ERROR.TYPE`,
-  `IFERROR`/`EXP` over arrays, `INDEX` argument checks;
+- **engine semantics not reachable from a Python function**: errors the engine produces with
+  the wrong type before `ERROR.TYPE`; and, in the cells of an array area beyond its anchor (not
+  compared here), a comparison of an array with a scalar error (`A1:C1=1/0`) and `TEXT` with an
+  error format are one error where Excel fills the area with it;
 - **lookups and matching**: `VLOOKUP`/`HLOOKUP` with an error as the lookup value (Excel
   passes the error on), approximate `VLOOKUP`, `SEARCH` with a start beyond a wildcard match,
   `COUNTIF` with an error criterion;
@@ -508,8 +522,7 @@ What still differs, by cause (the tables below list every cell):
   whole periods agree;
 - **DATEVALUE/TIMEVALUE** edge forms (`4 pm`, `26-01-01`, `1900-02-29`, dates before 1900),
   `ADDRESS` in R1C1 style, `SHEET` with odd arguments, `AVERAGE`/`SMALL` with text arguments,
-  `MODE.SNGL` ties, `FV` at rate −1, `--"$5"`, and dynamic-array
-  `LARGE(SUMIF(…UNIQUE(FILTER…)))`.
+  `MODE.SNGL` ties, `FV` at rate −1, `--"$5"`.
 """
 
 

@@ -68,19 +68,24 @@ def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | 
     return buf.getvalue()
 
 
-def register(wb, zf: zipfile.ZipFile | None = None) -> set[str]:
+def register(wb, zf: zipfile.ZipFile | None = None, *,
+             in_1904: bool | None = None) -> set[str]:
     """Register our built-ins on the formualizer workbook ``wb``, over the engine's own;
-    returns their names (upper case). In a 1904 workbook (``zf``) the engine's own date
-    functions stay and ``TEXT`` counts dates from 1904."""
+    returns their names (upper case). In a 1904 workbook (``zf``, or ``in_1904``) the engine's
+    own date functions stay and ``TEXT`` counts dates from 1904."""
     import functools
 
     from .catalogue import BUILTINS, DATES_1900
     from .text_format import TEXT
 
-    in_1904 = zf is not None and date1904(zf)
+    if in_1904 is None:
+        in_1904 = zf is not None and date1904(zf)
     table = dict(BUILTINS) if in_1904 else {**BUILTINS, **DATES_1900}
     if in_1904:
         table["TEXT"] = (functools.partial(TEXT, date1904=True), 2, 2)
+    from .array_map import Mapper
+
+    table["_CSCALC_MAP"] = (Mapper(date1904=in_1904), 2, 255)  # remembers: one per workbook
     for name, (func, least, most) in table.items():
         wb.register_function(name, func, min_args=least, max_args=most,
                              allow_override_builtin=True)

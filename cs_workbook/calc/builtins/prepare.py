@@ -8,6 +8,8 @@
   formula's row or column, as Excel does: it becomes ``ROUND(@J2:J7, 2)``.
 - 3-D references (``SUM(Sheet1:Sheet3!A1)``) become a list of one reference per sheet, in the
   order of the workbook's sheets (``SUM(Sheet1!A1,Sheet2!A1,Sheet3!A1)``).
+- Array forms (``LAMBDA`` calls, ``SINGLE``, broadcasting, lifting, legacy array areas) are
+  rewritten by :mod:`.array_forms`.
 
 The package written back is untouched: these rewrites only change what the engine reads.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ..layout import SHEET_DATA as _SHEET_DATA  # bytes.find: a lazy regex cost ~0.3 s a part
+from .array_forms import rewrite_array_forms
 from .subtotal import rewrite_subtotals
 
 __all__ = ["prepare_sheet", "expand_3d", "intersect_legacy"]
@@ -170,6 +173,19 @@ def _escape(text: str) -> bytes:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
 
 
+_CM = re.compile(rb'\scm="')
+
+
+def _legacy_area(attrs: bytes, f_tag: bytes) -> tuple[int, int] | None:
+    """(rows, columns) of a legacy (Ctrl+Shift+Enter) array formula's area: ``t="array"``
+    with no ``cm`` (a dynamic array's cell metadata) on its cell."""
+    m = _ARRAY_F.search(f_tag)
+    if not m or _CM.search(attrs) or not m.group(3):
+        return None
+    return (abs(int(m.group(4)) - int(m.group(2))) + 1,
+            abs(_col(m.group(3)) - _col(m.group(1))) + 1)
+
+
 def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) -> bytes:
     """One worksheet part as formualizer should read it (the same bytes when nothing applies).
 
@@ -183,7 +199,8 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
     three_d = b":" in data and b"!" in data and len(sheets) > 1
     legacy = b":" in data
     subtotals = facts is not None and b"SUBTOTAL(" in data.upper()
-    if not areas and not legacy and not subtotals:
+    forms = legacy or b'"array"' in data or b"_xlfn.LAMBDA(" in data or b"_xlfn.SINGLE(" in data
+    if not areas and not legacy and not subtotals and not forms:
         return xml
 
     def cell(cm: re.Match) -> bytes:
@@ -191,13 +208,16 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None) ->
         if body is None:
             return cm.group(0)
         if b"<f" in body or b":f" in body:
-            if not three_d and not subtotals and not legacy:
+            if not three_d and not subtotals and not legacy and not forms:
                 return cm.group(0)
             f = _F_TEXT.search(body)
             if not f:
                 return cm.group(0)
             old = _unescape(f.group(3))
             new = expand_3d(old, sheets) if three_d else old
+            if forms:
+                new = rewrite_array_forms(new, b'"array"' in f.group(1),
+                                          _legacy_area(cm.group(2), f.group(1)))
             if subtotals and not _SHARED_AREA.search(f.group(1)):
                 new = rewrite_subtotals(new, sheet, facts)
             if legacy and b'"array"' not in f.group(1):
