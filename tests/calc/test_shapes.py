@@ -85,7 +85,7 @@ def _both(path, tmp_path):
 numbers = st.one_of(st.none(), st.integers(-5, 5), st.floats(-10, 10, allow_nan=False))
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.lists(st.tuples(st.sampled_from(KEYS), numbers), min_size=1, max_size=12),
        rows=st.lists(st.tuples(st.sampled_from(KEYS[:-1]), st.integers(-3, 3)), min_size=1,
