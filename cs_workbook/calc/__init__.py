@@ -3,9 +3,12 @@
 Holds the evaluation (:mod:`.evaluate`: :func:`calculate`; :mod:`.report`: what it reports;
 :mod:`.fast`: the formualizer core, with :mod:`.loading` (the loaded copy), :mod:`.boundary`
 (values to and from our functions, called a column at a time), :mod:`.lifted` (built-ins
-replaced) and :mod:`.ifs` (per-row ``*IFS`` answered from hash indexes); :mod:`.formulas_core`:
+replaced), :mod:`.ifs` (per-row ``*IFS`` answered from hash indexes), :mod:`.shapes` (a column's
+formula rewritten once, loaded as a shared formula) and :mod:`.hoist` (constant ranges passed to
+our functions read once); :mod:`.formulas_core`:
 the ``formulas``-package core kept for comparison; :mod:`.names`: our functions' spellings),
-the byte-level package reading and rewrite that changes only cached values (:mod:`.package`),
+the byte-level package reading and rewrite that changes only cached values (:mod:`.package`,
+with fast paths for simply laid-out sheets in :mod:`.layout`),
 the structured-reference rewriting (:mod:`.refs`) and the Excel built-ins and formula forms
 formualizer lacks (:mod:`.builtins`). May import the engine, :mod:`cs_workbook.files`,
 :mod:`cs_workbook.workbook` (to

@@ -34,7 +34,9 @@ def _to_python(value):
     return value
 
 
+@functools.lru_cache(maxsize=None)
 def _error(code: str):
+    """The engine's error value for an Excel error code (one object per code: immutable)."""
     import formualizer as fz
 
     return fz.LiteralValue.error(_CODE.get(code, "Value"), None)
@@ -140,15 +142,20 @@ class _Batches:
         self.memo: dict = {}
         self.misses: dict = {}
         self.calls = 0
+        self.ranges: dict = {}  # token -> a constant range's values (:mod:`.hoist`)
 
     def callback(self, name: str):
-        memo, misses = self.memo, self.misses
+        memo, misses, ranges = self.memo, self.misses, self.ranges
 
         def call(*args):
-            key = (name, _freeze(list(args)))
+            # repr keeps TRUE, 1 and "1" apart as _freeze does, at a fraction of its cost
+            # (the Config range comes with every call); the engine's values repr stably.
+            key = (name, repr(args))
             hit = memo.get(key, memo)
             if hit is not memo:
                 return hit
+            if ranges:
+                args = tuple(ranges.get(a, a) if a.__class__ is str else a for a in args)
             misses[key] = args
             return _error("#N/A")
         return call

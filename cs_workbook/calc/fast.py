@@ -115,13 +115,17 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
 
     index = ifs.Index() if columnwise else None
     originals: dict = {}
-    wb = _load(src, zf, parts, index, cells, originals)
+    names = frozenset(alias.upper() for name in functions for alias in excel_names(name))
+    counts: dict = {"shared_cells": 0}
+    wb, hoist = _load(src, zf, parts, index, cells, originals, names, counts)
     wb.set_temporal_egress("serial")
     ours = {ifs.FUNCTION}
+    batches = _Batches(functions)
     if index is not None:
         index.load(_reader(wb, parts))
-        wb.register_function(ifs.FUNCTION, index.callback(), min_args=2)
-    batches = _Batches(functions)
+        wb.register_function(ifs.FUNCTION, index.callback(), min_args=3)
+    if hoist is not None:
+        batches.ranges.update(hoist.load(wb))
     for name in functions:
         call = batches.callback(name)
         for alias in excel_names(name):
@@ -154,41 +158,50 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
             restored.update(todo)
 
     rounds = settle()
+    got = _read(wb, cells)
     # A formula Excel did not save as a (dynamic) array formula is a legacy one: a multi-cell
     # result shows its top-left value there, as ``=@(…)`` does, where formualizer spills.
     legacy = []
     for key, cell in cells.items():
-        if not cell[2]:
+        value = got[key]
+        if not cell[2] and isinstance(value, dict) and value.get("kind") == "Spill":
             col, row = _CELL_REF.match(key[1]).groups()
-            value = wb.get_value(key[0], int(row), _col_index(col))
-            if isinstance(value, dict) and value.get("kind") == "Spill":
-                legacy.append((key[0], int(row), _col_index(col)))
+            legacy.append((key[0], int(row), _col_index(col)))
     for sheet, r, c in legacy:
         formula = wb.get_formula(sheet, r, c)
         if formula and not formula.startswith("=#ERROR!"):
             wb.set_formula(sheet, r, c, "=@(" + formula.lstrip("=") + ")")
     if legacy:
         rounds += settle()
+        got = _read(wb, cells)
     log.debug("%d rounds, %d Python calls, %d *IFS look-ups, %d cells declined", rounds,
               batches.calls, index.answered if index else 0, len(restored))
     if stats is not None:
         stats.update(rounds=rounds, python_calls=batches.calls, ifs_declined=len(restored),
-                     ifs_lookups=index.answered if index else 0)
+                     ifs_lookups=index.answered if index else 0,
+                     hoisted_ranges=len(hoist.ranges) if hoist else 0, **counts)
 
     values, roots = {}, {}
-    for key, (_, cached, _) in cells.items():
+    unknown: dict = {}  # a column holds one text: look its functions up once
+    for key, (text, cached, _) in cells.items():
         sheet, ref = key
-        col, row = _CELL_REF.match(ref).groups()
-        r, c = int(row), _col_index(col)
-        formula = wb.get_formula(sheet, r, c)
-        if formula is None:
-            roots[key] = "was not loaded by the engine"
-            continue
-        if formula.startswith("=#ERROR!"):
-            roots[key] = f"cannot be parsed: ={cells[key][0] or formula}"
-            continue
-        value = wb.get_value(sheet, r, c)
-        why = _unknown(cells[key][0] or formula, ours)
+        value = got[key]
+        formula = None
+        if value is None or isinstance(value, dict) or text is None:
+            # only a blank or an error may come from a formula the engine did not load or
+            # parse; reading the formula back costs more than the value
+            col, row = _CELL_REF.match(ref).groups()
+            formula = wb.get_formula(sheet, int(row), _col_index(col))
+            if formula is None:
+                roots[key] = "was not loaded by the engine"
+                continue
+            if formula.startswith("=#ERROR!"):
+                roots[key] = f"cannot be parsed: ={text or formula}"
+                continue
+        source = text or formula
+        why = unknown.get(source, unknown)
+        if why is unknown:
+            why = unknown[source] = _unknown(source, ours)
         if why:
             if cached is None:  # as Excel shows it where the function is missing
                 values[key] = ExcelError("#NAME?")
@@ -196,7 +209,7 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
                 roots[key] = why
             continue
         if isinstance(value, dict) and value.get("kind") in _CANNOT:
-            roots[key] = f"{_CANNOT[value['kind']]}: {formula}"
+            roots[key] = f"{_CANNOT[value['kind']]}: {formula or '=' + text}"
             continue
         values[key] = _result(value)
     kept = dict(roots)
@@ -216,6 +229,32 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
                     values.pop(key, None)
                     todo.append(key)
     return values, kept
+
+
+def _read(wb, cells: dict) -> dict:
+    """``{(sheet, "A1"): engine value}`` of the formula cells, read a column block at a time
+    (one call per run of nearby rows, so a sparse sheet costs its cells, not its extent)."""
+    import formualizer as fz
+
+    by_col: dict = {}
+    for key in cells:
+        col, row = _CELL_REF.match(key[1]).groups()
+        by_col.setdefault((key[0], col), []).append(int(row))
+    out = {}
+    for (sheet, col), rows in by_col.items():
+        rows.sort()
+        c, start = _col_index(col), 0
+        page = wb.sheet(sheet)
+        for i in range(1, len(rows) + 1):
+            if i < len(rows) and rows[i] - rows[i - 1] <= 8:
+                continue
+            r0, r1 = rows[start], rows[i - 1]
+            block = page.get_values(fz.RangeAddress(sheet, r0, c, r1, c))
+            for r in rows[start:i]:
+                line = block[r - r0] if r - r0 < len(block) else None
+                out[(sheet, f"{col}{r}")] = line[0] if line else None
+            start = i
+    return out
 
 
 def _split(address: str) -> tuple[str, str]:

@@ -3,7 +3,8 @@
 A Scorecard row asks ``SUMIFS(Usage[Billable Users],Usage[Account ID],[@ID],Usage[Month],…)``:
 evaluated as written, every row scans the whole Usage table, so a portfolio of N accounts costs
 N² (issue #9). :func:`rewrite` replaces such a call, in the loaded copy of a formula only, by
-``_CSFAST_IFS(id,"Sheet!A1",criteria…)``: the ranges become an index ``id`` of the
+``_CSFAST_IFS(id,"Sheet!A",ROW(),criteria…)`` (the cell's sheet and column, then its row, so one
+text serves a whole column, :mod:`.shapes`): the ranges become an index ``id`` of the
 :class:`Index` (they hold no formula, so their values are known before evaluation), the criteria
 stay expressions the engine evaluates. At run time, :meth:`Index.call` answers from a dictionary
 keyed by the equality criteria (case-insensitive text, numbers) and filters the few matching rows
@@ -83,6 +84,9 @@ def _range(arg: str, sheet: str):
 def rewrite(formula: str, sheet: str, ref: str, index: "Index", is_constant) -> str:
     """``formula`` (A1 references, ``=`` first) with each eligible ``*IFS`` call replaced.
 
+    ``ref`` is the cell (``"C5"``) or only its column (``"C"``): the row is the cell's
+    ``ROW()``, so the result holds for every row of the column.
+
     ``is_constant(sheet, first_row, column, last_row)`` says whether a range holds no
     formula; a call is eligible when every range is an absolute one-column reference of one
     height on such cells and its criteria are scalar expressions that do not call it again.
@@ -127,8 +131,8 @@ def _rewritten(name, args, sheet, ref, index, is_constant):
     if any(_CALL.search(c) or not c for c in criteria):
         return None
     key = index.add(name, ranges[0] if target else None, tuple(ranges[1 if target else 0:]))
-    where = f"{sheet}!{ref}".replace('"', '""')
-    return f'{FUNCTION}({key},"{where}",{",".join(criteria)})'
+    where = f"{sheet}!{ref.rstrip('0123456789')}".replace('"', '""')
+    return f'{FUNCTION}({key},"{where}",ROW(),{",".join(criteria)})'
 
 
 # -- run time ------------------------------------------------------------------------------
@@ -141,6 +145,7 @@ def _number(text: str):
     return float(text) if _NUMBER.match(text) else None
 
 
+@functools.lru_cache(maxsize=65536)
 def _plain_text(text: str) -> bool:
     """Text criteria Excel matches as text only: no wildcard, operator, number or date."""
     return (bool(text) and text.isascii() and not any(c in text for c in "*?~")
@@ -302,7 +307,24 @@ class Index:
         """The function registered as :data:`FUNCTION` (deterministic: plain values in)."""
         from .boundary import _KIND, _error
 
-        def call(key, where, *criteria):
+        answers: dict = {}
+
+        def call(key, column, row, *criteria):
+            seen = (key, repr(criteria))  # repr: TRUE and 1 stay apart
+            got = answers.get(seen)
+            if got is not None:
+                self.answered += 1
+                if self.erring:
+                    self.erring.discard(f"{column}{int(row)}")
+                return got
+            got = answer(key, f"{column}{int(row)}", criteria)
+            if not isinstance(got, tuple):
+                return got
+            answers[seen] = got[0]
+            return got[0]
+
+        def answer(key, where, criteria):
+            """A declined or erring call's answer; a look-up's as ``(answer,)``."""
             name, target, ranges = self.calls[int(key)]
             if any(isinstance(c, dict) for c in criteria):
                 # Often an input not computed yet (our functions answer between rounds):
@@ -316,7 +338,7 @@ class Index:
                 rows = self._rows(ranges, crits)
                 if name in ("COUNTIFS", "COUNTIF"):
                     self.answered += 1
-                    return float(len(rows))
+                    return (float(len(rows)),)
                 values = self._target(target)
                 nums = [values[r] for r in rows if values[r] is not None]
             except _Declined:
@@ -324,10 +346,10 @@ class Index:
                 return _error("#N/A")
             self.answered += 1
             if name == "SUMIFS":
-                return float(sum(nums))
+                return (float(sum(nums)),)
             if name == "AVERAGEIFS":
-                return sum(nums) / len(nums) if nums else _error("#DIV/0!")
+                return (sum(nums) / len(nums) if nums else _error("#DIV/0!"),)
             if not nums:
-                return 0.0
-            return float(max(nums) if name == "MAXIFS" else min(nums))
+                return (0.0,)
+            return (float(max(nums) if name == "MAXIFS" else min(nums)),)
         return call

@@ -3,6 +3,7 @@ functions answered cell by cell over range arguments, as Excel lifts them."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .boundary import _KIND, _error
@@ -53,18 +54,24 @@ def _find(case_insensitive: bool):
         if not case_insensitive:
             at = text.find(needle, first - 1)
             return float(at + 1) if at >= 0 else _error("#VALUE!")
-        pattern, i = "", 0
-        while i < len(needle):  # Excel wildcards: ? and *, ~ escapes
-            ch = needle[i]
-            if ch == "~":  # a final ~ escapes nothing and matches nothing (Excel)
-                pattern += re.escape(needle[i + 1]) if i + 1 < len(needle) else ""
-                i += 2
-                continue
-            pattern += "." if ch == "?" else ".*?" if ch == "*" else re.escape(ch)
-            i += 1
-        m = re.compile(pattern, re.I | re.S).search(text, first - 1)
+        m = _wildcards(needle).search(text, first - 1)
         return float(m.start() + 1) if m else _error("#VALUE!")
     return find
+
+
+@functools.lru_cache(maxsize=4096)
+def _wildcards(needle: str) -> re.Pattern:
+    """``SEARCH``'s needle as a case-insensitive pattern: ``?`` and ``*``, ``~`` escapes."""
+    pattern, i = "", 0
+    while i < len(needle):
+        ch = needle[i]
+        if ch == "~":  # a final ~ escapes nothing and matches nothing (Excel)
+            pattern += re.escape(needle[i + 1]) if i + 1 < len(needle) else ""
+            i += 2
+            continue
+        pattern += "." if ch == "?" else ".*?" if ch == "*" else re.escape(ch)
+        i += 1
+    return re.compile(pattern, re.I | re.S)
 
 
 def _is_error(v) -> bool:

@@ -15,29 +15,66 @@ _CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
 
 
 def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
-                     is_constant=None, originals=None) -> bytes | None:
+                     is_constant=None, originals=None, cells=None,
+                     hoist=None, counts=None) -> bytes | None:
     """The package with structured references rewritten as A1 and, given an ``index``, each
     eligible per-row ``*IFS`` call as an index look-up (:mod:`.ifs`; the A1 text before that
-    goes into ``originals``). None when nothing changed."""
+    goes into ``originals``). Given ``cells`` too (:func:`.evaluate._scan`), a column's run of
+    one formula text is rewritten once and loaded as a shared formula (:mod:`.shapes`), and
+    given a ``hoist`` (:class:`.hoist.Hoist`), constant range arguments of our functions become
+    its tokens. None when nothing changed."""
     from .ifs import rewrite as rewrite_ifs
     from .package import book_part, rewrite_formulas
     from .refs import Rewriter, rewrite_structured
+    from .shapes import SheetRewriter, template
 
     replace = {}
     rewriter = Rewriter(tables)
+    finished: dict = {}  # the *IFS rewrite depends on the text and the column only (ROW())
+
+    def finish(text, sheet, col):
+        if index is None:
+            return text
+        key = (text, sheet, col)
+        new = finished.get(key)
+        if new is None:
+            quoted = "'" + sheet.replace("'", "''") + "'"
+            new = text
+            if "IF" in text.upper():
+                new = rewrite_ifs(text, quoted, col, index, is_constant)
+            if hoist is not None and "CS" in text.upper():
+                new = hoist.rewrite(new, quoted)
+            finished[key] = new
+        return new
+
+    def shape(text, sheet, r0, r1, col):
+        return template(rewrite_structured, tables, text, sheet, r0, r1, col)
+
+    by_sheet: dict = {}
+    for (sheet, ref), cell in (cells or {}).items():
+        by_sheet.setdefault(sheet, {})[ref] = cell
     for sheet, part in parts.items():
+        if cells is not None and sheet not in by_sheet:
+            continue  # no formula: nothing to rewrite
         def rewrite(text, ref, plain=False, sheet=sheet):
+            col, row = _CELL_REF.match(ref).groups()
             if tables and "[" in text:
-                col, row = _CELL_REF.match(ref).groups()
                 text = rewriter("=" + text, sheet, int(row), _col_index(col))[1:]
-            if index is not None and plain and "IF" in text.upper():
-                quoted = "'" + sheet.replace("'", "''") + "'"
-                new = rewrite_ifs("=" + text, quoted, ref, index, is_constant)[1:]
+            if index is not None and plain:
+                new = finish("=" + text, sheet, col)[1:]
                 if new != text:
                     originals[(sheet, ref)] = text
                     text = new
             return text
-        new, n = rewrite_formulas(zf.read(part), rewrite, every=index is not None)
+        xml = zf.read(part)
+        if cells is not None:
+            sheets = SheetRewriter(sheet, shape, lambda a1, col, sheet=sheet:
+                                   finish(a1, sheet, col), originals)
+            new, n = sheets.sheet_xml(xml, by_sheet[sheet], rewrite)
+            if counts is not None:
+                counts["shared_cells"] = counts.get("shared_cells", 0) + sheets.shared
+        else:
+            new, n = rewrite_formulas(xml, rewrite, every=index is not None)
         if n:
             replace[part] = new
     book = book_part(zf)
@@ -90,7 +127,10 @@ def _constant_ranges(cells: dict):
     return is_constant
 
 
-def _load(src, zf, parts, index=None, cells=None, originals=None):
+def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, counts=None):
+    """formualizer's workbook of the package, loaded from the rewritten copy; with ``ours``
+    (our functions' names, every spelling) constant range arguments of theirs are hoisted:
+    returns ``(workbook, Hoist or None)`` then. ``counts`` receives ``shared_cells``."""
     import formualizer as fz
 
     from .package import read_tables
@@ -98,11 +138,15 @@ def _load(src, zf, parts, index=None, cells=None, originals=None):
     tables = read_tables(zf, parts)
     from . import builtins
 
-    data = None
+    data, hoist = None, None
     if tables or index is not None:
-        data = _rewrite_package(zf, parts, tables, index,
-                                _constant_ranges(cells) if index is not None else None,
-                                originals)
+        is_constant = _constant_ranges(cells) if index is not None else None
+        if index is not None and ours:
+            from .hoist import Hoist
+
+            hoist = Hoist(ours, is_constant, parts)
+        data = _rewrite_package(zf, parts, tables, index, is_constant, originals,
+                                cells if index is not None else None, hoist, counts)
     data = builtins.prepare(zf, parts, data)
     cfg = fz.EvaluationConfig()
     cfg.date_system = "1904" if builtins.date1904(zf) else "1900"
@@ -110,8 +154,10 @@ def _load(src, zf, parts, index=None, cells=None, originals=None):
     config = fz.WorkbookConfig(eval_config=cfg)
     with held_stderr():  # a Rust panic's own text is not for the user
         if data is None:
-            return fz.Workbook.from_path(str(src), config=config)
-        return fz.Workbook.from_bytes(data, config=config)
+            wb = fz.Workbook.from_path(str(src), config=config)
+        else:
+            wb = fz.Workbook.from_bytes(data, config=config)
+    return wb if ours is None else (wb, hoist)
 
 
 def _reader(wb, parts: dict):

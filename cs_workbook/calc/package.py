@@ -16,6 +16,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from ..excel.errors import ExcelError
+from .layout import SHEET_DATA as _SHEET_DATA
 
 __all__ = ["sheet_parts", "patch_sheet", "copy_package", "formula_cells", "read_tables",
            "rewrite_formulas", "shared_strings", "book_part"]
@@ -24,8 +25,6 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-_SHEET_DATA = re.compile(
-    rb"<(?:\w+:)?sheetData\b.*?</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>", re.S)
 _CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(/>|>(.*?)</\1c>)", re.S)
 _R_ATTR = re.compile(rb'\sr="([A-Z]+[0-9]+)"')
 _T_ATTR = re.compile(rb'\st="([^"]*)"')
@@ -114,6 +113,11 @@ def patch_sheet(xml: bytes, values: dict[str, object]) -> tuple[bytes, int]:
     m = _SHEET_DATA.search(xml)
     if not m or not values:
         return xml, 0
+    from .layout import patch_simple
+
+    fast = patch_simple(m.group(0), values)
+    if fast is not None:
+        return xml[:m.start()] + fast[0] + xml[m.end():], fast[1]
     changed = 0
 
     def cell(cm: re.Match) -> bytes:
@@ -225,11 +229,18 @@ def formula_cells(xml: bytes, strings=lambda: []) -> dict[str, tuple[str | None,
     ``strings`` returns the shared strings (read only if a formula cell caches one).
     Costs what the part's bytes cost: a sheet whose used range is huge but sparse is cheap.
     """
-    m = _SHEET_DATA.search(xml)
     out = {}
+    if b"</f>" not in xml and b":f>" not in xml:  # no formula at all (a data sheet)
+        return out
+    m = _SHEET_DATA.search(xml)
     if not m:
         return out
     data = m.group(0)
+    from .layout import simple_formula_cells
+
+    fast = simple_formula_cells(data, strings)
+    if fast is not None:
+        return fast
     for fm in _F_START.finditer(data):  # only the cells holding a formula: O(formula cells)
         start = data.rfind(b"<" + fm.group(1) + b"c ", 0, fm.start())
         cm = _CELL.match(data, start) if start >= 0 else None
