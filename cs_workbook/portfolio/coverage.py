@@ -11,6 +11,7 @@ output; the EBR shows :func:`rests_on` for its account.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,6 +149,7 @@ def _order(column: str) -> int:
     return _ALL_COLUMNS.index(column) if column in _ALL_COLUMNS else len(_ALL_COLUMNS)
 
 
+@functools.lru_cache(maxsize=1024)
 def _month(ts) -> str:
     return pd.Timestamp(ts).strftime("%b %Y")
 
@@ -316,7 +318,7 @@ def _account_notes(data: CSData, scores, as_of, cfg) -> list[Note]:
     revenue = data.revenue
     with_mrr = {m: _with_mrr(revenue, m) for m in (month, year_ago)}
     if len(revenue) and len(with_mrr[month]):  # else the portfolio note says it
-        has_mrr = {m: pd.Index(ids).isin(with_mrr[m]) for m in (month, year_ago)}
+        has_mrr = {m: pd.Index(ids, dtype=object).isin(with_mrr[m]) for m in (month, year_ago)}
         no_year_ago = ~has_mrr[year_ago] if len(with_mrr[year_ago]) else np.zeros(len(ids), bool)
         for i in np.flatnonzero(no_year_ago):
             found.append((i, 2, Note(ids[i], "Revenue", None, "no data",
