@@ -90,8 +90,8 @@ def read_workbook(path, *, sheets: tuple[str, ...] | None = None) -> CSData:
             frames[schema.name] = df
             if missing:
                 absent[schema.name] = missing
-            if schema.name == "Accounts":
-                account_ids = df["Account ID"]
+            if schema.name == "Accounts":  # an Index: hashed once for every other sheet
+                account_ids = pd.Index(df["Account ID"], dtype=object)
     return assemble(frames, config, file, absent)
 
 
@@ -286,8 +286,7 @@ def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids) -> l
             problems.append((pos, order, "Account ID", f"Account ID {ids[pos]!r} appears twice "
                              f"(rows {excel_rows[first]} and {excel_rows[pos]})"))
     if account_ids is not None:
-        known = pd.Index(uniques, dtype=object).isin(
-            pd.Index(account_ids.to_numpy(dtype=object), dtype=object))
+        known = _known(account_ids, uniques)
         unknown = present & ~np.append(known, False)[codes]  # code -1 (blank): the last
         if unknown.any():
             pos = int(unknown.argmax())
@@ -307,6 +306,15 @@ def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids) -> l
                              f"account {ids[pos]!r} has two rows for month {month} "
                              f"(rows {excel_rows[first]} and {excel_rows[pos]})"))
     return problems
+
+
+def _known(account_ids, values: np.ndarray) -> np.ndarray:
+    """Which ``values`` are among ``account_ids``; an Index of unique IDs (what the readers
+    pass) keeps its hash table between sheets, so the Accounts IDs are hashed once."""
+    if isinstance(account_ids, pd.Index) and account_ids.is_unique:
+        return account_ids.get_indexer(pd.Index(values, dtype=object)) >= 0
+    return pd.Index(values, dtype=object).isin(
+        pd.Index(np.asarray(account_ids, dtype=object), dtype=object))
 
 
 def _duplicated(keys: np.ndarray, usable: np.ndarray) -> np.ndarray:

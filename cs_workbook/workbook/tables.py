@@ -143,8 +143,8 @@ def read_tables(folder, *, sheets: tuple[str, ...] | None = None) -> CSData:
         frames[schema.name] = df
         if missing:
             absent[schema.name] = missing
-        if schema.name == "Accounts":
-            account_ids = df["Account ID"]
+        if schema.name == "Accounts":  # an Index: hashed once for every other sheet
+            account_ids = pd.Index(df["Account ID"], dtype=object)
     return assemble(frames, config, source, absent)
 
 

@@ -73,6 +73,8 @@ def tables(draw):
                        .astype("datetime64[ns]")})
     excel_rows = np.cumsum(np.array(gaps, dtype=np.int64)) + 1
     account_ids = None if known is None else pd.Series(known, dtype=object)
+    if known is not None and draw(st.booleans()):  # as the readers pass them: a unique Index
+        account_ids = pd.Index(list(dict.fromkeys(known)), dtype=object)
     return sheet(name), df, excel_rows, account_ids
 
 
