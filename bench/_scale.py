@@ -18,7 +18,6 @@ both cores, wall time grows while CPU time stays close to what an idle machine w
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 import tempfile
