@@ -82,21 +82,26 @@ def _sentiment(accounts: pd.DataFrame, ids, day, cfg, na_of) -> list[tuple[int, 
 
 
 class _NaOf:
-    """``na_of(i, columns)``: the ``columns`` NA in row ``i`` of ``scores`` (masks made once)."""
+    """``na_of(i, columns)``: the ``columns`` NA in row ``i`` of ``scores``. Per set of
+    columns, each row's NA pattern is one small integer (worked out once for all rows), and
+    each pattern's tuple is made once."""
 
     def __init__(self, scores: pd.DataFrame):
-        self._scores, self._masks = scores, {}
+        self._scores, self._patterns = scores, {}
 
     def __call__(self, i: int, columns) -> tuple[str, ...]:
-        out = []
-        for c in columns:
-            if c not in self._masks:
-                self._masks[c] = (self._scores[c].isna().to_numpy() if c in self._scores
-                                  else None)
-            mask = self._masks[c]
-            if mask is not None and mask[i]:
-                out.append(c)
-        return tuple(out)
+        columns = tuple(columns)
+        if columns not in self._patterns:
+            bits = np.zeros(len(self._scores), dtype=np.int64)
+            for j, c in enumerate(columns):
+                if c in self._scores:
+                    bits |= self._scores[c].isna().to_numpy().astype(np.int64) << j
+            self._patterns[columns] = (bits.tolist(), {})
+        bits, tuples = self._patterns[columns]
+        pattern = bits[i]
+        if pattern not in tuples:
+            tuples[pattern] = tuple(c for j, c in enumerate(columns) if pattern >> j & 1)
+        return tuples[pattern]
 
 
 def _days(day: pd.Timestamp, dates: np.ndarray) -> np.ndarray:
