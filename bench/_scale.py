@@ -6,7 +6,8 @@ folder of Parquet files (not timed). Then:
 * **end to end**: ``python -m cs_workbook.cli score FOLDER --as-of … -o scores.parquet`` in a
   child process, timed from spawn to exit (interpreter start and imports included); its CPU
   time (user + system) and peak resident memory come from ``os.wait4`` in a small launcher
-  process (see ``_LAUNCHER``: a child forked from this big process would be charged its RSS). Best of 2 (1 at 100k).
+  process (see ``_LAUNCHER``: a child forked from this big process would be charged its
+  RSS). Best of 2 (1 at 100k).
 * **in process**, the same steps one by one: ``read_tables`` (pyarrow + the reader's checks),
   ``score_accounts`` + ``portfolio_summary``, ``data_coverage`` (the notes ``score`` prints),
   ``write_scores`` to ``.parquet`` and to ``.csv``; wall and CPU seconds each.
