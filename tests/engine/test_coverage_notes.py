@@ -4,7 +4,8 @@ The per-account notes of ``data_coverage`` used to look every account up in pand
 whole sheet's maximum per account: 35 s at 10,000 accounts); ``portfolio.account_notes`` now
 works on masks over all accounts at once (issue #12 item 3). The loop it replaced is kept
 below as the oracle, and hypothesis draws the as-of date, the staleness limits and damaged
-data (rows removed, sentiment blanked or aged): both must give the same notes, in the same order, with the same words.
+data (rows removed, sentiment blanked or aged): both must give the same notes, in the same
+order, with the same words.
 """
 
 from __future__ import annotations
