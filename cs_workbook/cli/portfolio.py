@@ -38,7 +38,10 @@ def cmd_score(args) -> int:
         summary = portfolio_summary(data, scores, as_of, cfg)
         coverage = data_coverage(data, scores, as_of, cfg)
     if output is not None:
-        out = write_scores(scores, output, summary, coverage.records())
+        # .csv and .parquet hold the scores only (the notes go to stderr): no records made
+        wants_notes = output.suffix.lower() in (".xlsx", ".json")
+        out = write_scores(scores, output, summary,
+                           coverage.records() if wants_notes else None)
         print(f"scored {len(scores)} accounts as of {as_of}: {out}")
     else:
         print_table(scores, summary)

@@ -11,6 +11,7 @@ output; the EBR shows :func:`rests_on` for its account.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -147,6 +148,7 @@ def _order(column: str) -> int:
     return _ALL_COLUMNS.index(column) if column in _ALL_COLUMNS else len(_ALL_COLUMNS)
 
 
+@functools.lru_cache(maxsize=1024)
 def _month(ts) -> str:
     return pd.Timestamp(ts).strftime("%b %Y")
 
@@ -205,7 +207,9 @@ def data_coverage(data: CSData, scores: pd.DataFrame, as_of=None,
     if account is not None:  # one account: its notes and the sheet notes are the same thing
         notes = [Note(account, n.sheet, n.column, n.kind, n.text.replace(_EVERY, ": NA "), n.na)
                  for n in notes]
-    notes += _account_notes(data, scores, as_of, config)
+    from .account_notes import account_notes  # it uses this module's Note
+
+    notes += account_notes(data, scores, as_of, config)
     return Coverage(tuple(notes), as_of.date(), account)
 
 
@@ -284,68 +288,6 @@ def _ends_early(sheet, df, scores, as_of, cfg) -> list[Note]:
                          f"MRR Changes has no change in the 12 months to {as_of.date()} "
                          f"(last {_month(last)}): no churn and expansion reasons")]
     return []
-
-
-def _account_notes(data: CSData, scores, as_of, cfg) -> list[Note]:
-    notes: list[Note] = []
-    day = as_of
-    month = as_of.to_period("M").to_timestamp()
-    year_ago = month - pd.DateOffset(months=12)
-    by_id = scores.set_index("Account ID", drop=False)
-    sheets = data.sheets()
-    last = {s: _last_dates(sheets[s], _DATE_COLUMN[s], day) for s in ("Usage", "Support")}
-    revenue = data.revenue
-    mrr_months = {m: set(revenue.loc[(revenue["Month"] == m) & revenue["MRR"].notna(),
-                                     "Account ID"]) for m in (month, year_ago)}
-    accounts = data.accounts.set_index("Account ID", drop=False)
-    for aid in scores["Account ID"]:
-        row = by_id.loc[aid]
-        for sheet, limit in (("Usage", cfg.usage_na_days), ("Support", cfg.support_na_days)):
-            if len(sheets[sheet]) == 0 or _sheet_wide_gap(sheets[sheet], day, limit):
-                continue  # said once for the portfolio
-            na = _na_of(row, SHEET_FEEDS[sheet][1])
-            seen = last[sheet].get(aid)
-            if seen is None:
-                notes.append(Note(aid, sheet, None, "no data",
-                                  f"no {sheet.lower()} rows up to {day.date()}", na))
-            elif (day - seen.to_period("M").to_timestamp(how="end").normalize()).days > limit:
-                notes.append(Note(aid, sheet, None, "stale",
-                                  f"{sheet.lower()} ends {_month(seen)}, more than "
-                                  f"{limit} days before {day.date()}", na))
-        if len(revenue) and mrr_months[month]:  # else the portfolio note says it
-            if mrr_months[year_ago] and aid not in mrr_months[year_ago]:
-                notes.append(Note(aid, "Revenue", None, "no data",
-                                  f"no MRR for {_month(year_ago)}, so retention is NA",
-                                  _na_of(row, ("GRR", "NRR"))))
-            elif aid not in mrr_months[month]:
-                notes.append(Note(aid, "Revenue", None, "counted as churn",
-                                  f"no MRR for {_month(month)}: counted as churn (0)"))
-        notes += _sentiment(aid, accounts.loc[aid], row, day, cfg)
-    return notes
-
-
-def _sentiment(aid, acc, row, day, cfg) -> list[Note]:
-    if pd.isna(acc["CSM Sentiment"]):
-        return [Note(aid, "Accounts", "CSM Sentiment", "no data",
-                     "no CSM sentiment", _na_of(row, ("Risk (Sentiment)",)))]
-    updated = acc["Sentiment Updated"]
-    if pd.isna(updated):
-        return []
-    age = (day - updated).days
-    if age > cfg.sentiment_na_days:
-        return [Note(aid, "Accounts", "Sentiment Updated", "stale",
-                     f"CSM sentiment {age} days old (NA after {cfg.sentiment_na_days})",
-                     _na_of(row, ("Risk (Sentiment)",)))]
-    if age > cfg.sentiment_stale_days:
-        return [Note(aid, "Accounts", "Sentiment Updated", "stale",
-                     f"CSM sentiment {age} days old (stale after "
-                     f"{cfg.sentiment_stale_days})")]
-    return []
-
-
-def _last_dates(df: pd.DataFrame, column: str, day) -> dict:
-    rows = df[df[column] <= day]
-    return rows.groupby("Account ID")[column].max().to_dict() if len(rows) else {}
 
 
 def _sheet_wide_gap(df: pd.DataFrame, day, limit: int) -> bool:

@@ -31,6 +31,8 @@ _LAST_DAY = np.datetime64(pd.Timestamp.max.floor("D").date(), "ns")
 class Cells:
     """One column's cells (rows already filtered): values with strings stripped, types, blanks."""
 
+    whole = False  #: every value is a whole number by its type (see :meth:`numbers`)
+
     def __init__(self, raw: np.ndarray):
         n = len(raw)
         self._only = float if infer_dtype(raw, skipna=False) == "floating" else None
@@ -57,10 +59,13 @@ class Cells:
         return cells
 
     @classmethod
-    def numbers(cls, values: np.ndarray, blank: np.ndarray) -> "Cells":
+    def numbers(cls, values: np.ndarray, blank: np.ndarray, whole: bool = False) -> "Cells":
         """A typed column of numbers (float64, blanks where ``blank``), e.g. from Parquet or a
-        CSV column pyarrow read as numbers: no per-cell type scan."""
-        return cls._typed(np.asarray(values, dtype="float64"), blank, float)
+        CSV column pyarrow read as numbers: no per-cell type scan. ``whole``: every value is
+        a whole number by its type (integers), so ``int`` columns skip the rounding check."""
+        cells = cls._typed(np.asarray(values, dtype="float64"), blank, float)
+        cells.whole = whole
+        return cells
 
     @classmethod
     def texts(cls, values: np.ndarray, blank: np.ndarray) -> "Cells":
@@ -140,19 +145,30 @@ def _category_key(text: str) -> str:
 
 
 def _numbers(col: Column, c: Cells):
-    numeric = c.of_type(_NUMERIC_TYPES)
-    texts = c.is_str & ~c.blank
-    num = (c.raw if numeric.all() else np.where(numeric, c.raw, np.nan)).astype("float64")
-    if texts.any():
-        parsed = pd.to_numeric(pd.Series(c.raw[texts], dtype=object), errors="coerce")
-        num[texts] = parsed.to_numpy(dtype="float64", na_value=np.nan)
+    if c._only is float:  # a typed column (Parquet, CSV numbers): no per-cell type or text
+        num = np.array(c.raw, dtype="float64")
+    else:
+        numeric = c.of_type(_NUMERIC_TYPES)
+        texts = c.is_str & ~c.blank
+        num = (c.raw if numeric.all() else np.where(numeric, c.raw, np.nan)).astype("float64")
+        if texts.any():
+            parsed = pd.to_numeric(pd.Series(c.raw[texts], dtype=object), errors="coerce")
+            num[texts] = parsed.to_numpy(dtype="float64", na_value=np.nan)
     present = ~c.blank
     with np.errstate(invalid="ignore"):
         finite = np.isfinite(num)
-        if col.kind == "int":
+        if col.kind == "int" and c.whole:  # integers by type (Parquet int64 …)
+            pass
+        elif col.kind == "int":
             whole = np.round(num)
             # formulas leave float noise (3.0000000000000004); accept it as the whole number
-            finite &= np.abs(num - whole) <= 1e-9 * np.maximum(1.0, np.abs(num))
+            # (the tolerance is only worked out for cells that are not whole already)
+            close = num == whole
+            if not close.all():
+                off = ~close
+                close[off] = (np.abs(num[off] - whole[off])
+                              <= 1e-9 * np.maximum(1.0, np.abs(num[off])))
+            finite &= close
             num = whole
         negative = finite & (num < 0)
     what = "a whole number" if col.kind == "int" else "a number"

@@ -90,8 +90,8 @@ def read_workbook(path, *, sheets: tuple[str, ...] | None = None) -> CSData:
             frames[schema.name] = df
             if missing:
                 absent[schema.name] = missing
-            if schema.name == "Accounts":
-                account_ids = df["Account ID"]
+            if schema.name == "Accounts":  # an Index: hashed once for every other sheet
+                account_ids = pd.Index(df["Account ID"], dtype=object)
     return assemble(frames, config, file, absent)
 
 
@@ -248,7 +248,8 @@ def check_table(schema: Sheet, header: list[str], cells: list, excel_rows: np.nd
         problem = _first(checks, c.raw)
         if problem:
             problems.append((problem[0], order, col.name, problem[1]))
-    df = pd.DataFrame(out, columns=schema.headers)
+    # copy=False: the columns are fresh, so no 2-D block is stacked (a copy of the sheet)
+    df = pd.DataFrame(out, columns=schema.headers, copy=False)
     problems += _key_problems(schema, df, excel_rows, account_ids)
     if problems:
         pos, _, column, message = min(problems)
@@ -268,35 +269,85 @@ def _first(checks, raw) -> tuple[int, str] | None:
 
 
 def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids) -> list:
-    """Duplicate and unknown Account IDs, duplicate (Account ID, Month) rows."""
+    """Duplicate and unknown Account IDs, duplicate (Account ID, Month) rows.
+
+    Checked on integer codes (one hash pass over the IDs, then numpy), not on Python objects;
+    ``tests/workbook/test_key_checks.py`` holds it to the object-wise checks it replaced."""
     problems = []
     ids = df["Account ID"]
+    codes, uniques = pd.factorize(ids.to_numpy(dtype=object))  # blank (None) → -1
+    present = codes >= 0
     order = schema.headers.index("Account ID")
     if schema.unique_key:
-        dup = (ids.duplicated() & ids.notna()).to_numpy()
+        dup = _duplicated(codes, present)
         if dup.any():
             pos = int(dup.argmax())
-            first = int((ids == ids[pos]).to_numpy().argmax())
+            first = int((codes == codes[pos]).argmax())
             problems.append((pos, order, "Account ID", f"Account ID {ids[pos]!r} appears twice "
                              f"(rows {excel_rows[first]} and {excel_rows[pos]})"))
     if account_ids is not None:
-        unknown = (ids.notna() & ~ids.isin(account_ids)).to_numpy()
+        known = _known(account_ids, uniques)
+        unknown = present & ~np.append(known, False)[codes]  # code -1 (blank): the last
         if unknown.any():
             pos = int(unknown.argmax())
             problems.append((pos, order, "Account ID",
                              f"account {ids[pos]!r} is not in the Accounts sheet"))
     if schema.name in _MONTHLY_UNIQUE:
-        keys = df[["Account ID", "Month"]]
-        dup = (keys.duplicated() & keys.notna().all(axis=1)).to_numpy()
+        months = df["Month"].to_numpy(dtype="datetime64[ns]")
+        dated = present & ~np.isnat(months)
+        month_codes = _dense(months.view("int64"), dated)
+        pairs = codes.astype("int64") * (int(month_codes.max(initial=0)) + 1) + month_codes
+        dup = _duplicated(pairs, dated)
         if dup.any():
             pos = int(dup.argmax())
-            same = ((keys["Account ID"] == ids[pos]) & (keys["Month"] == keys["Month"][pos]))
-            first = int(same.to_numpy().argmax())
-            month = keys["Month"][pos].strftime("%Y-%m")
+            first = int(((pairs == pairs[pos]) & dated).argmax())
+            month = df["Month"][pos].strftime("%Y-%m")
             problems.append((pos, schema.headers.index("Month"), "Month",
                              f"account {ids[pos]!r} has two rows for month {month} "
                              f"(rows {excel_rows[first]} and {excel_rows[pos]})"))
     return problems
+
+
+def _known(account_ids, values: np.ndarray) -> np.ndarray:
+    """Which ``values`` are among ``account_ids``; an Index of unique IDs (what the readers
+    pass) keeps its hash table between sheets, so the Accounts IDs are hashed once."""
+    if isinstance(account_ids, pd.Index) and account_ids.is_unique:
+        return account_ids.get_indexer(pd.Index(values, dtype=object)) >= 0
+    return pd.Index(values, dtype=object).isin(
+        pd.Index(np.asarray(account_ids, dtype=object), dtype=object))
+
+
+def _duplicated(keys: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Rows whose key (integers ≥ 0), among the ``usable`` rows, appeared on an earlier
+    usable row. When the keys are dense, one ``bincount`` answers "none" (the usual case)."""
+    out = np.zeros(len(keys), dtype=bool)
+    some = keys if usable.all() else keys[usable]
+    if not len(some):
+        return out
+    if int(some.max()) < 8 * len(some) + 1024 and np.bincount(some).max() <= 1:
+        return out
+    at = np.flatnonzero(usable)
+    out[at] = pd.Series(some).duplicated().to_numpy()
+    return out
+
+
+def _dense(values: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Integer values (datetime64 as int64) as codes 0…k-1, equal codes for equal values among
+    the ``usable`` rows (0 elsewhere): a lookup table when whole days span a few years, else a
+    hash."""
+    out = np.zeros(len(values), dtype="int64")
+    some = values[usable]
+    if not len(some):
+        return out
+    low = int(some.min())
+    days, rest = np.divmod(some - low, 86_400_000_000_000)
+    if not rest.any() and int(days.max()) < 1_000_000:
+        seen = np.zeros(int(days.max()) + 1, dtype=bool)
+        seen[days] = True
+        out[usable] = (np.cumsum(seen) - 1)[days]
+    else:
+        out[usable] = pd.factorize(some)[0]
+    return out
 
 
 # --- conversion per kind -----------------------------------------------------------------------

@@ -143,8 +143,8 @@ def read_tables(folder, *, sheets: tuple[str, ...] | None = None) -> CSData:
         frames[schema.name] = df
         if missing:
             absent[schema.name] = missing
-        if schema.name == "Accounts":
-            account_ids = df["Account ID"]
+        if schema.name == "Accounts":  # an Index: hashed once for every other sheet
+            account_ids = pd.Index(df["Account ID"], dtype=object)
     return assemble(frames, config, source, absent)
 
 
@@ -229,7 +229,7 @@ def _column_cells(col) -> Cells:
     if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
         # nulls come out as NaN; a NaN that is not null (Polars, Spark write them) is blank too
         values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-        return Cells.numbers(values, blank | np.isnan(values))
+        return Cells.numbers(values, blank | np.isnan(values), whole=pa.types.is_integer(t))
     if pa.types.is_date(t) or pa.types.is_timestamp(t):
         if pa.types.is_timestamp(t) and t.tz is not None:  # the wall-clock date where it was
             col = pc.local_timestamp(col)
@@ -315,5 +315,5 @@ def _take(c: Cells, keep: np.ndarray) -> Cells:
     out = Cells.__new__(Cells)
     out.raw, out.blank, out.is_str = c.raw[keep], c.blank[keep], c.is_str[keep]
     out.types = c.types[keep] if c.types is not None else None
-    out._only = c._only
+    out._only, out.whole = c._only, c.whole
     return out
