@@ -243,14 +243,12 @@ def elementwise(compute, cols, kind: str = "float", whole: ExcelError | None = N
         rows.bad[:], rows.err[:] = True, whole
     else:
         for c in reversed(cols):  # earlier arguments' errors win
-            if not c.errors:
+            if not c.has_errors():
                 continue
+            i, e = c.error_rows()
             if len(c.values) == 1 and n > 1:
-                rows.bad[:], rows.err[:] = True, c.errors[0]
+                rows.bad[:], rows.err[:] = True, e[0]
                 continue
-            i = np.fromiter(c.errors, dtype=np.intp, count=len(c.errors))
-            e = np.empty(len(i), dtype=object)
-            e[:] = list(c.errors.values())
             rows.bad[i], rows.err[i] = True, e
     good = np.flatnonzero(~rows.bad)
     if len(good):
@@ -295,7 +293,11 @@ def na_left_out(col):
     the whole score ``#N/A``; any other error cell still passes on. The row's value is already
     the blank the coercer gives every unusable cell.
     """
-    col.errors = {i: e for i, e in col.errors.items() if e.code != NA.code}
+    if col.has_errors():
+        rows, errs = col.error_rows()
+        keep = np.fromiter((e.code != NA.code for e in errs.tolist()), dtype=bool,
+                           count=len(errs))
+        col.errors = (rows[keep], errs[keep])
     return col
 
 
@@ -303,9 +305,9 @@ def check_whole(*cols) -> None:
     """Arguments read as a whole (weights, a portfolio's MRR): any unusable cell decides the
     answer — bad input raises :class:`UserError`, an error cell is passed on."""
     for c in cols:
-        if c.errors:
-            err = c.errors[min(c.errors)]
+        if c.has_errors():
+            rows, errs = c.error_rows()
+            err = errs[int(np.argmin(rows))]
             if err.user:
                 raise UserError(err.message or f"{c.name}: invalid input")
             raise PassOn(err.code)
-
