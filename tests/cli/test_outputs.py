@@ -225,3 +225,12 @@ def test_import_into_a_linked_folder_holding_the_source_is_refused(tmp_path, cap
     assert code == 2 and "holds the source Accounts.csv" in err, err
     assert (src / "Accounts.csv").read_bytes() == before
     assert sorted(p.name for p in src.iterdir()) == ["Accounts.csv"]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hardlink"])
+def test_import_refuses_an_output_linked_to_its_source(tmp_path, capsys, kind):
+    src = tmp_path / "export.csv"
+    src.write_text("Record ID,Company name,Lifecycle Stage\n9001,Acme,Customer\n")
+    out = tmp_path / "book.xlsx"
+    out.symlink_to(src) if kind == "symlink" else os.link(src, out)
+    _refused(capsys, ["import", "--from", "hubspot", src, "-o", out], src)
