@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import itertools
 from itertools import compress, repeat
 from operator import is_
 
@@ -177,25 +178,13 @@ def _collect_items(shape, items, name, one, blank, dtype):
     """Coerce cell by cell, once per distinct value (ranges repeat a few values a lot), and
     spread the distinct answers over the rows with numpy — so half a range of bad cells (error
     cells, Office.js dicts, text) costs about what the good half does."""
-    types = list(map(type, items))
-    kinds = set(types)
-    if kinds <= _PLAIN or (kinds <= {bool, str, type(None)}):
-        # Plain cells whose equal values coerce alike (True == 1 is kept out): dict keys.
-        keys = items
-    else:
-        keys = list(zip(types, items))  # with its type: True is not 1
-        if dict in kinds:  # an Office.js dict: what the parsers read of it, its items
-            for i in compress(range(len(items)), map(is_, types, repeat(dict))):
-                keys[i] = (dict, *items[i].items())
     try:
-        index = dict.fromkeys(keys)
-        firsts = list(dict(zip(keys, items)).values())
-    except TypeError:  # a cell that cannot be a key (a nested list) gets a key of its own
+        codes, firsts = _distinct(items)
+    except (TypeError, ValueError):  # a cell that cannot be a key (a nested list)
         keys = [_key(v) for v in items]
-        index = dict.fromkeys(keys)
+        index = dict(zip(dict.fromkeys(keys), itertools.count()))
         firsts = list(dict(zip(keys, items)).values())
-    index = dict(zip(index, range(len(index))))
-    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
+        codes = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
     answers = np.empty(len(firsts), dtype=object)
     answers[:] = [one(v, name) for v in firsts]
     is_error = np.fromiter((a.__class__ is ExcelError for a in answers.tolist()), dtype=bool,
@@ -213,6 +202,27 @@ def _collect_items(shape, items, name, one, blank, dtype):
 
 
 _MISSING = object()
+
+
+def _distinct(items):
+    """``(codes, firsts)``: each cell's code of its distinct (type, value), in C passes (pandas'
+    hash table), and the first cell of each code. The type keeps True apart from 1 and None
+    from NaN; an Office.js dict is keyed by its items. Raises TypeError for an unhashable cell."""
+    n = len(items)
+    types = list(map(type, items))
+    type_codes = pd.factorize(np.fromiter(map(id, types), dtype=np.int64, count=n))[0]
+    values = np.empty(n, dtype=object)
+    values[:] = items
+    if dict in set(types):
+        at = np.flatnonzero(np.fromiter(map(is_, types, repeat(dict)), dtype=bool, count=n))
+        cells = [items[i] for i in at.tolist()]
+        values[at] = np.fromiter(map(tuple, map(dict.items, cells)), dtype=object,
+                                 count=len(at))
+    value_codes = pd.factorize(values, use_na_sentinel=False)[0]
+    codes, uniques = pd.factorize(type_codes * (int(value_codes.max()) + 1) + value_codes)
+    first = np.empty(len(uniques), dtype=np.intp)
+    first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first cell
+    return codes, [items[i] for i in first.tolist()]
 
 
 def _key(v):
