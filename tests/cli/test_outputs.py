@@ -234,3 +234,10 @@ def test_import_refuses_an_output_linked_to_its_source(tmp_path, capsys, kind):
     out = tmp_path / "book.xlsx"
     out.symlink_to(src) if kind == "symlink" else os.link(src, out)
     _refused(capsys, ["import", "--from", "hubspot", src, "-o", out], src)
+
+
+def test_functions_never_writes_text_over_a_workbook(book, capsys):
+    before = book.read_bytes()
+    assert cli.main(["functions", "-o", str(book)]) == 2
+    assert "book.xlsx: the catalogue is text" in capsys.readouterr().err
+    assert book.read_bytes() == before
