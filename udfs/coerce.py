@@ -198,6 +198,8 @@ def _collect_items(shape, items, name, one, blank, dtype):
         answers[np.equal(answers, None)] = blank
     if dtype is float:
         return Col(name, shape, answers.astype(float)[codes], errors)
+    if dtype == _DAYS:  # the distinct answers become days, then spread over the rows
+        return Col(name, shape, _as_dates(answers)[codes], errors)
     return Col(name, shape, answers[codes], errors)
 
 
@@ -284,7 +286,7 @@ def _split_apply(items, name, plain, one, blank, dtype):
             pass
         else:
             col = _collect_items(None, list(compress(items, ~mask)), name, one, blank, dtype)
-            ov = col.values if dtype is not object else _as_dates(col.values)
+            ov = col.values
             values = np.empty(len(items), dtype=gv.dtype)
             values[good], values[other] = gv, ov
             orows, oerrs = col.error_rows()
@@ -293,17 +295,20 @@ def _split_apply(items, name, plain, one, blank, dtype):
             return values, (np.concatenate([good[gr], other[orows]]),
                             np.concatenate([ge, oerrs]))
     col = _collect_items(None, items, name, one, blank, dtype)
-    return (col.values if dtype is not object else _as_dates(col.values)), col.error_rows()
+    return col.values, col.error_rows()
+
+
+_DAYS = "datetime64[D]"
 
 
 def _as_dates(values):
-    return np.asarray(values, dtype=object).astype("datetime64[D]")
+    return np.array(np.asarray(values, dtype=object).tolist(), dtype=_DAYS)
 
 
 def dates(x, name: str) -> Col:
     """Dates from dates, serials (1900 quirk), ISO or unambiguous text; NaT = blank."""
     shape, items = cells(x, name)
-    values, errors = _split_apply(items, name, _plain_serials, _date, None, object)
+    values, errors = _split_apply(items, name, _plain_serials, _date, None, _DAYS)
     return Col(name, shape, values, errors)
 
 
