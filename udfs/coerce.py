@@ -25,8 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import itertools
-from itertools import compress, repeat
-from operator import is_
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -36,6 +35,7 @@ from ..excel.dates import serials_to_dates
 from .cell_parsers import (_bad, _date, _flag, _milestone, _number, _score_or_colour,
                            _text, date_order, date_order_from_format, parse_date_text,
                            serial_to_date)
+from .cell_keys import distinct, key
 from .errors import ExcelError, UserError
 
 __all__ = ["Col", "cells", "numbers", "dates", "texts", "flags", "milestones", "scores",
@@ -164,9 +164,6 @@ def broadcast(cols) -> tuple | None:
 
 # -- columns ----------------------------------------------------------------------------------
 
-_HASHABLE = (str, float, int, bool, type(None), _dt.date)
-
-
 def _collect(x, name, one, blank, dtype):
     return _collect_items(*cells(x, name), name, one, blank, dtype)
 
@@ -179,9 +176,9 @@ def _collect_items(shape, items, name, one, blank, dtype):
     spread the distinct answers over the rows with numpy — so half a range of bad cells (error
     cells, Office.js dicts, text) costs about what the good half does."""
     try:
-        codes, firsts = _distinct(items)
+        codes, firsts = distinct(items)
     except (TypeError, ValueError):  # a cell that cannot be a key (a nested list)
-        keys = [_key(v) for v in items]
+        keys = [key(v) for v in items]
         index = dict(zip(dict.fromkeys(keys), itertools.count()))
         firsts = list(dict(zip(keys, items)).values())
         codes = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
@@ -204,39 +201,6 @@ def _collect_items(shape, items, name, one, blank, dtype):
 
 
 _MISSING = object()
-
-
-def _distinct(items):
-    """``(codes, firsts)``: each cell's code of its distinct (type, value), in C passes (pandas'
-    hash table), and the first cell of each code. The type keeps True apart from 1 and None
-    from NaN; an Office.js dict is keyed by its items. Raises TypeError for an unhashable cell."""
-    n = len(items)
-    types = list(map(type, items))
-    type_codes = pd.factorize(np.fromiter(map(id, types), dtype=np.int64, count=n))[0]
-    values = np.empty(n, dtype=object)
-    values[:] = items
-    if dict in set(types):
-        at = np.flatnonzero(np.fromiter(map(is_, types, repeat(dict)), dtype=bool, count=n))
-        cells = [items[i] for i in at.tolist()]
-        values[at] = np.fromiter(map(tuple, map(dict.items, cells)), dtype=object,
-                                 count=len(at))
-    value_codes = pd.factorize(values, use_na_sentinel=False)[0]
-    codes, uniques = pd.factorize(type_codes * (int(value_codes.max()) + 1) + value_codes)
-    first = np.empty(len(uniques), dtype=np.intp)
-    first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first cell
-    return codes, [items[i] for i in first.tolist()]
-
-
-def _key(v):
-    """A hashable key for a cell: what the parsers read of it, with its type (True is not 1);
-    a cell that cannot be a key (a nested list) gets a key of its own."""
-    k = v if v.__class__ in _PLAIN else \
-        ((dict, *v.items()) if v.__class__ is dict else (v.__class__, v))
-    try:
-        hash(k)
-    except TypeError:
-        return object()
-    return k
 
 
 def numbers(x, name: str, minimum: float | None = None) -> Col:
