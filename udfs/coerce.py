@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import itertools
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -33,6 +35,7 @@ from ..excel.dates import serials_to_dates
 from .cell_parsers import (_bad, _date, _flag, _milestone, _number, _score_or_colour,
                            _text, date_order, date_order_from_format, parse_date_text,
                            serial_to_date)
+from .cell_keys import distinct, key
 from .errors import ExcelError, UserError
 
 __all__ = ["Col", "cells", "numbers", "dates", "texts", "flags", "milestones", "scores",
@@ -46,16 +49,54 @@ __test__ = {f.__name__: f for f in (serial_to_date, date_order_from_format, pars
 
 class Col:
     """A coerced argument: ``shape``, flat ``values`` and ``errors`` {row: ExcelError};
-    ``prepare`` (optional) turns the rows handed to the engine into the form it reads best."""
+    ``prepare`` (optional) turns the rows handed to the engine into the form it reads best.
 
-    __slots__ = ("name", "shape", "values", "errors", "prepare")
+    ``errors`` may be given as the pair (rows, errors) of numpy arrays, which the range path
+    (:func:`~.rows.elementwise`) reads as they are: the dict is built only when asked for.
+    """
+
+    __slots__ = ("name", "shape", "values", "_errors", "_pair", "prepare")
 
     def __init__(self, name, shape, values, errors, prepare=None):
-        self.name, self.shape, self.values, self.errors = name, shape, values, errors
+        self.name, self.shape, self.values = name, shape, values
+        self.errors = errors
         self.prepare = prepare
+
+    @property
+    def errors(self) -> dict:
+        if self._errors is None:
+            rows, errs = self._pair
+            self._errors, self._pair = dict(zip(rows.tolist(), errs.tolist())), None
+        return self._errors
+
+    @errors.setter
+    def errors(self, errors):
+        if isinstance(errors, tuple):
+            self._errors, self._pair = None, errors
+        else:
+            self._errors, self._pair = errors, None
+
+    def error_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, errors) of the unusable cells as numpy arrays (intp, object)."""
+        if self._errors is None:
+            return self._pair
+        return _pair_of(self._errors)
+
+    def has_errors(self) -> bool:
+        return bool(self._errors) if self._errors is not None else len(self._pair[0]) > 0
 
     def __len__(self):
         return len(self.values)
+
+
+def _pair_of(errors: dict):
+    rows = np.fromiter(errors, dtype=np.intp, count=len(errors))
+    errs = np.empty(len(errors), dtype=object)
+    errs[:] = list(errors.values())
+    return rows, errs
+
+
+_NO_ERRORS = (np.empty(0, dtype=np.intp), np.empty(0, dtype=object))
 
 
 # -- shapes -----------------------------------------------------------------------------------
@@ -123,9 +164,6 @@ def broadcast(cols) -> tuple | None:
 
 # -- columns ----------------------------------------------------------------------------------
 
-_HASHABLE = (str, float, int, bool, type(None), _dt.date)
-
-
 def _collect(x, name, one, blank, dtype):
     return _collect_items(*cells(x, name), name, one, blank, dtype)
 
@@ -134,41 +172,35 @@ _PLAIN = {str, float, int, type(None)}
 
 
 def _collect_items(shape, items, name, one, blank, dtype):
-    """Coerce cell by cell, once per distinct value (ranges repeat a few values a lot)."""
-    kinds = set(map(type, items))
-    if kinds <= _PLAIN or (kinds <= {bool, str, type(None)}):
-        # Plain cells whose equal values coerce alike (True == 1 is kept out): dict speed.
-        cache = {v: one(v, name) for v in dict.fromkeys(items)}
-        res = [cache[v] for v in items]
-    else:
-        # Mixed cells (a range with bad rows): still once per distinct value, Office.js error
-        # and data-type dicts included, so half a range of bad cells costs about what the
-        # good half does.
-        res, seen = [], {}
-        append, get = res.append, seen.get
-        for v in items:
-            t = type(v)
-            key = _dict_key(v) if t is dict else (t, v)
-            try:
-                c = get(key, _MISSING)
-            except TypeError:  # an unhashable cell (a nested list, an array)
-                append(one(v, name))
-                continue
-            if c is _MISSING:
-                c = seen[key] = one(v, name)
-            append(c)
-    errors = {i: c for i, c in enumerate(res) if c.__class__ is ExcelError}
-    out = [blank if c is None or c.__class__ is ExcelError else c for c in res]
-    return Col(name, shape, np.array(out, dtype=dtype), errors)
+    """Coerce cell by cell, once per distinct value (ranges repeat a few values a lot), and
+    spread the distinct answers over the rows with numpy — so half a range of bad cells (error
+    cells, Office.js dicts, text) costs about what the good half does."""
+    try:
+        codes, firsts = distinct(items)
+    except (TypeError, ValueError):  # a cell that cannot be a key (a nested list)
+        keys = [key(v) for v in items]
+        index = dict(zip(dict.fromkeys(keys), itertools.count()))
+        firsts = list(dict(zip(keys, items)).values())
+        codes = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
+    answers = np.empty(len(firsts), dtype=object)
+    answers[:] = [one(v, name) for v in firsts]
+    is_error = np.fromiter((a.__class__ is ExcelError for a in answers.tolist()), dtype=bool,
+                           count=len(answers))
+    errors = _NO_ERRORS
+    if is_error.any():
+        rows = np.flatnonzero(is_error[codes])
+        errors = (rows, answers[codes[rows]])
+        answers[is_error] = None
+    if blank is not None:
+        answers[np.equal(answers, None)] = blank
+    if dtype is float:
+        return Col(name, shape, answers.astype(float)[codes], errors)
+    if dtype == _DAYS:  # the distinct answers become days, then spread over the rows
+        return Col(name, shape, _as_dates(answers)[codes], errors)
+    return Col(name, shape, answers[codes], errors)
 
 
 _MISSING = object()
-
-
-def _dict_key(v: dict):
-    """A hashable key for an Office.js dict cell — what the parsers read of it (error_of: type,
-    basicValue, errorType; _unwrap: basicValue); unhashable when basicValue is."""
-    return (dict, v.get("type"), v.get("basicValue"), v.get("errorType"), "basicValue" in v)
 
 
 def numbers(x, name: str, minimum: float | None = None) -> Col:
@@ -176,10 +208,13 @@ def numbers(x, name: str, minimum: float | None = None) -> Col:
     shape, items = cells(x, name)
     values, errors = _split_apply(items, name, _plain_numbers, _number, np.nan, float)
     if minimum is not None:
-        for i in np.flatnonzero(values < minimum):
-            errors[int(i)] = ExcelError(
-                "#VALUE!", f"{name}: {values[i]:g} is below {minimum:g}", user=True)
-            values[i] = np.nan
+        below = np.flatnonzero(values < minimum)
+        if len(below):
+            errors = dict(zip(*map(np.ndarray.tolist, errors)))
+            for i in below:
+                errors[int(i)] = ExcelError(
+                    "#VALUE!", f"{name}: {values[i]:g} is below {minimum:g}", user=True)
+                values[i] = np.nan
     return Col(name, shape, values, errors)
 
 
@@ -191,54 +226,59 @@ def _plain_numbers(items, name):
     for i in np.flatnonzero(bad):
         errors[int(i)] = _bad(name, items[i], "a finite number")
         values[i] = np.nan
-    return values, errors
+    return values, (_pair_of(errors) if errors else _NO_ERRORS)
 
 
 _NUMERIC = frozenset({float, int, type(None)})
 
 
 def _split_apply(items, name, plain, one, blank, dtype):
-    """``(values, errors)`` of cells: the float/int/None cells through the vectorised
+    """``(values, (rows, errors))`` of cells: the float/int/None cells through the vectorised
     ``plain(items, name)``, the others cell by cell through ``one`` — so a range whose bad rows
     are text, error cells or dates costs the vectorised path for its good rows."""
-    kinds = set(map(type, items))
+    types = list(map(type, items))
+    kinds = set(types)
     if kinds <= _NUMERIC:
         with contextlib.suppress(OverflowError):
             return plain(items, name)
     elif kinds & {float, int}:
-        mask = np.fromiter(map(_NUMERIC.__contains__, map(type, items)), bool, len(items))
+        mask = np.fromiter(map(_NUMERIC.__contains__, types), bool, len(items))
         good, other = np.flatnonzero(mask), np.flatnonzero(~mask)
         try:
-            gv, ge = plain([items[i] for i in good], name)
+            gv, (gr, ge) = plain(list(compress(items, mask)), name)
         except OverflowError:
             pass
         else:
-            col = _collect_items(None, [items[i] for i in other], name, one, blank, dtype)
-            ov = col.values if dtype is not object else _as_dates(col.values)
+            col = _collect_items(None, list(compress(items, ~mask)), name, one, blank, dtype)
+            ov = col.values
             values = np.empty(len(items), dtype=gv.dtype)
             values[good], values[other] = gv, ov
-            errors = dict(zip(good[list(ge)].tolist(), ge.values()))
-            errors.update(zip(other[list(col.errors)].tolist(), col.errors.values()))
-            return values, errors
+            orows, oerrs = col.error_rows()
+            if not len(gr):
+                return values, (other[orows], oerrs)
+            return values, (np.concatenate([good[gr], other[orows]]),
+                            np.concatenate([ge, oerrs]))
     col = _collect_items(None, items, name, one, blank, dtype)
-    return (col.values if dtype is not object else _as_dates(col.values)), col.errors
+    return col.values, col.error_rows()
+
+
+_DAYS = "datetime64[D]"
 
 
 def _as_dates(values):
-    return np.array([np.datetime64("NaT") if v is None else np.datetime64(v, "D")
-                     for v in values], dtype="datetime64[D]")
+    return np.array(np.asarray(values, dtype=object).tolist(), dtype=_DAYS)
 
 
 def dates(x, name: str) -> Col:
     """Dates from dates, serials (1900 quirk), ISO or unambiguous text; NaT = blank."""
     shape, items = cells(x, name)
-    values, errors = _split_apply(items, name, _plain_serials, _date, None, object)
+    values, errors = _split_apply(items, name, _plain_serials, _date, None, _DAYS)
     return Col(name, shape, values, errors)
 
 
 def _plain_serials(items, name):
     col = _serial_column(name, None, items)
-    return col.values, col.errors
+    return col.values, col.error_rows()
 
 
 def _serial_column(name, shape, items):

@@ -94,6 +94,9 @@ def main_ebr(args) -> int:
     if args.account is not None:
         path = output_path(args.output, safe_filename(args.account))
         check_not_input(path, *inputs)
+        if path.suffix.lower() != ".pdf":  # else `-o newdir` would be a PDF named newdir
+            raise InvalidInput(f"{path}: an EBR is a PDF: end -o with .pdf, or with / to "
+                               "write into a folder")
     data = read_data(args.workbook)
     config = _config(args.workbook, data, args.config)
     as_of = args.as_of or _dt.date.today()

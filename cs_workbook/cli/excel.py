@@ -24,6 +24,9 @@ def cmd_functions(args) -> int:
         path = output_path(args.output, "functions.md" if args.markdown else "functions.txt")
         if not is_folder_arg(args.output) and not path.parent.is_dir():
             raise CSError(f"{path}: folder {path.parent} does not exist")
+        if path.suffix.lower() not in (".md", ".markdown", ".txt"):  # never over a workbook
+            raise CSError(f"{path}: the catalogue is text: end -o with .md or .txt, or with / "
+                          "to write into a folder")
         write_bytes_atomic(path, text.encode("utf-8"))
         print(f"wrote {path}")
     else:

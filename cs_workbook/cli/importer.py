@@ -18,7 +18,7 @@ __all__ = ["cmd_import", "register"]
 
 
 def cmd_import(args) -> int:
-    from ..files import check_not_input
+    from ..files import check_not_input, same_file
     from ..importers import apply_mapping, load_mapping, shipped_mapping
     from ..importers.output import write_output
     from ..importers.sources import read_sources, source_files
@@ -43,7 +43,8 @@ def cmd_import(args) -> int:
     files = source_files(args.sources)
     for f in files:
         check_not_input(out, f)
-        if folder and os.path.abspath(f.parent) == os.path.abspath(out):
+        if folder and (os.path.abspath(f.parent) == os.path.abspath(out)
+                       or same_file(f.parent, out)):  # also through a linked folder
             raise CSError(f"{out}: the output folder holds the source {f.name}; "
                           "write to another folder (inputs are never changed)")
     tables = read_sources(mapping, files)

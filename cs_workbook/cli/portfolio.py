@@ -107,6 +107,9 @@ def cmd_new(args) -> int:
     from ..files import output_path
 
     output = output_path(args.output, NEW_NAMES[args.kind])
+    if output.suffix.lower() != ".xlsx":  # else `new portfolio newdir` is a workbook so named
+        raise CSError(f"{output}: a template is an .xlsx workbook: end OUT with .xlsx, or "
+                      "with / to write into a folder")
     if args.kind == "sow":
         from ..workbook.sow import write_sow_calculator
 

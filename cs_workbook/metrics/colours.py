@@ -6,6 +6,8 @@ pandas Categorical with categories Red, Yellow, Green).
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 
@@ -78,8 +80,32 @@ def colour_codes(shape: Shape, x, cfg: Config = DEFAULT, name: str = "colour") -
         todo[np.flatnonzero(is_str)[known]] = False
     else:
         todo = is_str
-    for i in np.flatnonzero(todo | ~is_str):
-        out[i] = _code_item(vals[i], cfg, name)
+    rest = np.flatnonzero(todo | ~is_str)
+    if len(rest):
+        out[rest] = _codes_of_items(vals[rest].tolist(), cfg, name)
+    return out
+
+
+def _codes_of_items(items: list, cfg: Config, name: str) -> list:
+    """``_code_item`` of each item, computed once per distinct (type, value): a column repeats
+    a few scores, blanks and odd cells a lot. Raises for the first bad item, as row order
+    would."""
+    seen: dict = {}
+    out = []
+    for v in items:
+        if v is None:
+            out.append(NA)
+            continue
+        key = (v.__class__, v)
+        try:
+            code = seen.get(key)
+        except TypeError:  # unhashable: no reuse
+            code = None
+        if code is None:
+            code = _code_item(v, cfg, name)
+            with contextlib.suppress(TypeError):
+                seen[key] = code
+        out.append(code)
     return out
 
 

@@ -194,3 +194,50 @@ def test_new_into_a_folder(tmp_path, capsys, kind, name):
 def test_functions_into_a_folder(tmp_path, capsys, flags, name):
     assert cli.main(["functions", *flags, "-o", f"{tmp_path}/docs/"]) == 0
     assert "CS_HEALTH_SCORE" in (tmp_path / "docs" / name).read_text()
+
+
+# -- found in the issue #10 audit (docs/hardening.md) -----------------------------------------
+
+def test_ebr_account_to_a_name_without_pdf_is_refused(book, capsys):
+    target = book.parent / "newdir"  # neither a folder nor a .pdf: once a PDF named newdir
+    code = cli.main(["ebr", str(book), "--account", "ACC-001", "-o", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "newdir: an EBR is a PDF" in err
+    assert not target.exists()
+
+
+def test_new_to_a_name_without_xlsx_is_refused(tmp_path, capsys):
+    target = tmp_path / "templates"
+    assert cli.main(["new", "portfolio", str(target)]) == 2
+    assert "templates: a template is an .xlsx workbook" in capsys.readouterr().err
+    assert not target.exists()
+
+
+def test_import_into_a_linked_folder_holding_the_source_is_refused(tmp_path, capsys):
+    src = tmp_path / "exports"
+    src.mkdir()
+    (src / "Accounts.csv").write_text("Record ID,Company name,Lifecycle Stage\n9001,Acme,Customer\n")
+    before = (src / "Accounts.csv").read_bytes()
+    (tmp_path / "link").symlink_to(src, target_is_directory=True)
+    code = cli.main(["import", "--from", "hubspot", str(src / "Accounts.csv"),
+                     "-o", f"{tmp_path / 'link'}/"])
+    err = capsys.readouterr().err
+    assert code == 2 and "holds the source Accounts.csv" in err, err
+    assert (src / "Accounts.csv").read_bytes() == before
+    assert sorted(p.name for p in src.iterdir()) == ["Accounts.csv"]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hardlink"])
+def test_import_refuses_an_output_linked_to_its_source(tmp_path, capsys, kind):
+    src = tmp_path / "export.csv"
+    src.write_text("Record ID,Company name,Lifecycle Stage\n9001,Acme,Customer\n")
+    out = tmp_path / "book.xlsx"
+    out.symlink_to(src) if kind == "symlink" else os.link(src, out)
+    _refused(capsys, ["import", "--from", "hubspot", src, "-o", out], src)
+
+
+def test_functions_never_writes_text_over_a_workbook(book, capsys):
+    before = book.read_bytes()
+    assert cli.main(["functions", "-o", str(book)]) == 2
+    assert "book.xlsx: the catalogue is text" in capsys.readouterr().err
+    assert book.read_bytes() == before

@@ -113,3 +113,14 @@ def test_ebr_all_stopped_leaves_no_temporary_files(big_book, tmp_path, jobs, how
     assert leftovers == []  # no .ACC-xxx.pdf.*.tmp
     assert len(list(out.glob("*.pdf"))) < 12  # it did stop early
     assert sorted(os.listdir(tmp)) == []  # no weasyprint-* font folder
+
+
+@pytest.mark.parametrize("argv", [["import", "--print-mapping", "--from", "hubspot"],
+                                  ["new", "portfolio", "{tmp}/n.xlsx"]])
+def test_other_printing_commands_end_quietly_on_a_closed_stdout(tmp_path, argv):
+    proc = subprocess.Popen(_cli(*[a.format(tmp=tmp_path) for a in argv]),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141, err
+    assert err == ""
