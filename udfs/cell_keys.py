@@ -3,37 +3,68 @@ repeats a few values (a status, a colour, an error cell) a lot."""
 
 from __future__ import annotations
 
-from itertools import compress, repeat
-from operator import is_
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["PLAIN", "distinct", "key"]
+__all__ = ["PLAIN", "distinct", "distinct_coded", "type_codes", "key"]
 
 #: Cells whose equal values parse alike (True == 1 is kept out).
 PLAIN = frozenset({str, float, int, type(None)})
 
 
-def distinct(items):
-    """``(codes, firsts)``: each cell's code of its distinct (type, value), in C passes (pandas'
-    hash table), and the first cell of each code. The type keeps True apart from 1 and None
-    from NaN; an Office.js dict is keyed by its items. Raises TypeError for an unhashable cell."""
-    n = len(items)
-    types = list(map(type, items))
-    type_codes = pd.factorize(np.fromiter(map(id, types), dtype=np.int64, count=n))[0]
-    values = np.empty(n, dtype=object)
-    values[:] = items
-    if dict in set(types):
-        at = np.flatnonzero(np.fromiter(map(is_, types, repeat(dict)), dtype=bool, count=n))
-        cells = [items[i] for i in at.tolist()]
-        values[at] = np.fromiter(map(tuple, map(dict.items, cells)), dtype=object,
-                                 count=len(at))
-    value_codes = pd.factorize(values, use_na_sentinel=False)[0]
-    codes, uniques = pd.factorize(type_codes * (int(value_codes.max()) + 1) + value_codes)
+def distinct(items, types=None):
+    """``(codes, firsts)``: each cell's code of its distinct (type, value), in C passes, and the
+    first cell of each code. Cells are grouped by exact type first (so True stays apart from 1
+    and None from NaN), then each type's cells are hashed together (pandas' hash table); an
+    Office.js dict is keyed by its items. ``types`` (``list(map(type, items))``) may be given
+    when the caller has it. Raises TypeError for a cell that cannot be a key (a nested list)."""
+    if types is None:
+        types = list(map(type, items))
+    kinds = list(dict.fromkeys(types))
+    if len(kinds) == 1:
+        if kinds[0] in (list, tuple):
+            raise TypeError("a nested cell")
+        return _codes_of(kinds[0], items)
+    return distinct_coded(items, type_codes(types, kinds), kinds)
+
+
+def type_codes(types: list, kinds: list) -> np.ndarray:
+    """Each cell's index of its type in ``kinds``, in one C pass."""
+    index = dict(zip(kinds, range(len(kinds))))
+    return np.fromiter(map(index.__getitem__, types), dtype=np.intp, count=len(types))
+
+
+def distinct_coded(items, codes_of_types: np.ndarray, kinds: list):
+    """:func:`distinct` of cells whose types are given as indices into ``kinds``."""
+    if list in kinds or tuple in kinds:
+        raise TypeError("a nested cell")
+    codes = np.empty(len(items), dtype=np.intp)
+    firsts: list = []
+    for i, kind in enumerate(kinds):
+        at = np.flatnonzero(codes_of_types == i)
+        if not len(at):
+            continue
+        cells = (items[at[0]],) if len(at) == 1 else itemgetter(*at.tolist())(items)
+        group_codes, group_firsts = _codes_of(kind, cells)
+        codes[at] = group_codes + len(firsts)
+        firsts.extend(group_firsts)
+    return codes, firsts
+
+
+def _codes_of(kind, cells):
+    """``(codes, firsts)`` of cells of one type."""
+    n = len(cells)
+    if kind is dict:
+        values = np.fromiter(_dict_keys(cells), dtype=object, count=n)
+    else:
+        values = np.empty(n, dtype=object)
+        values[:] = cells
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
     first = np.empty(len(uniques), dtype=np.intp)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first cell
-    return codes, [items[i] for i in first.tolist()]
+    return codes, [cells[i] for i in first.tolist()]
 
 
 def key(v):
@@ -46,3 +77,16 @@ def key(v):
     except TypeError:
         return object()
     return k
+
+
+def _dict_keys(cells):
+    """Keys of Office.js dicts that tell them apart as the parsers (and their messages) do: the
+    values, when every dict has the same keys in the same order (one C pass each), else the
+    items."""
+    names = set(map(tuple, cells))
+    if len(names) == 1:
+        names = next(iter(names))
+        if len(names) > 1:
+            return map(itemgetter(*names), cells)
+    return map(tuple, map(dict.items, cells))
+

@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import itertools
-from itertools import compress
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ from ..excel.dates import serials_to_dates
 from .cell_parsers import (_bad, _date, _flag, _milestone, _number, _score_or_colour,
                            _text, date_order, date_order_from_format, parse_date_text,
                            serial_to_date)
-from .cell_keys import distinct, key
+from .cell_keys import distinct, distinct_coded, key, type_codes
 from .errors import ExcelError, UserError
 
 __all__ = ["Col", "cells", "numbers", "dates", "texts", "flags", "milestones", "scores",
@@ -171,12 +171,13 @@ def _collect(x, name, one, blank, dtype):
 _PLAIN = {str, float, int, type(None)}
 
 
-def _collect_items(shape, items, name, one, blank, dtype):
+def _collect_items(shape, items, name, one, blank, dtype, types=None):
     """Coerce cell by cell, once per distinct value (ranges repeat a few values a lot), and
     spread the distinct answers over the rows with numpy — so half a range of bad cells (error
     cells, Office.js dicts, text) costs about what the good half does."""
     try:
-        codes, firsts = distinct(items)
+        codes, firsts = distinct_coded(items, *types) if isinstance(types, tuple) \
+            else distinct(items, types)
     except (TypeError, ValueError):  # a cell that cannot be a key (a nested list)
         keys = [key(v) for v in items]
         index = dict(zip(dict.fromkeys(keys), itertools.count()))
@@ -242,14 +243,17 @@ def _split_apply(items, name, plain, one, blank, dtype):
         with contextlib.suppress(OverflowError):
             return plain(items, name)
     elif kinds & {float, int}:
-        mask = np.fromiter(map(_NUMERIC.__contains__, types), bool, len(items))
+        kinds = list(dict.fromkeys(types))
+        codes = type_codes(types, kinds)
+        mask = np.array([k in _NUMERIC for k in kinds])[codes]
         good, other = np.flatnonzero(mask), np.flatnonzero(~mask)
         try:
-            gv, (gr, ge) = plain(list(compress(items, mask)), name)
+            gv, (gr, ge) = plain(_take(items, good), name)
         except OverflowError:
             pass
         else:
-            col = _collect_items(None, list(compress(items, ~mask)), name, one, blank, dtype)
+            col = _collect_items(None, _take(items, other), name, one, blank, dtype,
+                                 (codes[other], kinds))
             ov = col.values
             values = np.empty(len(items), dtype=gv.dtype)
             values[good], values[other] = gv, ov
@@ -258,8 +262,15 @@ def _split_apply(items, name, plain, one, blank, dtype):
                 return values, (other[orows], oerrs)
             return values, (np.concatenate([good[gr], other[orows]]),
                             np.concatenate([ge, oerrs]))
-    col = _collect_items(None, items, name, one, blank, dtype)
+    col = _collect_items(None, items, name, one, blank, dtype, types)
     return col.values, col.error_rows()
+
+
+def _take(items: list, at: np.ndarray) -> list:
+    """The items at positions ``at``, in one C call."""
+    if len(at) < 2:
+        return [items[i] for i in at.tolist()]
+    return list(itemgetter(*at.tolist())(items))
 
 
 _DAYS = "datetime64[D]"
