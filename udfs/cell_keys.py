@@ -6,7 +6,6 @@ from __future__ import annotations
 from operator import itemgetter
 
 import numpy as np
-import pandas as pd
 
 __all__ = ["PLAIN", "distinct", "distinct_coded", "type_codes", "key"]
 
@@ -22,7 +21,7 @@ def distinct(items, types=None):
     when the caller has it. Raises TypeError for a cell that cannot be a key (a nested list)."""
     if types is None:
         types = list(map(type, items))
-    kinds = list(dict.fromkeys(types))
+    kinds = list(set(types))
     if len(kinds) == 1:
         if kinds[0] in (list, tuple):
             raise TypeError("a nested cell")
@@ -54,15 +53,13 @@ def distinct_coded(items, codes_of_types: np.ndarray, kinds: list):
 
 
 def _codes_of(kind, cells):
-    """``(codes, firsts)`` of cells of one type."""
+    """``(codes, firsts)`` of cells of one type: equal cells (hash and ``==``) share a code."""
     n = len(cells)
-    if kind is dict:
-        values = np.fromiter(_dict_keys(cells), dtype=object, count=n)
-    else:
-        values = np.empty(n, dtype=object)
-        values[:] = cells
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    first = np.empty(len(uniques), dtype=np.intp)
+    keys = list(_dict_keys(cells)) if kind is dict else cells
+    index = dict.fromkeys(keys)  # raises TypeError for an unhashable cell
+    index = dict(zip(index, range(len(index))))
+    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=n)
+    first = np.empty(len(index), dtype=np.intp)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first cell
     return codes, [cells[i] for i in first.tolist()]
 

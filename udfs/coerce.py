@@ -243,7 +243,7 @@ def _split_apply(items, name, plain, one, blank, dtype):
         with contextlib.suppress(OverflowError):
             return plain(items, name)
     elif kinds & {float, int}:
-        kinds = list(dict.fromkeys(types))
+        kinds = list(kinds)
         codes = type_codes(types, kinds)
         mask = np.array([k in _NUMERIC for k in kinds])[codes]
         good, other = np.flatnonzero(mask), np.flatnonzero(~mask)
@@ -297,15 +297,24 @@ def _serial_column(name, shape, items):
     s = np.where(np.isnan(s), 0.0, s)
     blank = s == 0  # an empty Excel desktop cell; a time of day 0 < x < 1 is no date
     out, valid = serials_to_dates(s)
-    bad = ~valid & ~blank
-    errors, seen = {}, {}  # a bad serial's error once per distinct value
-    for i in np.flatnonzero(bad):
-        v = items[i]
-        error = seen.get(v, _MISSING)
+    at = np.flatnonzero(~valid & ~blank)
+    if not len(at):
+        return Col(name, shape, out, _NO_ERRORS)
+    cells = _take(items, at)
+    if set(map(type, cells)) == {float}:  # a bad serial's error once per distinct value
+        distinct, inverse = np.unique(s[at], return_inverse=True)
+        errs = np.empty(len(distinct), dtype=object)
+        errs[:] = [_serial_error(name, v) for v in distinct.tolist()]
+        inverse = inverse.ravel()
+        keep = np.array([e is not None for e in errs.tolist()], dtype=bool)[inverse]
+        return Col(name, shape, out, (at[keep], errs[inverse[keep]]))
+    errors, seen = {}, {}
+    for i, v in zip(at.tolist(), cells):
+        error = seen.get((v.__class__, v), _MISSING)
         if error is _MISSING:
-            error = seen[v] = _serial_error(name, v)
+            error = seen[(v.__class__, v)] = _serial_error(name, v)
         if error is not None:
-            errors[int(i)] = error
+            errors[i] = error
     return Col(name, shape, out, errors)
 
 
