@@ -14,6 +14,9 @@ __all__ = ["CS_GRR", "CS_NRR", "CS_REASON_SHARES"]
 
 def _pairs(mrr_year_ago, mrr_now):
     a = co.numbers(mrr_year_ago, "mrr_year_ago", 0)
+    if a.has_errors():  # the answer is a's first bad cell: mrr_now need only be a range
+        co.cells(mrr_now, "mrr_now")
+        check_whole(a)
     b = co.numbers(mrr_now, "mrr_now", 0)
     check_whole(a, b)
     co.broadcast([a, b])

@@ -14,6 +14,7 @@ import contextvars
 import datetime as _dt
 import functools
 import os
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -152,6 +153,9 @@ def _python(v, kind):
     return v
 
 
+_CODE = attrgetter("code")
+
+
 def _code(v):
     return v.code if v.__class__ is ExcelError else v
 
@@ -261,7 +265,7 @@ def elementwise(compute, cols, kind: str = "float", whole: ExcelError | None = N
         result[ok] = _cells(rows.out[ok], kind)
     if len(ok) < n:
         bad = np.flatnonzero(rows.bad)
-        result[bad] = [e.code for e in rows.err[bad].tolist()]
+        result[bad] = list(map(_CODE, rows.err[bad].tolist()))
     return _as_shape(result, shape)
 
 
