@@ -266,11 +266,11 @@ def _split_apply(items, name, plain, one, blank, dtype):
     return col.values, col.error_rows()
 
 
-def _take(items: list, at: np.ndarray) -> list:
-    """The items at positions ``at``, in one C call."""
+def _take(items, at: np.ndarray):
+    """The items at positions ``at`` (a list or tuple), in one C call."""
     if len(at) < 2:
         return [items[i] for i in at.tolist()]
-    return list(itemgetter(*at.tolist())(items))
+    return itemgetter(*at.tolist())(items)
 
 
 _DAYS = "datetime64[D]"
