@@ -37,6 +37,9 @@ bad = st.one_of(
                      {"type": "Error", "basicValue": "#N/A"},
                      {"type": "Error", "basicValue": "#REF!"},
                      float("nan"), float("inf"), complex(1, 2), pd.NaT, np.datetime64("NaT"),
+                     {"type": "String", "basicValue": "purple"},
+                     {"basicValue": "purple", "type": "String"},  # its repr differs
+                     {"type": "FormattedNumber", "basicValue": 5}, -1, -1.0, -7,
                      np.float64(0.5), np.int64(3), dt.datetime(2026, 3, 4, 15, 30),
                      dt.datetime(1900, 1, 1, 12), dt.time(12, 30), dt.timedelta(hours=3)]),
     st.floats(0.0001, 0.9999), st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2030, 1, 1)))
