@@ -53,15 +53,16 @@ def distinct_coded(items, codes_of_types: np.ndarray, kinds: list):
 
 
 def _codes_of(kind, cells):
-    """``(codes, firsts)`` of cells of one type: equal cells (hash and ``==``) share a code."""
+    """``(codes, firsts)`` of cells of one type: equal cells (hash and ``==``) share a code.
+    One hash pass: each cell's key maps to the position of its first cell."""
     n = len(cells)
-    keys = list(_dict_keys(cells)) if kind is dict else cells
-    index = dict.fromkeys(keys)  # raises TypeError for an unhashable cell
-    index = dict(zip(index, range(len(index))))
-    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=n)
-    first = np.empty(len(index), dtype=np.intp)
-    first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first cell
-    return codes, [cells[i] for i in first.tolist()]
+    keys = _dict_keys(cells) if kind is dict else cells
+    index: dict = {}  # key → position of its first cell; raises TypeError if unhashable
+    at = np.fromiter(map(index.setdefault, keys, range(n)), dtype=np.intp, count=n)
+    first = np.fromiter(index.values(), dtype=np.intp, count=len(index))  # ascending
+    code = np.empty(n, dtype=np.intp)
+    code[first] = np.arange(len(first))
+    return code[at], [cells[i] for i in first.tolist()]
 
 
 def key(v):
