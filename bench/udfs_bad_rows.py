@@ -140,6 +140,15 @@ def timed(fn, args, repeat):
     return min(cpu), min(wall)
 
 
+def timed_pair(fn, good, bad, repeat):
+    """:func:`timed` of the clean and the half-bad call, taken in turns (clean, bad, clean, …),
+    so that a change of load on a shared machine weighs on both alike."""
+    times = [timed(fn, args, 1) for _ in range(repeat) for args in (good, bad)]
+    g, b = times[0::2], times[1::2]
+    return (min(t[0] for t in g), min(t[1] for t in g)), (min(t[0] for t in b),
+                                                          min(t[1] for t in b))
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, default=10_000)
@@ -158,8 +167,7 @@ def main(argv=None) -> int:
         fn = CATALOGUE[name]
         bad = half_bad(args, a.rows)
         call(fn, args), call(fn, bad)  # warm caches (config, imports) outside the timing
-        gc, gw = timed(fn, args, a.repeat)
-        bc, bw = timed(fn, bad, a.repeat)
+        (gc, gw), (bc, bw) = timed_pair(fn, args, bad, a.repeat)
         rc, rw = bc / max(gc, 1e-9), bw / max(gw, 1e-9)
         if rc > worst:
             worst, worst_name = rc, name
