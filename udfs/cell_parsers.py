@@ -314,3 +314,12 @@ def _score_or_colour(v, name):
         except ValueError:
             return s
     return _bad(name, v, "a colour (Green, Yellow, Red) or a score 0–100")
+
+
+def _serial_error(name, v):
+    """Why serial ``v`` is not a date (the scalar parser's own words), or None."""
+    try:
+        serial_to_date(v)
+    except (ValueError, OverflowError) as exc:
+        return ExcelError("#VALUE!", f"{name}: {v!r} is not a date ({exc})", user=True)
+    return None

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import itertools
-from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -33,9 +32,9 @@ import pandas as pd
 from ..errors import CSError
 from ..excel.dates import serials_to_dates
 from .cell_parsers import (_bad, _date, _flag, _milestone, _number, _score_or_colour,
-                           _text, date_order, date_order_from_format, parse_date_text,
-                           serial_to_date)
-from .cell_keys import distinct, distinct_coded, key, type_codes
+                           _serial_error, _text, date_order, date_order_from_format,
+                           parse_date_text, serial_to_date)
+from .cell_keys import distinct, distinct_coded, key, take, type_codes
 from .errors import ExcelError, UserError
 
 __all__ = ["Col", "cells", "numbers", "dates", "texts", "flags", "milestones", "scores",
@@ -248,11 +247,11 @@ def _split_apply(items, name, plain, one, blank, dtype):
         mask = np.array([k in _NUMERIC for k in kinds])[codes]
         good, other = np.flatnonzero(mask), np.flatnonzero(~mask)
         try:
-            gv, (gr, ge) = plain(_take(items, good), name)
+            gv, (gr, ge) = plain(take(items, good), name)
         except OverflowError:
             pass
         else:
-            col = _collect_items(None, _take(items, other), name, one, blank, dtype,
+            col = _collect_items(None, take(items, other), name, one, blank, dtype,
                                  (codes[other], kinds))
             ov = col.values
             values = np.empty(len(items), dtype=gv.dtype)
@@ -264,13 +263,6 @@ def _split_apply(items, name, plain, one, blank, dtype):
                             np.concatenate([ge, oerrs]))
     col = _collect_items(None, items, name, one, blank, dtype, types)
     return col.values, col.error_rows()
-
-
-def _take(items, at: np.ndarray):
-    """The items at positions ``at`` (a list or tuple), in one C call."""
-    if len(at) < 2:
-        return [items[i] for i in at.tolist()]
-    return itemgetter(*at.tolist())(items)
 
 
 _DAYS = "datetime64[D]"
@@ -300,7 +292,7 @@ def _serial_column(name, shape, items):
     at = np.flatnonzero(~valid & ~blank)
     if not len(at):
         return Col(name, shape, out, _NO_ERRORS)
-    cells = _take(items, at)
+    cells = take(items, at)
     if set(map(type, cells)) == {float}:  # a bad serial's error once per distinct value
         distinct, inverse = np.unique(s[at], return_inverse=True)
         errs = np.empty(len(distinct), dtype=object)
@@ -316,15 +308,6 @@ def _serial_column(name, shape, items):
         if error is not None:
             errors[i] = error
     return Col(name, shape, out, errors)
-
-
-def _serial_error(name, v):
-    """Why serial ``v`` is not a date (the scalar parser's own words), or None."""
-    try:
-        serial_to_date(v)
-    except (ValueError, OverflowError) as exc:
-        return ExcelError("#VALUE!", f"{name}: {v!r} is not a date ({exc})", user=True)
-    return None
 
 
 def as_of_dates(x, name: str = "as_of") -> Col:
