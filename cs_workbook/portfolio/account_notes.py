@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..data import CSData
 from .coverage import _DATE_COLUMN, SHEET_FEEDS, Note, _month, _sheet_wide_gap
+from .snapshots import positions
 
 __all__ = ["account_notes"]
 
@@ -119,9 +120,12 @@ def _month_end(dates: np.ndarray) -> np.ndarray:
 def _last_dates(df: pd.DataFrame, column: str, day, ids) -> np.ndarray:
     """Each account's latest ``column`` on or before ``day`` (datetime64[ns], NaT for none),
     aligned with ``ids``."""
-    rows = df[df[column] <= day]
-    last = rows.groupby("Account ID", sort=False)[column].max()
-    return last.reindex(ids).to_numpy(dtype="datetime64[ns]")
+    dates = df[column].to_numpy(dtype="datetime64[ns]")
+    pos = positions(pd.Index(ids, dtype=object), df["Account ID"])
+    keep = (dates <= np.datetime64(pd.Timestamp(day).to_datetime64(), "ns")) & (pos >= 0)
+    last = np.full(len(ids), np.iinfo(np.int64).min)  # NaT: below every date
+    np.maximum.at(last, pos[keep], dates[keep].view("int64"))
+    return last.view("datetime64[ns]")
 
 
 def _with_mrr(revenue: pd.DataFrame, month) -> np.ndarray:

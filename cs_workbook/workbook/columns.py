@@ -32,6 +32,9 @@ class Cells:
     """One column's cells (rows already filtered): values with strings stripped, types, blanks."""
 
     whole = False  #: every value is a whole number by its type (see :meth:`numbers`)
+    #: ``(codes, distinct values)`` when known (typed text from Parquet/CSV): ``codes[i]`` is
+    #: the position of row ``i``'s stripped value in ``distinct``, -1 where blank
+    keys = None
 
     def __init__(self, raw: np.ndarray):
         n = len(raw)
@@ -132,8 +135,13 @@ def _texts(col: Column, c: Cells):
     checks = []
     if col.kind == "category":
         allowed = {_category_key(choice): choice for choice in col.choices}
-        uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
-        canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
+        if c.keys is not None:  # one lookup per distinct value, spread by code
+            codes, distinct = c.keys
+            canon = np.array([allowed.get(_category_key(v)) for v in distinct] + [None],
+                             dtype=object)[codes]
+        else:
+            uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
+            canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
         bad = ~c.blank & pd.isna(canon)
         checks.append((bad, "{v} is not one of: " + ", ".join(col.choices)))
         values = np.where(c.blank, None, canon)

@@ -248,7 +248,14 @@ def _column_cells(col) -> Cells:
             return Cells.blanks(len(col))
         values = uniques[codes]
         values[blank] = ""
-        return Cells.texts(values, blank | (uniques == "")[codes])
+        cells = Cells.texts(values, blank | (uniques == "")[codes])
+        # equal codes for equal stripped values (-1 blank), so key checks and category
+        # mapping work on the distinct values, not on every row
+        merged, distinct = pd.factorize(np.where(uniques == "", None, uniques))
+        keys = merged[codes]
+        keys[cells.blank] = -1
+        cells.keys = (keys, distinct)
+        return cells
     values = np.array(col.to_pylist(), dtype=object)
     values[blank] = ""
     return Cells(values)
@@ -316,4 +323,6 @@ def _take(c: Cells, keep: np.ndarray) -> Cells:
     out.raw, out.blank, out.is_str = c.raw[keep], c.blank[keep], c.is_str[keep]
     out.types = c.types[keep] if c.types is not None else None
     out._only, out.whole = c._only, c.whole
+    if c.keys is not None:
+        out.keys = (c.keys[0][keep], c.keys[1])
     return out
