@@ -32,9 +32,22 @@ class Cells:
     """One column's cells (rows already filtered): values with strings stripped, types, blanks."""
 
     whole = False  #: every value is a whole number by its type (see :meth:`numbers`)
-    #: ``(codes, distinct values)`` when known (typed text from Parquet/CSV): ``codes[i]`` is
-    #: the position of row ``i``'s stripped value in ``distinct``, -1 where blank
-    keys = None
+    #: ``(codes, stripped dictionary)`` of a dictionary-encoded text column (Parquet/CSV)
+    _dict = None
+    _keys = None
+
+    @property
+    def keys(self):
+        """``(codes, distinct values)`` of a dictionary-encoded text column, else None:
+        ``codes[i]`` is the position of row ``i``'s stripped value in ``distinct`` (equal
+        values, equal codes), -1 where blank, as ``pd.factorize`` of the values gives."""
+        if self._dict is not None and self._keys is None:
+            codes, uniques = self._dict
+            merged, distinct = pd.factorize(np.where(uniques == "", None, uniques))
+            keys = merged[codes]
+            keys[self.blank] = -1
+            self._keys = (keys, distinct)
+        return self._keys
 
     def __init__(self, raw: np.ndarray):
         n = len(raw)
