@@ -150,8 +150,9 @@ def _texts(col: Column, c: Cells):
         allowed = {_category_key(choice): choice for choice in col.choices}
         if c.keys is not None:  # one lookup per distinct value, spread by code
             codes, distinct = c.keys
-            canon = np.array([allowed.get(_category_key(v)) for v in distinct] + [None],
-                             dtype=object)[codes]
+            # NaN where not allowed, as Series.map gives below
+            canon = np.array([allowed.get(_category_key(v), np.nan) for v in distinct]
+                             + [None], dtype=object)[codes]
         else:
             uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
             canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
