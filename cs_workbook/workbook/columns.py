@@ -150,9 +150,13 @@ def _texts(col: Column, c: Cells):
         allowed = {_category_key(choice): choice for choice in col.choices}
         if c.keys is not None:  # one lookup per distinct value, spread by code
             codes, distinct = c.keys
-            # NaN where not allowed, as Series.map gives below
-            canon = np.array([allowed.get(_category_key(v), np.nan) for v in distinct]
-                             + [None], dtype=object)[codes]
+            used = np.unique(codes[codes >= 0])
+            present = pd.Series(distinct[used], dtype=object)
+            # the same Series.map as below (its NA is None or NaN as pandas infers the dict)
+            canon = np.full(len(distinct) + 1, None, dtype=object)
+            canon[used] = present.map({v: allowed.get(_category_key(v)) for v in present}
+                                      ).to_numpy(dtype=object)
+            canon = canon[codes]
         else:
             uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
             canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
