@@ -188,8 +188,10 @@ def text_map(values, fn, dtype=bool) -> np.ndarray:
     Text columns (segments, tiers, attendees…) hold few distinct values, so this costs one
     call per distinct value instead of one per row.
     """
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("").astype(str),
-                                  sort=False)
+    objects = pd.Series(values, dtype=object)
+    codes, uniques = pd.factorize(objects.to_numpy(), sort=False)  # blank (None, NaN) → -1
+    if not all(type(u) is str for u in uniques):  # 1 and True are one key here: as text
+        codes, uniques = pd.factorize(objects.fillna("").astype(str), sort=False)
     mapped = np.array([fn(u) for u in uniques] + [fn("")], dtype=dtype)
     return mapped[codes]
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..data import CSData
 from .coverage import _DATE_COLUMN, SHEET_FEEDS, Note, _month, _sheet_wide_gap
+from .snapshots import positions
 
 __all__ = ["account_notes"]
 
@@ -34,30 +35,32 @@ def account_notes(data: CSData, scores, as_of, cfg) -> list[Note]:
             continue  # said once for the portfolio
         na = SHEET_FEEDS[sheet][1]
         seen = _last_dates(df, _DATE_COLUMN[sheet], day, ids)
-        for i in np.flatnonzero(np.isnat(seen)):
-            found.append((i, order, Note(ids[i], sheet, None, "no data",
-                                         f"no {sheet.lower()} rows up to {day.date()}",
-                                         na_of(i, na))))
+        rows = np.flatnonzero(np.isnat(seen))
+        found += [(i, order, Note(ids[i], sheet, None, "no data",
+                                  f"no {sheet.lower()} rows up to {day.date()}", cols))
+                  for i, cols in zip(rows.tolist(), na_of.many(rows, na))]
         stale = ~np.isnat(seen) & (_days(day, _month_end(seen)) > limit)
-        for i in np.flatnonzero(stale):
-            found.append((i, order, Note(ids[i], sheet, None, "stale",
-                                         f"{sheet.lower()} ends {_month(seen[i])}, more than "
-                                         f"{limit} days before {day.date()}", na_of(i, na))))
+        rows = np.flatnonzero(stale)
+        found += [(i, order, Note(ids[i], sheet, None, "stale",
+                                  f"{sheet.lower()} ends {_month(seen[i])}, more than "
+                                  f"{limit} days before {day.date()}", cols))
+                  for i, cols in zip(rows.tolist(), na_of.many(rows, na))]
     revenue = data.revenue
     with_mrr = {m: _with_mrr(revenue, m) for m in (month, year_ago)}
     if len(revenue) and len(with_mrr[month]):  # else the portfolio note says it
         has_mrr = {m: pd.Index(ids, dtype=object).isin(with_mrr[m]) for m in (month, year_ago)}
         no_year_ago = ~has_mrr[year_ago] if len(with_mrr[year_ago]) else np.zeros(len(ids), bool)
-        for i in np.flatnonzero(no_year_ago):
-            found.append((i, 2, Note(ids[i], "Revenue", None, "no data",
-                                     f"no MRR for {_month(year_ago)}, so retention is NA",
-                                     na_of(i, ("GRR", "NRR")))))
+        rows = np.flatnonzero(no_year_ago)
+        found += [(i, 2, Note(ids[i], "Revenue", None, "no data",
+                              f"no MRR for {_month(year_ago)}, so retention is NA", cols))
+                  for i, cols in zip(rows.tolist(), na_of.many(rows, ("GRR", "NRR")))]
         for i in np.flatnonzero(~no_year_ago & ~has_mrr[month]):
             found.append((i, 2, Note(ids[i], "Revenue", None, "counted as churn",
                                      f"no MRR for {_month(month)}: counted as churn (0)")))
     found += _sentiment(data.accounts, ids, day, cfg, na_of)
-    found.sort(key=lambda f: (f[0], f[1]))
-    return [note for _, _, note in found]
+    # stable, by (account position, order within it), as sorting the tuples by both
+    key = np.array([f[0] * 4 + f[1] for f in found], dtype=np.int64)
+    return [found[k][2] for k in np.argsort(key, kind="stable").tolist()]
 
 
 def _sentiment(accounts: pd.DataFrame, ids, day, cfg, na_of) -> list[tuple[int, int, Note]]:
@@ -67,12 +70,14 @@ def _sentiment(accounts: pd.DataFrame, ids, day, cfg, na_of) -> list[tuple[int, 
     age = _days(day, updated)
     dated = ~missing & ~np.isnat(updated)
     risk = ("Risk (Sentiment)",)
+    rows = np.flatnonzero(missing)
     out = [(i, 3, Note(ids[i], "Accounts", "CSM Sentiment", "no data", "no CSM sentiment",
-                       na_of(i, risk))) for i in np.flatnonzero(missing)]
-    for i in np.flatnonzero(dated & (age > cfg.sentiment_na_days)):
-        out.append((i, 3, Note(ids[i], "Accounts", "Sentiment Updated", "stale",
-                               f"CSM sentiment {age[i]} days old (NA after "
-                               f"{cfg.sentiment_na_days})", na_of(i, risk))))
+                       cols)) for i, cols in zip(rows.tolist(), na_of.many(rows, risk))]
+    rows = np.flatnonzero(dated & (age > cfg.sentiment_na_days))
+    out += [(i, 3, Note(ids[i], "Accounts", "Sentiment Updated", "stale",
+                        f"CSM sentiment {age[i]} days old (NA after "
+                        f"{cfg.sentiment_na_days})", cols))
+            for i, cols in zip(rows.tolist(), na_of.many(rows, risk))]
     for i in np.flatnonzero(dated & (age <= cfg.sentiment_na_days)
                             & (age > cfg.sentiment_stale_days)):
         out.append((i, 3, Note(ids[i], "Accounts", "Sentiment Updated", "stale",
@@ -90,18 +95,20 @@ class _NaOf:
         self._scores, self._patterns = scores, {}
 
     def __call__(self, i: int, columns) -> tuple[str, ...]:
+        return self.many(np.array([i]), columns)[0]
+
+    def many(self, rows: np.ndarray, columns) -> list[tuple[str, ...]]:
+        """``[na_of(i, columns) for i in rows]``, one tuple per distinct NA pattern."""
         columns = tuple(columns)
         if columns not in self._patterns:
             bits = np.zeros(len(self._scores), dtype=np.int64)
             for j, c in enumerate(columns):
                 if c in self._scores:
                     bits |= self._scores[c].isna().to_numpy().astype(np.int64) << j
-            self._patterns[columns] = (bits.tolist(), {})
-        bits, tuples = self._patterns[columns]
-        pattern = bits[i]
-        if pattern not in tuples:
-            tuples[pattern] = tuple(c for j, c in enumerate(columns) if pattern >> j & 1)
-        return tuples[pattern]
+            self._patterns[columns] = bits
+        patterns, inverse = np.unique(self._patterns[columns][rows], return_inverse=True)
+        tuples = [tuple(c for j, c in enumerate(columns) if int(p) >> j & 1) for p in patterns]
+        return [tuples[k] for k in inverse.ravel().tolist()]
 
 
 def _days(day: pd.Timestamp, dates: np.ndarray) -> np.ndarray:
@@ -119,9 +126,12 @@ def _month_end(dates: np.ndarray) -> np.ndarray:
 def _last_dates(df: pd.DataFrame, column: str, day, ids) -> np.ndarray:
     """Each account's latest ``column`` on or before ``day`` (datetime64[ns], NaT for none),
     aligned with ``ids``."""
-    rows = df[df[column] <= day]
-    last = rows.groupby("Account ID", sort=False)[column].max()
-    return last.reindex(ids).to_numpy(dtype="datetime64[ns]")
+    dates = df[column].to_numpy(dtype="datetime64[ns]")
+    pos = positions(pd.Index(ids, dtype=object), df["Account ID"])
+    keep = (dates <= np.datetime64(pd.Timestamp(day).to_datetime64(), "ns")) & (pos >= 0)
+    last = np.full(len(ids), np.iinfo(np.int64).min)  # NaT: below every date
+    np.maximum.at(last, pos[keep], dates[keep].view("int64"))
+    return last.view("datetime64[ns]")
 
 
 def _with_mrr(revenue: pd.DataFrame, month) -> np.ndarray:

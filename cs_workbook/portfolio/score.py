@@ -39,6 +39,7 @@ from .snapshots import (
     declining,
     month_end_days,
     month_start,
+    positions,
     take,
     timeline_facts,
 )
@@ -89,7 +90,7 @@ class _Prepared:
         self.start = _dates(acc["Onboarding Start"].fillna(acc["Contract Date"]))
         plans = SortedSheet(data.success_plan, self.ids, "Target Date") \
             if len(data.success_plan) else None
-        n_obj = np.bincount(self.ids.get_indexer(data.success_plan["Account ID"]) + 1,
+        n_obj = np.bincount(positions(self.ids, data.success_plan["Account ID"]) + 1,
                             minlength=n + 1)[1:].astype(float) if plans else np.zeros(n)
         objectives = acc["Success Plan Objectives"].to_numpy(dtype=float)
         objectives = np.where(np.isnan(objectives), n_obj, objectives)

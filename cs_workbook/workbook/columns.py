@@ -32,6 +32,22 @@ class Cells:
     """One column's cells (rows already filtered): values with strings stripped, types, blanks."""
 
     whole = False  #: every value is a whole number by its type (see :meth:`numbers`)
+    #: ``(codes, stripped dictionary)`` of a dictionary-encoded text column (Parquet/CSV)
+    _dict = None
+    _keys = None
+
+    @property
+    def keys(self):
+        """``(codes, distinct values)`` of a dictionary-encoded text column, else None:
+        ``codes[i]`` is the position of row ``i``'s stripped value in ``distinct`` (equal
+        values, equal codes), -1 where blank, as ``pd.factorize`` of the values gives."""
+        if self._dict is not None and self._keys is None:
+            codes, uniques = self._dict
+            merged, distinct = pd.factorize(np.where(uniques == "", None, uniques))
+            keys = merged[codes]
+            keys[self.blank] = -1
+            self._keys = (keys, distinct)
+        return self._keys
 
     def __init__(self, raw: np.ndarray):
         n = len(raw)
@@ -132,8 +148,18 @@ def _texts(col: Column, c: Cells):
     checks = []
     if col.kind == "category":
         allowed = {_category_key(choice): choice for choice in col.choices}
-        uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
-        canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
+        if c.keys is not None:  # one lookup per distinct value, spread by code
+            codes, distinct = c.keys
+            used = np.unique(codes[codes >= 0])
+            present = pd.Series(distinct[used], dtype=object)
+            # the same Series.map as below (its NA is None or NaN as pandas infers the dict)
+            canon = np.full(len(distinct) + 1, None, dtype=object)
+            canon[used] = present.map({v: allowed.get(_category_key(v)) for v in present}
+                                      ).to_numpy(dtype=object)
+            canon = canon[codes]
+        else:
+            uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
+            canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
         bad = ~c.blank & pd.isna(canon)
         checks.append((bad, "{v} is not one of: " + ", ".join(col.choices)))
         values = np.where(c.blank, None, canon)

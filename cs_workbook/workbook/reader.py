@@ -250,7 +250,8 @@ def check_table(schema: Sheet, header: list[str], cells: list, excel_rows: np.nd
             problems.append((problem[0], order, col.name, problem[1]))
     # copy=False: the columns are fresh, so no 2-D block is stacked (a copy of the sheet)
     df = pd.DataFrame(out, columns=schema.headers, copy=False)
-    problems += _key_problems(schema, df, excel_rows, account_ids)
+    keys = cells[found["Account ID"]].keys if "Account ID" in found else None
+    problems += _key_problems(schema, df, excel_rows, account_ids, keys)
     if problems:
         pos, _, column, message = min(problems)
         raise WorkbookError(message, **where, row=int(excel_rows[pos]), column=column)
@@ -268,14 +269,15 @@ def _first(checks, raw) -> tuple[int, str] | None:
     return best
 
 
-def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids) -> list:
+def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids, keys=None) -> list:
     """Duplicate and unknown Account IDs, duplicate (Account ID, Month) rows.
 
     Checked on integer codes (one hash pass over the IDs, then numpy), not on Python objects;
     ``tests/workbook/test_key_checks.py`` holds it to the object-wise checks it replaced."""
     problems = []
     ids = df["Account ID"]
-    codes, uniques = pd.factorize(ids.to_numpy(dtype=object))  # blank (None) → -1
+    # blank (None) → -1; ``keys``: the same codes, already worked out by the folder reader
+    codes, uniques = keys if keys is not None else pd.factorize(ids.to_numpy(dtype=object))
     present = codes >= 0
     order = schema.headers.index("Account ID")
     if schema.unique_key:

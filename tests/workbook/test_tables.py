@@ -367,3 +367,37 @@ def test_folder_without_optional_tables_records_them_as_the_workbook_does(book, 
     assert {"Usage", "Support"} <= set(got.absent)
     notes = [data_coverage(d, score_accounts(d, AS_OF), AS_OF).records() for d in (want, got)]
     assert notes[0] == notes[1] and any(n.get("sheet") == "Usage" for n in notes[1])
+
+
+def to_text_parquet_folder(csv_folder: Path, folder: Path) -> Path:
+    """Each CSV as a Parquet file of text columns (empty → null), as pyarrow reads it."""
+    import pyarrow.csv as pacsv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in csv_folder.glob("*.csv"):
+        header = next(csv.reader(open(path, encoding="utf-8", newline="")))
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+            column_types={h: pa.string() for h in header}, null_values=[""],
+            strings_can_be_null=True))
+        pq.write_table(table, folder / f"{path.stem}.parquet", row_group_size=3)
+    return folder
+
+
+@pytest.mark.parametrize("sheet,row,column,value,says", BAD_CELLS,
+                         ids=[f"{c[0]}-{c[2]}" for c in BAD_CELLS])
+def test_text_parquet_errors_are_the_workbook_errors(book, tmp_path, sheet, row, column, value,
+                                                     says):
+    """Parquet text columns (read as dictionaries, in several row groups) give the same one-line
+    errors as the workbook: key checks and categories work on dictionary codes there."""
+    bad = _with_cell(book, tmp_path, sheet, row, column, value)
+    folder = to_text_parquet_folder(to_csv_folder(bad, tmp_path / "csv"), tmp_path / "pq")
+    from_book = _error(read_workbook, bad)
+    from_folder = _error(read_tables, folder)
+    assert from_folder.startswith(f"{folder / (sheet + '.parquet')}: row {row}, "
+                                  f"column {column!r}: ")
+    assert from_folder.split(": ", 2)[2] == from_book.split(": ", 2)[2]
+
+
+def test_text_parquet_reads_as_the_workbook(book, tmp_path):
+    folder = to_text_parquet_folder(to_csv_folder(book, tmp_path / "csv"), tmp_path / "pq")
+    assert_same_data(read_workbook(book), read_tables(folder))
