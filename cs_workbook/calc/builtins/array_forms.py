@@ -234,22 +234,9 @@ _IN_ARRAYS = LIFT | set(CRITERIA_FROM) | {"IF", "IFERROR", "IFNA", "INDEX"}
 
 def _forces_arrays(masked: str, at: int) -> bool:
     """Whether the call whose ``(`` is at ``at`` is nested in one of :data:`FORCING`."""
-    from .sheet_rewrites import _LAST_NAME
+    from .sheet_rewrites import nested_in
 
-    depth, i = 0, at - 1
-    while i >= 0:
-        ch = masked[i]
-        if ch == ")":
-            depth += 1
-        elif ch == "(":
-            if depth == 0:
-                name = _LAST_NAME.search(masked, 0, i)
-                if name and _bare(name.group(1)) in FORCING:
-                    return True
-            else:
-                depth -= 1
-        i -= 1
-    return False
+    return nested_in(masked, at, FORCING)
 
 
 def _array_call(name: str, args: list[str], at: int):

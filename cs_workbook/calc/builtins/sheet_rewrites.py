@@ -150,6 +150,12 @@ def _bare(name: str) -> str:
 
 def _in_array_call(masked: str, at: int) -> bool:
     """Whether the call whose ``(`` is at ``at`` sits inside an :data:`ARRAY_ARGS` call."""
+    return nested_in(masked, at, ARRAY_ARGS)
+
+
+def nested_in(masked: str, at: int, names) -> bool:
+    """Whether the call whose ``(`` is at ``at`` sits inside a call of one of ``names``
+    (bare upper-case names; ``masked``: the formula with its strings blanked out)."""
     depth, i = 0, at - 1
     while i >= 0:
         ch = masked[i]
@@ -158,7 +164,7 @@ def _in_array_call(masked: str, at: int) -> bool:
         elif ch == "(":
             if depth == 0:
                 name = _LAST_NAME.search(masked, 0, i)
-                if name and _bare(name.group(1)) in ARRAY_ARGS:
+                if name and _bare(name.group(1)) in names:
                     return True
             else:
                 depth -= 1
