@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 
-from .args import error
+from .args import error, wildcard
 from .arrays import _grid, _is_error, broadcast
 from .database import _number as _date_or_number
 
@@ -32,19 +32,6 @@ def _as_number(text: str):
         return None
     n = _date_or_number(t)
     return n if n is None or math.isfinite(n) else None
-
-
-def _wildcard(text: str) -> re.Pattern:
-    out, i = "", 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "~" and i + 1 < len(text):
-            out += re.escape(text[i + 1])
-            i += 2
-            continue
-        out += ".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
-        i += 1
-    return re.compile(out, re.IGNORECASE | re.DOTALL)
 
 
 def _numeric(v):
@@ -95,7 +82,7 @@ def criterion(c):
         flag = rest.upper() == "TRUE"
         return lambda v: (isinstance(v, bool) and v == flag) == (op == "=")
     if op in ("=", "<>"):
-        pattern = _wildcard(rest)
+        pattern = wildcard(rest)
         return lambda v: (isinstance(v, str) and bool(pattern.fullmatch(v))) == (op == "=")
     low, cmp = rest.lower(), _CMP[op]
     return lambda v: isinstance(v, str) and cmp(v.lower(), low)
