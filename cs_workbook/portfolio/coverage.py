@@ -92,13 +92,34 @@ class Note:
                 "kind": self.kind, "note": self.text, "na": list(self.na)}
 
 
-@dataclass(frozen=True)
 class Coverage:
-    """Every :class:`Note` about a workbook as of a date, portfolio notes first."""
+    """Every :class:`Note` about a workbook as of a date, portfolio notes first.
 
-    notes: tuple[Note, ...]
-    as_of: _dt.date
-    account: str | None = None  #: set when the notes are about this one account only
+    The per-account notes are held column-wise (:class:`.account_notes.AccountNotes`):
+    :meth:`lines` reads counts and first IDs from them, and the :class:`Note` objects of
+    :attr:`notes` and :meth:`records` are made on first use only.
+    """
+
+    def __init__(self, notes, as_of: _dt.date, account: str | None = None, per_account=None):
+        self._portfolio, self._per_account = tuple(notes), per_account
+        self.as_of = as_of
+        self.account = account  #: set when the notes are about this one account only
+
+    @functools.cached_property
+    def notes(self) -> tuple[Note, ...]:
+        """Portfolio notes, then per-account notes account by account."""
+        if self._per_account is None:
+            return self._portfolio
+        return self._portfolio + tuple(self._per_account.notes())
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Coverage):
+            return NotImplemented
+        return (self.notes, self.as_of, self.account) == (other.notes, other.as_of,
+                                                          other.account)
+
+    def __repr__(self) -> str:
+        return f"Coverage(as_of={self.as_of!r}, account={self.account!r}, notes={self.notes!r})"
 
     def portfolio(self) -> list[Note]:
         return [n for n in self.notes if n.account is None]
@@ -116,20 +137,31 @@ class Coverage:
         For one account (``account`` set), its notes as they are."""
         if self.account is not None:
             return [n.text for n in self.notes]
+        if self._per_account is not None:
+            out = [n.text for n in self._portfolio if n.account is None]
+            groups = self._per_account.groups(max_ids)
+            out += [_group_line(g.sheet, g.kind, g.count, g.first_ids, g.na, max_ids)
+                    for g in groups]
+            return out
         out = [n.text for n in self.portfolio()]
-        groups: dict[tuple, list[Note]] = {}
+        grouped: dict[tuple, list[Note]] = {}
         for n in self.notes:
             if n.account is not None:
-                groups.setdefault((n.sheet, n.kind), []).append(n)
-        for (sheet, kind), notes in groups.items():
-            ids = [n.account for n in notes]
-            shown = ", ".join(ids[:max_ids]) + (f" and {len(ids) - max_ids} more"
-                                                if len(ids) > max_ids else "")
-            na = sorted({c for n in notes for c in n.na}, key=_order)
-            what = _GROUP_WORDS.get((sheet, kind), f"{sheet}: {kind}")
-            count = f"{len(ids)} account{'s' if len(ids) != 1 else ''}"
-            out.append(f"{what} for {count} ({shown})" + (f": NA {', '.join(na)}" if na else ""))
+                grouped.setdefault((n.sheet, n.kind), []).append(n)
+        for (sheet, kind), notes in grouped.items():
+            out.append(_group_line(sheet, kind, len(notes), [n.account for n in notes[:max_ids]],
+                                   {c for n in notes for c in n.na}, max_ids))
         return out
+
+
+def _group_line(sheet: str, kind: str, count: int, first_ids, na, max_ids: int) -> str:
+    """One line of :meth:`Coverage.lines`: ``count`` notes of a kind, the first IDs shown."""
+    shown = ", ".join(list(first_ids)[:max_ids]) + (f" and {count - max_ids} more"
+                                                    if count > max_ids else "")
+    na = sorted(na, key=_order)
+    what = _GROUP_WORDS.get((sheet, kind), f"{sheet}: {kind}")
+    accounts = f"{count} account{'s' if count != 1 else ''}"
+    return f"{what} for {accounts} ({shown})" + (f": NA {', '.join(na)}" if na else "")
 
 
 _GROUP_WORDS = {
@@ -207,10 +239,10 @@ def data_coverage(data: CSData, scores: pd.DataFrame, as_of=None,
     if account is not None:  # one account: its notes and the sheet notes are the same thing
         notes = [Note(account, n.sheet, n.column, n.kind, n.text.replace(_EVERY, ": NA "), n.na)
                  for n in notes]
-    from .account_notes import account_notes  # it uses this module's Note
+    from .account_notes import account_note_codes  # it uses this module's Note
 
-    notes += account_notes(data, scores, as_of, config)
-    return Coverage(tuple(notes), as_of.date(), account)
+    return Coverage(notes, as_of.date(), account,
+                    account_note_codes(data, scores, as_of, config))
 
 
 def _sheet_notes(data: CSData, scores, as_of, cfg, account=None) -> list[Note]:
