@@ -141,3 +141,92 @@ def test_account_notes_match_the_row_by_row_loop(portfolio, days, seed, p, usage
     day = pd.Timestamp(as_of)
     assert account_notes(data, scores, day, cfg) == old_account_notes(
         data, scores, day, cfg)
+
+
+# --- the column-wise Coverage (issue #12 item 3, 100k accounts): lines from counts, notes and
+# records made on demand, Usage's latest month from the scores; held to the code it replaced
+
+def old_lines(notes, as_of_account, max_ids: int = 3) -> list[str]:
+    """``Coverage.lines`` as it was before the notes went column-wise (commit d08095a)."""
+    from cs_workbook.portfolio.coverage import _GROUP_WORDS, _order
+
+    if as_of_account is not None:
+        return [n.text for n in notes]
+    out = [n.text for n in notes if n.account is None]
+    groups: dict[tuple, list[Note]] = {}
+    for n in notes:
+        if n.account is not None:
+            groups.setdefault((n.sheet, n.kind), []).append(n)
+    for (sheet, kind), group in groups.items():
+        ids = [n.account for n in group]
+        shown = ", ".join(ids[:max_ids]) + (f" and {len(ids) - max_ids} more"
+                                            if len(ids) > max_ids else "")
+        na = sorted({c for n in group for c in n.na}, key=_order)
+        what = _GROUP_WORDS.get((sheet, kind), f"{sheet}: {kind}")
+        count = f"{len(ids)} account{'s' if len(ids) != 1 else ''}"
+        out.append(f"{what} for {count} ({shown})" + (f": NA {', '.join(na)}" if na else ""))
+    return out
+
+
+def old_coverage_notes(data, scores, as_of, cfg, account=None) -> list[Note]:
+    """``data_coverage(...).notes`` as it was composed before (commit d08095a), with the
+    row-by-row loop above for the per-account notes."""
+    from cs_workbook.portfolio.coverage import _EVERY, _sheet_notes
+
+    as_of = pd.Timestamp(as_of).normalize()
+    if account is not None:
+        data = data.for_account(account)
+        scores = scores[scores["Account ID"] == account]
+    notes = _sheet_notes(data, scores, as_of, cfg, account)
+    if account is not None:
+        notes = [Note(account, n.sheet, n.column, n.kind, n.text.replace(_EVERY, ": NA "), n.na)
+                 for n in notes]
+    return notes + old_account_notes(data, scores, as_of, cfg)
+
+
+def _with_orphans(data: CSData, rng: np.random.Generator) -> CSData:
+    """Support and Revenue rows of an account not in Accounts, and of a blank one."""
+    def orphans(df):
+        extra = df.iloc[rng.integers(0, len(df), 3)].copy() if len(df) else df.copy()
+        extra["Account ID"] = ["ZZZ-404", None, "ZZZ-404"][:len(extra)]
+        return pd.concat([df, extra], ignore_index=True)
+
+    return dataclasses.replace(data, support=orphans(data.support),
+                               revenue=orphans(data.revenue))
+
+
+@settings(max_examples=25)
+@given(days=st.integers(-3, 3) | st.integers(-420, 120), seed=st.integers(0, 2**16),
+       p=st.sampled_from([0, .1, .5, 1]), usage=SMALL | st.integers(0, 120),
+       support=SMALL | st.integers(0, 90), stale=st.integers(0, 150), na=st.integers(0, 200),
+       layout=st.sampled_from(["as scored", "shuffled", "no Usage Month", "subset"]),
+       orphans=st.booleans(), max_ids=st.integers(1, 4), account=st.none() | st.integers(0, 15))
+def test_coverage_lines_notes_and_records_match_the_code_they_replaced(
+        portfolio, days, seed, p, usage, support, stale, na, layout, orphans, max_ids, account):
+    """Lines (grouped from counts and first IDs), notes and records (made on demand), for
+    scores in Accounts order (Usage's latest month read from the scores) and not (worked out
+    from the Usage rows), and for one account (an EBR)."""
+    from cs_workbook.portfolio.coverage import data_coverage
+
+    rng = np.random.default_rng(seed)
+    data = _damaged(portfolio, rng, p)
+    if orphans:
+        data = _with_orphans(data, rng)
+    as_of = AS_OF + dt.timedelta(days=days)
+    cfg = dataclasses.replace(DEFAULT, usage_na_days=usage, support_na_days=support,
+                              sentiment_stale_days=stale, sentiment_na_days=na)
+    scores = score_accounts(data, as_of, cfg)
+    if layout == "shuffled":
+        scores = scores.iloc[rng.permutation(len(scores))].reset_index(drop=True)
+    elif layout == "no Usage Month":
+        scores = scores.drop(columns=["Usage Month"])
+    elif layout == "subset":
+        scores = scores.iloc[sorted(rng.choice(len(scores), 9, replace=False))]
+    aid = None if account is None else scores["Account ID"].iloc[account % len(scores)]
+    want = old_coverage_notes(data, scores, as_of, cfg, aid)
+    cov = data_coverage(data, scores, as_of, cfg, account=aid)
+    assert cov.lines(max_ids) == old_lines(want, aid, max_ids)  # before any Note is made
+    assert cov.records() == [n.record() for n in want]
+    assert cov.notes == tuple(want)
+    assert cov.portfolio() == [n for n in want if n.account is None]
+    assert cov.lines(max_ids) == old_lines(want, aid, max_ids)  # and after
