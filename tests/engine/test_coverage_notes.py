@@ -195,7 +195,7 @@ def _with_orphans(data: CSData, rng: np.random.Generator) -> CSData:
                                revenue=orphans(data.revenue))
 
 
-@settings(max_examples=25)
+@settings(max_examples=20)
 @given(days=st.integers(-3, 3) | st.integers(-420, 120), seed=st.integers(0, 2**16),
        p=st.sampled_from([0, .1, .5, 1]), usage=SMALL | st.integers(0, 120),
        support=SMALL | st.integers(0, 90), stale=st.integers(0, 150), na=st.integers(0, 200),
