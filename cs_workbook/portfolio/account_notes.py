@@ -64,16 +64,34 @@ class AccountNotes:
 
     def notes(self) -> list[Note]:
         """Every note as a :class:`Note`, account by account in ``scores`` order."""
-        ids, keys, made = self.ids, [], []
+        def make(kind, ids, texts, cols):
+            sheet, column, what = kind.sheet, kind.column, kind.kind
+            return [Note(a, sheet, column, what, t, c) for a, t, c in zip(ids, texts, cols)]
+
+        return self._ordered(make)
+
+    def records(self) -> list[dict]:
+        """``[n.record() for n in self.notes()]``, without making the notes."""
+        def make(kind, ids, texts, cols):
+            sheet, column, what = kind.sheet, kind.column, kind.kind
+            return [{"account": a, "sheet": sheet, "column": column, "kind": what, "note": t,
+                     "na": list(c)} for a, t, c in zip(ids, texts, cols)]
+
+        return self._ordered(make)
+
+    def _ordered(self, make) -> list:
+        """``make(kind, ids, texts, na tuples)`` for the accounts of each kind of note, the
+        results in note order (by account, then slot)."""
+        keys, made = [], []
         for s, (codes, kinds) in enumerate(self.slots):
             for k, kind in enumerate(kinds, 1):
                 rows = np.flatnonzero(codes == k)
                 if not len(rows):
                     continue
-                cols = self._na_of.many(rows, kind.na) if kind.na else [()] * len(rows)
-                text, sheet, column, what = kind.text, kind.sheet, kind.column, kind.kind
-                made += [Note(ids[i], sheet, column, what, text(i), c)
-                         for i, c in zip(rows.tolist(), cols)]
+                at = rows.tolist()
+                cols = self._na_of.many(rows, kind.na) if kind.na else [()] * len(at)
+                text = kind.text
+                made += make(kind, self.ids[rows].tolist(), [text(i) for i in at], cols)
                 keys.append(rows * 4 + s)
         if not made:
             return []

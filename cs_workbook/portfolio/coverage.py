@@ -129,7 +129,10 @@ class Coverage:
         return [n for n in self.notes if n.account in (None, account_id)]
 
     def records(self) -> list[dict]:
-        return [n.record() for n in self.notes]
+        """Every note's :meth:`Note.record`, in :attr:`notes` order."""
+        if self._per_account is None or "notes" in self.__dict__:
+            return [n.record() for n in self.notes]
+        return [n.record() for n in self._portfolio] + self._per_account.records()
 
     def lines(self, max_ids: int = 3) -> list[str]:
         """A few lines for stderr: each portfolio note, then per-account notes grouped by

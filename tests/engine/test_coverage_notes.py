@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 import numpy as np
 import pandas as pd
@@ -226,7 +227,8 @@ def test_coverage_lines_notes_and_records_match_the_code_they_replaced(
     want = old_coverage_notes(data, scores, as_of, cfg, aid)
     cov = data_coverage(data, scores, as_of, cfg, account=aid)
     assert cov.lines(max_ids) == old_lines(want, aid, max_ids)  # before any Note is made
-    assert cov.records() == [n.record() for n in want]
+    assert json.dumps(cov.records()) == json.dumps([n.record() for n in want])  # key order too
     assert cov.notes == tuple(want)
     assert cov.portfolio() == [n for n in want if n.account is None]
     assert cov.lines(max_ids) == old_lines(want, aid, max_ids)  # and after
+    assert cov.records() == [n.record() for n in want]
