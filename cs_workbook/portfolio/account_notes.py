@@ -27,13 +27,15 @@ __all__ = ["account_notes", "AccountNotes", "Group"]
 
 @dataclass(frozen=True)
 class _Kind:
-    """One kind of note a slot can hold: ``text(i)`` gives its words for account ``i``;
-    ``na`` the score columns it may leave NA (those NA in the account's row are named)."""
+    """One kind of note a slot can hold: ``text`` is its words, or ``(values, words)`` when
+    they depend on one per-account value (``words(values[i])``, made once per distinct
+    value); ``na`` the score columns it may leave NA (those NA in the account's row are
+    named)."""
 
     sheet: str
     column: str | None
     kind: str
-    text: Callable[[int], str]
+    text: str | tuple[np.ndarray, Callable[[object], str]]
     na: tuple[str, ...] = ()
 
 
@@ -88,10 +90,8 @@ class AccountNotes:
                 rows = np.flatnonzero(codes == k)
                 if not len(rows):
                     continue
-                at = rows.tolist()
-                cols = self._na_of.many(rows, kind.na) if kind.na else [()] * len(at)
-                text = kind.text
-                made += make(kind, self.ids[rows].tolist(), [text(i) for i in at], cols)
+                cols = self._na_of.many(rows, kind.na) if kind.na else [()] * len(rows)
+                made += make(kind, self.ids[rows].tolist(), _texts(kind.text, rows), cols)
                 keys.append(rows * 4 + s)
         if not made:
             return []
@@ -154,18 +154,24 @@ def account_note_codes(data: CSData, scores, as_of, cfg) -> AccountNotes:
         na = SHEET_FEEDS[sheet][1]
         name = sheet.lower()
         slots.append((codes, [
-            _Kind(sheet, None, "no data", _const(f"no {name} rows up to {day.date()}"), na),
+            _Kind(sheet, None, "no data", f"no {name} rows up to {day.date()}", na),
             _Kind(sheet, None, "stale",
-                  lambda i, seen=seen, name=name, limit=limit:
-                  f"{name} ends {_month(seen[i])}, more than {limit} days before {day.date()}",
+                  (seen, lambda v, name=name, limit=limit:
+                   f"{name} ends {_month(v)}, more than {limit} days before {day.date()}"),
                   na)]))
     slots.append(_revenue(data.revenue, ids, month, year_ago))
     slots.append(_sentiment(data.accounts, ids, aligned, day, cfg))
     return AccountNotes(ids, slots, na_of)
 
 
-def _const(text: str) -> Callable[[int], str]:
-    return lambda i: text
+def _texts(text, rows: np.ndarray) -> list[str]:
+    """The words of a :class:`_Kind` for each of ``rows``."""
+    if isinstance(text, str):
+        return [text] * len(rows)
+    values, words = text
+    distinct, inverse = np.unique(values[rows], return_inverse=True)
+    said = [words(v) for v in distinct]
+    return [said[k] for k in inverse.ravel().tolist()]
 
 
 def _aligned(account_ids: np.ndarray, ids: np.ndarray) -> bool:
@@ -178,9 +184,9 @@ def _revenue(revenue: pd.DataFrame, ids: np.ndarray, month, year_ago) -> tuple:
     n = len(ids)
     codes = np.zeros(n, np.int8)
     kinds = [_Kind("Revenue", None, "no data",
-                   _const(f"no MRR for {_month(year_ago)}, so retention is NA"), ("GRR", "NRR")),
+                   f"no MRR for {_month(year_ago)}, so retention is NA", ("GRR", "NRR")),
              _Kind("Revenue", None, "counted as churn",
-                   _const(f"no MRR for {_month(month)}: counted as churn (0)"))]
+                   f"no MRR for {_month(month)}: counted as churn (0)")]
     if not len(revenue):
         return codes, kinds
     months = revenue["Month"].to_numpy(dtype="datetime64[ns]")
@@ -219,11 +225,11 @@ def _sentiment(accounts: pd.DataFrame, ids, aligned: bool, day, cfg) -> tuple:
     risk = ("Risk (Sentiment)",)
     na_days, stale_days = cfg.sentiment_na_days, cfg.sentiment_stale_days
     return codes, [
-        _Kind("Accounts", "CSM Sentiment", "no data", _const("no CSM sentiment"), risk),
+        _Kind("Accounts", "CSM Sentiment", "no data", "no CSM sentiment", risk),
         _Kind("Accounts", "Sentiment Updated", "stale",
-              lambda i: f"CSM sentiment {age[i]} days old (NA after {na_days})", risk),
+              (age, lambda v: f"CSM sentiment {v} days old (NA after {na_days})"), risk),
         _Kind("Accounts", "Sentiment Updated", "stale",
-              lambda i: f"CSM sentiment {age[i]} days old (stale after {stale_days})")]
+              (age, lambda v: f"CSM sentiment {v} days old (stale after {stale_days})"))]
 
 
 class _NaOf:
