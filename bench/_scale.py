@@ -9,7 +9,7 @@ folder of Parquet files (not timed). Then:
   process (see ``_LAUNCHER``: a child forked from this big process would be charged its
   RSS). Best of 2 (1 at 100k).
 * **in process**, the same steps one by one: ``read_tables`` (pyarrow + the reader's checks),
-  ``score_accounts`` + ``portfolio_summary``, ``data_coverage`` (the notes ``score`` prints),
+  ``score_accounts`` + ``portfolio_summary``, ``data_coverage`` + ``lines`` (the notes ``score`` prints),
   ``write_scores`` to ``.parquet`` and to ``.csv``; wall and CPU seconds each.
 
 CPU time is reported next to wall time because this machine is shared: when other jobs load
@@ -95,7 +95,7 @@ def in_process(folder: Path, out_dir: Path, as_of: dt.date) -> dict:
     steps["score"] = _timed(lambda: (lambda s: (s, portfolio_summary(data, s, as_of)))(
         score_accounts(data, as_of)))
     scores, summary = steps["score"][2]
-    steps["coverage"] = _timed(lambda: data_coverage(data, scores, as_of))
+    steps["coverage"] = _timed(lambda: data_coverage(data, scores, as_of).lines())
     steps["parquet"] = _timed(lambda: write_scores(scores, out_dir / "s.parquet", summary))
     steps["csv"] = _timed(lambda: write_scores(scores, out_dir / "s.csv", summary))
     return {k: (wall, cpu) for k, (wall, cpu, _) in steps.items()}
