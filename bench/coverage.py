@@ -79,8 +79,10 @@ def main(argv=None) -> int:
     for name, (wall, cpu) in rows:
         print(f"{name:<22}{wall:>8.3f}{cpu:>8.3f}")
     cpu = rows[0][1][1] + rows[1][1][1]
+    verdict = ("met" if cpu <= TARGET_CPU else "missed") if len(scores) >= 100_000 else \
+        "not the target's size"
     print(f"data_coverage + lines: CPU {cpu:.3f} s; target ≤ {TARGET_CPU} s at 100k × 24: "
-          f"{cpu / TARGET_CPU:.2f} of it ({'met' if cpu <= TARGET_CPU else 'missed'})")
+          f"{cpu / TARGET_CPU:.2f} of it ({verdict})")
     return 0
 
 
