@@ -61,9 +61,6 @@ class AccountNotes:
     def __init__(self, ids: np.ndarray, slots: list, na_of: "_NaOf"):
         self.ids, self.slots, self._na_of = ids, slots, na_of
 
-    def __len__(self) -> int:
-        return int(sum(np.count_nonzero(codes) for codes, _ in self.slots))
-
     def notes(self) -> list[Note]:
         """Every note as a :class:`Note`, account by account in ``scores`` order."""
         def make(kind, ids, texts, cols):
