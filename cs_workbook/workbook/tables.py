@@ -228,6 +228,8 @@ def _column_cells(col) -> Cells:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if _is_number(col.type):
+        return _number_cells(col)
     if isinstance(col, pa.ChunkedArray):
         if pa.types.is_dictionary(col.type):
             col = col.unify_dictionaries()
@@ -238,11 +240,9 @@ def _column_cells(col) -> Cells:
         return _text_cells(col.dictionary, col.indices)
     if pa.types.is_dictionary(t):
         col, t = col.dictionary_decode(), t.value_type
+        if _is_number(t):
+            return _number_cells(col)
     blank = col.is_null().to_numpy(zero_copy_only=False)
-    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
-        # nulls come out as NaN; a NaN that is not null (Polars, Spark write them) is blank too
-        values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-        return Cells.numbers(values, blank | np.isnan(values), whole=pa.types.is_integer(t))
     if pa.types.is_date(t) or pa.types.is_timestamp(t):
         if pa.types.is_timestamp(t) and t.tz is not None:  # the wall-clock date where it was
             col = pc.local_timestamp(col)
@@ -257,6 +257,24 @@ def _column_cells(col) -> Cells:
     values = np.array(col.to_pylist(), dtype=object)
     values[blank] = ""
     return Cells(values)
+
+
+def _is_number(t) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)
+
+
+def _number_cells(col) -> Cells:
+    """A number column (array or chunked) as ONE float64 array, NaN at nulls: a NaN that is not
+    null (Polars, Spark write them) is blank too, so the blanks are the NaNs."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    whole = pa.types.is_integer(col.type)
+    if not pa.types.is_float64(col.type):
+        col = pc.cast(col, pa.float64())
+    return Cells.numbers(col.to_numpy(zero_copy_only=False), whole=whole)
 
 
 def _text_cells(dictionary, indices) -> Cells:
@@ -289,7 +307,7 @@ def _typed_convert(col, cells):
         days = np.where(outside, np.datetime64("NaT"), days)
         unit = "datetime64[M]" if col.kind == "month" else "datetime64[D]"
         values = days.astype(unit).astype("datetime64[ns]")
-        return pd.Series(values, dtype="datetime64[ns]"), [(outside, "{v} is not a date "
+        return pd.Series(values, dtype="datetime64[ns]", copy=False), [(outside, "{v} is not a date "
                                                             "pandas can hold (years 1677–2262)")]
     if col.kind in ("date", "month") and cells._only is float and not cells.blank.all():
         bad = ~cells.blank
@@ -313,14 +331,26 @@ def _check(schema: Sheet, table, where: dict, account_ids) -> tuple[pd.DataFrame
             blanks.append(_blank(col))
     n = table.num_rows
     excel_rows = np.arange(2, n + 2)
-    keep = np.logical_and.reduce(blanks) if blanks else np.zeros(n, dtype=bool)
-    keep = ~keep
+    keep = _some_value(blanks, n)
     if not keep.all():
         excel_rows = excel_rows[keep]
         cells = [c if c is None else _take(c, keep) for c in cells]
     cells = [Cells.blanks(len(excel_rows)) if c is None else c for c in cells]
     return check_table(schema, header, cells, excel_rows, where, account_ids,
                        convert=_typed_convert)
+
+
+def _some_value(blanks: list, n: int) -> np.ndarray:
+    """Rows with a value in at least one column: stops at the first column (Account ID) that
+    leaves no row fully blank, without stacking the masks into one (columns × rows) array."""
+    if not blanks:
+        return np.ones(n, dtype=bool)
+    some = ~blanks[0]
+    for blank in blanks[1:]:
+        if some.all():
+            break
+        some |= ~blank
+    return some
 
 
 def _blank(col) -> np.ndarray:
