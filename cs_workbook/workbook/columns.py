@@ -46,9 +46,8 @@ class Cells:
         if self._dict is not None and self._keys is None:
             codes, uniques = self._dict
             merged, distinct = pd.factorize(np.where(uniques == "", None, uniques))
-            keys = merged[codes]
-            keys[self.blank] = -1
-            self._keys = (keys, distinct)
+            # one take per row; code len(uniques) (a null cell) → -1, as '' already is
+            self._keys = (np.append(merged, -1).astype(np.int32)[codes], distinct)
         return self._keys
 
     def __init__(self, raw: np.ndarray):
@@ -91,6 +90,14 @@ class Cells:
         return cells
 
     @classmethod
+    def coded(cls, codes: np.ndarray, uniques: np.ndarray, blank: np.ndarray) -> "Cells":
+        """A dictionary-encoded text column: ``uniques`` (``str``, stripped, ``''`` for a null
+        entry) and per row its ``codes`` position, ``len(uniques)`` where the cell is null;
+        ``blank`` where null or ``''``. The per-row values (:attr:`raw`) are built only if a
+        conversion asks for them: id and text columns are spread from ``uniques`` directly."""
+        return _Coded(codes, uniques, blank)
+
+    @classmethod
     def texts(cls, values: np.ndarray, blank: np.ndarray) -> "Cells":
         """A typed column of text: ``values`` are ``str`` already stripped, ``''`` where
         ``blank``."""
@@ -111,6 +118,32 @@ class Cells:
         for k in kinds:
             mask |= self.types == k
         return mask
+
+
+class _Coded(Cells):
+    """:meth:`Cells.coded`: ``raw`` and ``is_str`` are made on first use."""
+
+    _only, types = str, None
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray, blank: np.ndarray):
+        self._dict, self.blank = (codes, uniques), blank
+        self._codes, self._uniques = codes, uniques  # still here when _dict is cleared
+        self._raw = self._is_str = None
+
+    @property
+    def raw(self) -> np.ndarray:
+        if self._raw is None:
+            self._raw = np.append(self._uniques, "").astype(object)[self._codes]
+        return self._raw
+
+    @property
+    def is_str(self) -> np.ndarray:
+        if self._is_str is None:
+            self._is_str = np.ones(len(self._codes), dtype=bool)
+        return self._is_str
+
+    def take(self, keep: np.ndarray) -> "Cells":
+        return _Coded(self._codes[keep], self._uniques, self.blank[keep])
 
 
 def grid(rows: list[list]) -> tuple[list[str], list[Cells], np.ndarray]:
@@ -147,6 +180,8 @@ def convert(col: Column, c: Cells) -> tuple[pd.Series, list]:
 
 
 def _texts(col: Column, c: Cells):
+    if c._dict is not None:
+        return _coded_texts(col, c)
     values = c.raw.copy()
     other = ~c.is_str
     if other.any():
@@ -155,22 +190,33 @@ def _texts(col: Column, c: Cells):
     checks = []
     if col.kind == "category":
         allowed = {_category_key(choice): choice for choice in col.choices}
-        if c.keys is not None:  # one lookup per distinct value, spread by code
-            codes, distinct = c.keys
-            used = np.unique(codes[codes >= 0])
-            present = pd.Series(distinct[used], dtype=object)
-            # the same Series.map as below (its NA is None or NaN as pandas infers the dict)
-            canon = np.full(len(distinct) + 1, None, dtype=object)
-            canon[used] = present.map({v: allowed.get(_category_key(v)) for v in present}
-                                      ).to_numpy(dtype=object)
-            canon = canon[codes]
-        else:
-            uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
-            canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
+        uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
+        canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
         bad = ~c.blank & pd.isna(canon)
         checks.append((bad, "{v} is not one of: " + ", ".join(col.choices)))
         values = np.where(c.blank, None, canon)
     return pd.Series(values, dtype=object, copy=False), checks
+
+
+def _coded_texts(col: Column, c: Cells):
+    """:func:`_texts` of a dictionary-encoded column: the work done once per distinct value,
+    then one take per row (no per-row copy of the strings)."""
+    if col.kind != "category":
+        codes, uniques = c._dict
+        lookup = np.append(np.where(uniques == "", None, uniques), None).astype(object)
+        return pd.Series(lookup[codes], dtype=object, copy=False), []
+    allowed = {_category_key(choice): choice for choice in col.choices}
+    codes, distinct = c.keys
+    used = np.flatnonzero(np.bincount(codes + 1, minlength=len(distinct) + 1)[1:])
+    present = pd.Series(distinct[used], dtype=object)
+    # the same Series.map as the per-row path (its NA is None or NaN as pandas infers the dict)
+    canon = np.full(len(distinct) + 1, None, dtype=object)  # the last: code -1, the blanks
+    canon[used] = present.map({v: allowed.get(_category_key(v)) for v in present}
+                              ).to_numpy(dtype=object)
+    bad = pd.isna(canon)
+    bad[-1] = False
+    checks = [(bad[codes], "{v} is not one of: " + ", ".join(col.choices))]
+    return pd.Series(canon[codes], dtype=object, copy=False), checks
 
 
 def _category_key(text: str) -> str:

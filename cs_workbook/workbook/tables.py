@@ -230,14 +230,19 @@ def _column_cells(col) -> Cells:
 
     if _is_number(col.type):
         return _number_cells(col)
-    if isinstance(col, pa.ChunkedArray):
-        if pa.types.is_dictionary(col.type):
-            col = col.unify_dictionaries()
-        col = col.combine_chunks()
     t = col.type
     if pa.types.is_dictionary(t) and (pa.types.is_string(t.value_type)
                                       or pa.types.is_large_string(t.value_type)):
-        return _text_cells(col.dictionary, col.indices)
+        if not isinstance(col, pa.ChunkedArray):
+            return _text_cells(col.dictionary, col.indices)
+        col = col.unify_dictionaries()
+        if not col.num_chunks:
+            return Cells.blanks(0)
+        return _text_cells(col.chunk(0).dictionary,
+                           pa.chunked_array([c.indices for c in col.chunks], t.index_type))
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    t = col.type
     if pa.types.is_dictionary(t):
         col, t = col.dictionary_decode(), t.value_type
         if _is_number(t):
@@ -278,22 +283,24 @@ def _number_cells(col) -> Cells:
 
 
 def _text_cells(dictionary, indices) -> Cells:
-    """A dictionary-encoded text column as :class:`Cells`: one Python string per distinct
-    value (100k Account IDs, not 2.4 M), stripped once; the codes are kept for
-    :attr:`.Cells.keys`."""
+    """A dictionary-encoded text column as :meth:`.Cells.coded`: one Python string per
+    distinct value (100k Account IDs, not 2.4 M), stripped once; ``indices`` (an array or the
+    chunks of one unified dictionary) become one int32 array, nulls as ``len(dictionary)``."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    blank = indices.is_null().to_numpy(zero_copy_only=False)
-    uniques = pc.utf8_trim_whitespace(dictionary).to_numpy(zero_copy_only=False).astype(object)
-    if not len(uniques):
-        return Cells.blanks(len(indices))
-    uniques[pd.isna(uniques)] = ""  # a null inside the dictionary is a blank too
-    codes = indices.fill_null(0).to_numpy(zero_copy_only=False)
-    values = uniques[codes]
-    values[blank] = ""
-    cells = Cells.texts(values, blank | (uniques == "")[codes])
-    cells._dict = (codes, uniques)
-    return cells
+    n = len(indices)
+    if not len(dictionary):
+        return Cells.blanks(n)
+    trimmed = pc.utf8_trim_whitespace(dictionary)
+    uniques = trimmed.to_numpy(zero_copy_only=False)
+    if trimmed.null_count:  # a null inside the dictionary is a blank too
+        uniques[pd.isna(uniques)] = ""
+    if indices.null_count:
+        indices = indices.fill_null(pa.scalar(len(uniques), indices.type))
+    codes = indices.to_numpy(zero_copy_only=False) if n else np.zeros(0, dtype=np.int32)
+    blank = np.append(uniques == "", True)[codes]
+    return Cells.coded(codes, uniques, blank)
 
 
 def _typed_convert(col, cells):
@@ -364,12 +371,10 @@ def _blank(col) -> np.ndarray:
 
 
 def _take(c: Cells, keep: np.ndarray) -> Cells:
-    if isinstance(c, _Dates):
+    if hasattr(c, "take"):  # _Dates, coded text
         return c.take(keep)
     out = Cells.__new__(Cells)
     out.raw, out.blank, out.is_str = c.raw[keep], c.blank[keep], c.is_str[keep]
     out.types = c.types[keep] if c.types is not None else None
     out._only, out.whole = c._only, c.whole
-    if c._dict is not None:
-        out._dict = (c._dict[0][keep], c._dict[1])
     return out
