@@ -233,13 +233,7 @@ def _column_cells(col) -> Cells:
     t = col.type
     if pa.types.is_dictionary(t) and (pa.types.is_string(t.value_type)
                                       or pa.types.is_large_string(t.value_type)):
-        if not isinstance(col, pa.ChunkedArray):
-            return _text_cells(col.dictionary, col.indices)
-        col = col.unify_dictionaries()
-        if not col.num_chunks:
-            return Cells.blanks(0)
-        return _text_cells(col.chunk(0).dictionary,
-                           pa.chunked_array([c.indices for c in col.chunks], t.index_type))
+        return _text_cells(col)
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks()
     t = col.type
@@ -257,8 +251,7 @@ def _column_cells(col) -> Cells:
     if pa.types.is_null(t):
         return Cells.blanks(len(col))
     if pa.types.is_string(t) or pa.types.is_large_string(t):
-        encoded = pc.dictionary_encode(col)
-        return _text_cells(encoded.dictionary, encoded.indices)
+        return _text_cells(pc.dictionary_encode(col))
     values = np.array(col.to_pylist(), dtype=object)
     values[blank] = ""
     return Cells(values)
@@ -282,25 +275,60 @@ def _number_cells(col) -> Cells:
     return Cells.numbers(col.to_numpy(zero_copy_only=False), whole=whole)
 
 
-def _text_cells(dictionary, indices) -> Cells:
-    """A dictionary-encoded text column as :meth:`.Cells.coded`: one Python string per
-    distinct value (100k Account IDs, not 2.4 M), stripped once; ``indices`` (an array or the
-    chunks of one unified dictionary) become one int32 array, nulls as ``len(dictionary)``."""
+def _text_cells(col) -> Cells:
+    """A dictionary-encoded text column (an array or chunks) as :meth:`.Cells.coded`: one
+    Python string per distinct value (100k Account IDs, not 2.4 M), stripped once."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = len(indices)
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    dictionary, codes = _unified_codes(chunks, len(col))
     if not len(dictionary):
-        return Cells.blanks(n)
+        return Cells.blanks(len(col))
     trimmed = pc.utf8_trim_whitespace(dictionary)
     uniques = trimmed.to_numpy(zero_copy_only=False)
     if trimmed.null_count:  # a null inside the dictionary is a blank too
         uniques[pd.isna(uniques)] = ""
-    if indices.null_count:
-        indices = indices.fill_null(pa.scalar(len(uniques), indices.type))
-    codes = indices.to_numpy(zero_copy_only=False) if n else np.zeros(0, dtype=np.int32)
     blank = np.append(uniques == "", True)[codes]
     return Cells.coded(codes, uniques, blank)
+
+
+def _unified_codes(chunks: list, n: int):
+    """``(dictionary, int32 codes)`` of dictionary-array chunks, null cells coded
+    ``len(dictionary)``. Parquet gives each batch of a row group the same dictionary, so only
+    the distinct ones are merged (``unify_dictionaries`` would hash every batch's copy)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dictionaries: list = []
+    which = []
+    for chunk in chunks:
+        if not dictionaries or not chunk.dictionary.equals(dictionaries[-1]):
+            dictionaries.append(chunk.dictionary)
+        which.append(len(dictionaries) - 1)
+    if not dictionaries:
+        return pa.array([], pa.string()), np.zeros(0, dtype=np.int32)
+    if len(dictionaries) == 1:
+        dictionary, maps = dictionaries[0], None
+    else:  # each dictionary's entries → their position in the merged one
+        merged = pc.dictionary_encode(pa.concat_arrays(dictionaries))
+        dictionary = merged.dictionary
+        flat = merged.indices.fill_null(len(dictionary)).to_numpy(zero_copy_only=False)
+        ends = np.cumsum([len(d) for d in dictionaries])
+        maps = [np.append(m, len(dictionary)).astype(np.int32)
+                for m in np.split(flat, ends[:-1])]
+    parts = []
+    for chunk, k in zip(chunks, which):
+        indices = chunk.indices
+        if indices.null_count:
+            indices = indices.fill_null(pa.scalar(len(dictionaries[k]), indices.type))
+        part = indices.to_numpy(zero_copy_only=False)
+        parts.append(part if maps is None else maps[k][part])
+    if len(parts) == 1 and parts[0].dtype == np.int32:
+        return dictionary, parts[0]
+    codes = np.empty(n, dtype=np.int32)
+    np.concatenate(parts, out=codes, casting="unsafe")
+    return dictionary, codes
 
 
 def _typed_convert(col, cells):
