@@ -15,7 +15,7 @@ from pandas.api.types import infer_dtype
 from ..excel.dates import serials_to_dates
 from ..schema import Column
 
-__all__ = ["Cells", "grid", "convert", "text"]
+__all__ = ["Cells", "grid", "convert", "text", "clear_mask"]
 
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
           "1": True, "0": False}
@@ -37,6 +37,9 @@ class Cells:
     #: ``(codes, stripped dictionary)`` of a dictionary-encoded text column (Parquet/CSV)
     _dict = None
     _keys = None
+    #: per row, codes of the converted value (equal values, equal codes; -1 where none), when
+    #: a converter worked on distinct values (typed Parquet dates); the Month checks use them
+    value_keys = None
 
     @property
     def keys(self):
@@ -226,7 +229,7 @@ def _category_key(text: str) -> str:
 def _numbers(col: Column, c: Cells):
     if c.nan_blank and not col.choices and _clean_numbers(col.kind, c.raw, c.whole):
         # nothing to round, reject or blank out: the values as they are, the checks all clear
-        clear = _none(len(c.raw))
+        clear = clear_mask(len(c.raw))
         checks = [(clear, "{v} is not " + ("a whole number" if col.kind == "int" else
                                             "a number"))]
         if col.kind in ("int", "money"):
@@ -296,7 +299,7 @@ def _clean_numbers(kind: str, num: np.ndarray, whole: bool) -> bool:
     return True
 
 
-def _none(n: int) -> np.ndarray:
+def clear_mask(n: int) -> np.ndarray:
     """A read-only all-False mask of ``n`` rows, shared (the masks of checks nothing failed)."""
     global _NONE
     if len(_NONE) < n:

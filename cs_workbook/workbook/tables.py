@@ -27,7 +27,7 @@ import pandas as pd
 from ..data import CSData
 from ..errors import WorkbookError
 from ..schema import REQUIRED_SHEETS, SHEETS, Sheet, normalise_header
-from .columns import Cells, convert
+from .columns import Cells, clear_mask, convert
 from .reader import _read_config, _wanted, assemble, check_table
 
 __all__ = ["read_tables", "read_data", "table_files", "input_files", "SUFFIXES"]
@@ -212,15 +212,29 @@ def _cell(v):
 
 
 class _Dates(Cells):
-    """A typed date/timestamp column (Parquet): datetime64[D] values, NaT where blank."""
+    """A typed date/timestamp column (Parquet): its distinct days (datetime64[D]) and per row
+    the ``codes`` position among them, ``len(days)`` where blank (null)."""
 
-    def __init__(self, days: np.ndarray, blank: np.ndarray):
-        self.raw, self.blank = days, blank
-        self.is_str = np.zeros(len(days), dtype=bool)
-        self.types, self._only = None, None
+    _only, types = None, None
+
+    def __init__(self, days: np.ndarray, codes: np.ndarray):
+        self.days, self.codes = days, codes
+        self.blank = codes == len(days)
+        self._raw = None
+
+    @property
+    def raw(self) -> np.ndarray:
+        """Per row: the day, NaT where blank (made on first use: messages, text columns)."""
+        if self._raw is None:
+            self._raw = np.append(self.days, np.datetime64("NaT", "D"))[self.codes]
+        return self._raw
+
+    @property
+    def is_str(self) -> np.ndarray:
+        return np.zeros(len(self.codes), dtype=bool)
 
     def take(self, keep):
-        return _Dates(self.raw[keep], self.blank[keep])
+        return _Dates(self.days, self.codes[keep])
 
 
 def _column_cells(col) -> Cells:
@@ -234,6 +248,8 @@ def _column_cells(col) -> Cells:
     if pa.types.is_dictionary(t) and (pa.types.is_string(t.value_type)
                                       or pa.types.is_large_string(t.value_type)):
         return _text_cells(col)
+    if pa.types.is_date(t) or pa.types.is_timestamp(t):
+        return _date_cells(col)
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks()
     t = col.type
@@ -243,11 +259,7 @@ def _column_cells(col) -> Cells:
             return _number_cells(col)
     blank = col.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_date(t) or pa.types.is_timestamp(t):
-        if pa.types.is_timestamp(t) and t.tz is not None:  # the wall-clock date where it was
-            col = pc.local_timestamp(col)
-        days = pc.cast(pc.cast(col, pa.timestamp("s")) if pa.types.is_timestamp(t) else col,
-                       pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-        return _Dates(days, blank)
+        return _date_cells(col)
     if pa.types.is_null(t):
         return Cells.blanks(len(col))
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -255,6 +267,25 @@ def _column_cells(col) -> Cells:
     values = np.array(col.to_pylist(), dtype=object)
     values[blank] = ""
     return Cells(values)
+
+
+def _date_cells(col) -> _Dates:
+    """Dates or timestamps (the wall-clock date where a time zone is given) as :class:`_Dates`:
+    the casts run on the distinct values only (24 months over 2.4 M Usage rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(col)
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    distinct, codes = _unified_codes(chunks, len(col)) if chunks else (
+        pa.array([], col.type), np.zeros(0, dtype=np.int32))
+    t = distinct.type
+    if pa.types.is_timestamp(t) and t.tz is not None:
+        distinct = pc.local_timestamp(distinct)
+    if pa.types.is_timestamp(t):
+        distinct = pc.cast(distinct, pa.timestamp("s"))
+    days = pc.cast(distinct, pa.date32()).to_numpy(zero_copy_only=False)
+    return _Dates(days.astype("datetime64[D]"), codes)
 
 
 def _is_number(t) -> bool:
@@ -334,16 +365,21 @@ def _unified_codes(chunks: list, n: int):
 def _typed_convert(col, cells):
     """:func:`.columns.convert`, plus typed dates (the day or month, as the workbook reader)."""
     if isinstance(cells, _Dates):
-        days = cells.raw
+        days, codes = cells.days, cells.codes
         if col.kind not in ("date", "month"):  # a date in a text or number column: as text
-            iso = np.where(cells.blank, "", np.datetime_as_string(days, unit="D")).astype(object)
-            return convert(col, Cells(iso))
-        outside = ~cells.blank & ((days < _FIRST_DAY) | (days > _LAST_DAY))
-        days = np.where(outside, np.datetime64("NaT"), days)
+            iso = np.append(np.datetime_as_string(days, unit="D"), "").astype(object)
+            return convert(col, Cells(iso[codes]))
+        outside = (days < _FIRST_DAY) | (days > _LAST_DAY)
         unit = "datetime64[M]" if col.kind == "month" else "datetime64[D]"
-        values = days.astype(unit).astype("datetime64[ns]")
-        return pd.Series(values, dtype="datetime64[ns]", copy=False), [(outside, "{v} is not a date "
-                                                            "pandas can hold (years 1677–2262)")]
+        values = np.where(outside, np.datetime64("NaT"), days).astype(unit).astype(
+            "datetime64[ns]")
+        values = np.append(values, np.datetime64("NaT", "ns"))
+        # codes of the month (or day) itself, -1 where none, for the (Account ID, Month) check
+        keys, _ = pd.factorize(values)
+        cells.value_keys = keys.astype(np.int32)[codes]
+        bad = np.append(outside, False)[codes] if outside.any() else clear_mask(len(codes))
+        return pd.Series(values[codes], dtype="datetime64[ns]", copy=False), [
+            (bad, "{v} is not a date pandas can hold (years 1677–2262)")]
     if col.kind in ("date", "month") and cells._only is float and not cells.blank.all():
         bad = ~cells.blank
         return pd.Series(np.full(len(bad), np.datetime64("NaT", "ns"))), [
