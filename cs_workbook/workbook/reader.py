@@ -322,8 +322,11 @@ def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids, keys
 
 
 def _known(account_ids, values: np.ndarray) -> np.ndarray:
-    """Which ``values`` are among ``account_ids``; an Index of unique IDs (what the readers
-    pass) keeps its hash table between sheets, so the Accounts IDs are hashed once."""
+    """Which ``values`` are among ``account_ids``; an Index of unique IDs (what the workbook
+    reader passes) keeps its hash table between sheets, so the Accounts IDs are hashed once;
+    an object with a ``known(values)`` method answers itself (the folder reader's, pyarrow)."""
+    if hasattr(account_ids, "known"):
+        return account_ids.known(values)
     if isinstance(account_ids, pd.Index) and account_ids.is_unique:
         return account_ids.get_indexer(pd.Index(values, dtype=object)) >= 0
     return pd.Index(values, dtype=object).isin(

@@ -144,9 +144,31 @@ def read_tables(folder, *, sheets: tuple[str, ...] | None = None) -> CSData:
         frames[schema.name] = df
         if missing:
             absent[schema.name] = missing
-        if schema.name == "Accounts":  # an Index: hashed once for every other sheet
-            account_ids = pd.Index(df["Account ID"], dtype=object)
+        if schema.name == "Accounts":
+            account_ids = _AccountIDs(df["Account ID"].to_numpy(dtype=object))
     return assemble(frames, config, source, absent)
+
+
+class _AccountIDs:
+    """The Accounts sheet's IDs for the other sheets' "is it in Accounts?" check (see
+    ``reader._known``): pyarrow's set lookup on packed strings is ~3× faster here than a
+    pandas Index of Python strings (cache misses on 100k objects)."""
+
+    def __init__(self, ids: np.ndarray):
+        import pyarrow as pa
+
+        self._ids = pa.array(ids, type=pa.string(), from_pandas=True)
+
+    def known(self, values: np.ndarray) -> np.ndarray:
+        """Whether each of ``values`` (distinct ``str``) is an Account ID."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not len(values):
+            return np.zeros(0, dtype=bool)
+        found = pc.is_in(pa.array(values, type=pa.string(), from_pandas=True),
+                         value_set=self._ids, skip_nulls=True)
+        return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
 
 # --- files -------------------------------------------------------------------------------------
