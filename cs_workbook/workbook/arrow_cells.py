@@ -92,6 +92,8 @@ def _column_cells(col) -> Cells:
     blank = col.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_date(t) or pa.types.is_timestamp(t):
         return _date_cells(col)
+    if pa.types.is_boolean(t):
+        return _Bools(pc.fill_null(col, False).to_numpy(zero_copy_only=False), blank)
     if pa.types.is_null(t):
         return Cells.blanks(len(col))
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -99,6 +101,32 @@ def _column_cells(col) -> Cells:
     values = np.array(col.to_pylist(), dtype=object)
     values[blank] = ""
     return Cells(values)
+
+
+class _Bools(Cells):
+    """A typed boolean column (Parquet): ``values`` (False where blank) and ``blank``."""
+
+    _only, types = None, None
+
+    def __init__(self, values: np.ndarray, blank: np.ndarray):
+        self.values, self.blank = values, blank
+        self._raw = None
+
+    @property
+    def raw(self) -> np.ndarray:
+        """Per row ``True``/``False``, ``''`` where blank, as cells (made on first use)."""
+        if self._raw is None:
+            raw = self.values.astype(object)
+            raw[self.blank] = ""
+            self._raw = raw
+        return self._raw
+
+    @property
+    def is_str(self) -> np.ndarray:
+        return self.blank.copy()
+
+    def take(self, keep):
+        return _Bools(self.values[keep], self.blank[keep])
 
 
 def _date_cells(col) -> _Dates:
@@ -195,7 +223,14 @@ def _unified_codes(chunks: list, n: int):
 
 
 def _typed_convert(col, cells):
-    """:func:`.columns.convert`, plus typed dates (the day or month, as the workbook reader)."""
+    """:func:`.columns.convert`, plus typed dates (the day or month, as the workbook reader)
+    and booleans."""
+    if isinstance(cells, _Bools):
+        if col.kind != "bool":  # TRUE/FALSE in another kind of column: as cells
+            return convert(col, Cells(cells.raw.copy()))
+        values = pd.arrays.BooleanArray(cells.values, cells.blank.copy())
+        return pd.Series(values, copy=False), [(clear_mask(len(cells.blank)), "{v} is not "
+                                                "TRUE/FALSE (also accepted: Yes/No, Y/N, 1/0)")]
     if isinstance(cells, _Dates):
         days, codes = cells.days, cells.codes
         if col.kind not in ("date", "month"):  # a date in a text or number column: as text
