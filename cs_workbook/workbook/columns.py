@@ -227,7 +227,7 @@ def _category_key(text: str) -> str:
 
 
 def _numbers(col: Column, c: Cells):
-    if c.nan_blank and not col.choices and _clean_numbers(col.kind, c.raw, c.whole):
+    if c.nan_blank and not col.choices and _clean_numbers(col.kind, c.raw, c.blank, c.whole):
         # nothing to round, reject or blank out: the values as they are, the checks all clear
         clear = clear_mask(len(c.raw))
         checks = [(clear, "{v} is not " + ("a whole number" if col.kind == "int" else
@@ -277,7 +277,7 @@ def _numbers(col: Column, c: Cells):
 _CHUNK = 1 << 16
 
 
-def _clean_numbers(kind: str, num: np.ndarray, whole: bool) -> bool:
+def _clean_numbers(kind: str, num: np.ndarray, blank: np.ndarray, whole: bool) -> bool:
     """Whether a typed column whose NaNs are its blanks passes every check of ``kind``
     unchanged: no ±inf, nothing negative (int, money), every value whole (int) so rounding
     changes nothing. Reductions only, no full-length temporary (2.4 M Usage cells)."""
@@ -288,15 +288,14 @@ def _clean_numbers(kind: str, num: np.ndarray, whole: bool) -> bool:
         return False
     if kind != "int" or whole or np.isnan(low):
         return True
-    buf = np.empty(min(len(num), _CHUNK))
+    rounded, same = np.empty(min(len(num), _CHUNK)), np.empty(min(len(num), _CHUNK), bool)
+    equal = 0  # values equal to their rounding: all but the blanks (NaN) when all are whole
     for start in range(0, len(num), _CHUNK):
         part = num[start:start + _CHUNK]
-        off = buf[:len(part)]
-        np.subtract(part, np.round(part, out=off), out=off)  # NaN at blanks, else 0 if whole
-        low, high = np.fmin.reduce(off), np.fmax.reduce(off)
-        if not (low == high == 0 or np.isnan(high)):  # NaN: a chunk of blanks only
-            return False
-    return True
+        k = len(part)
+        np.equal(part, np.round(part, out=rounded[:k]), out=same[:k])
+        equal += int(np.count_nonzero(same[:k]))
+    return equal == len(num) - int(np.count_nonzero(blank))
 
 
 def clear_mask(n: int) -> np.ndarray:
