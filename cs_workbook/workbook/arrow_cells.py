@@ -3,8 +3,8 @@
 Typed columns skip the per-cell scans of the workbook path, and the work is done once per
 distinct value where a column has few (24 months over 2.4 M Usage rows, 100k Account IDs):
 numbers are one float64 array, NaN where blank; text and dates are codes into their distinct
-values; a column with nothing to correct is not copied. ``tests/workbook/test_number_checks.py``
-and ``test_text_codes.py`` hold each path to the general one.
+values; a column with nothing to correct is not copied. ``tests/workbook/test_number_checks.py``,
+``test_text_codes.py`` and ``test_typed_fast_paths.py`` hold each path to the general one.
 """
 
 from __future__ import annotations
@@ -89,9 +89,9 @@ def _column_cells(col) -> Cells:
         col, t = col.dictionary_decode(), t.value_type
         if _is_number(t):
             return _number_cells(col)
+        if pa.types.is_date(t) or pa.types.is_timestamp(t):
+            return _date_cells(col)
     blank = col.is_null().to_numpy(zero_copy_only=False)
-    if pa.types.is_date(t) or pa.types.is_timestamp(t):
-        return _date_cells(col)
     if pa.types.is_boolean(t):
         return _Bools(pc.fill_null(col, False).to_numpy(zero_copy_only=False), blank)
     if pa.types.is_null(t):
