@@ -1,7 +1,8 @@
 """CS workbooks as files: reading and validating them, writing them and their templates.
 
 Holds the reader (:mod:`.reader`, per-column checks in :mod:`.columns`), the reader of folders
-of CSV/Parquet tables that feeds the same checks (:mod:`.tables`), the workbook writer
+of CSV/Parquet tables that feeds the same checks (:mod:`.tables`; its pyarrow columns become
+cells in :mod:`.arrow_cells`), the workbook writer
 (:mod:`.writer`) with its Scorecard sheet of CS_* formulas (:mod:`.scorecard`,
 :mod:`.scorecard_columns`), the SOW cost calculator (:mod:`.sow`), score export as xlsx, csv,
 json or parquet (:mod:`.export`), Excel's sheet limits (:mod:`.xlsx_limits`) and the one safe

@@ -15,7 +15,7 @@ from pandas.api.types import infer_dtype
 from ..excel.dates import serials_to_dates
 from ..schema import Column
 
-__all__ = ["Cells", "grid", "convert", "text"]
+__all__ = ["Cells", "grid", "convert", "text", "clear_mask"]
 
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
           "1": True, "0": False}
@@ -32,9 +32,14 @@ class Cells:
     """One column's cells (rows already filtered): values with strings stripped, types, blanks."""
 
     whole = False  #: every value is a whole number by its type (see :meth:`numbers`)
+    #: blank exactly where ``raw`` is NaN (typed numbers given no ``blank``, see :meth:`numbers`)
+    nan_blank = False
     #: ``(codes, stripped dictionary)`` of a dictionary-encoded text column (Parquet/CSV)
     _dict = None
     _keys = None
+    #: per row, codes of the converted value (equal values, equal codes; -1 where none), when
+    #: a converter worked on distinct values (typed Parquet dates); the Month checks use them
+    value_keys = None
 
     @property
     def keys(self):
@@ -44,9 +49,8 @@ class Cells:
         if self._dict is not None and self._keys is None:
             codes, uniques = self._dict
             merged, distinct = pd.factorize(np.where(uniques == "", None, uniques))
-            keys = merged[codes]
-            keys[self.blank] = -1
-            self._keys = (keys, distinct)
+            # one take per row; code len(uniques) (a null cell) → -1, as '' already is
+            self._keys = (np.append(merged, -1).astype(np.int32)[codes], distinct)
         return self._keys
 
     def __init__(self, raw: np.ndarray):
@@ -75,13 +79,26 @@ class Cells:
         return cells
 
     @classmethod
-    def numbers(cls, values: np.ndarray, blank: np.ndarray, whole: bool = False) -> "Cells":
+    def numbers(cls, values: np.ndarray, blank: np.ndarray | None = None,
+                whole: bool = False) -> "Cells":
         """A typed column of numbers (float64, blanks where ``blank``), e.g. from Parquet or a
         CSV column pyarrow read as numbers: no per-cell type scan. ``whole``: every value is
-        a whole number by its type (integers), so ``int`` columns skip the rounding check."""
-        cells = cls._typed(np.asarray(values, dtype="float64"), blank, float)
-        cells.whole = whole
+        a whole number by its type (integers), so ``int`` columns skip the rounding check.
+        Without ``blank``, the NaNs are the blanks, and a column with nothing to correct is
+        returned as ``values`` itself (not copied; see ``_numbers``)."""
+        values = np.asarray(values, dtype="float64")
+        nan_blank = blank is None
+        cells = cls._typed(values, np.isnan(values) if nan_blank else blank, float)
+        cells.whole, cells.nan_blank = whole, nan_blank
         return cells
+
+    @classmethod
+    def coded(cls, codes: np.ndarray, uniques: np.ndarray, blank: np.ndarray) -> "Cells":
+        """A dictionary-encoded text column: ``uniques`` (``str``, stripped, ``''`` for a null
+        entry) and per row its ``codes`` position, ``len(uniques)`` where the cell is null;
+        ``blank`` where null or ``''``. The per-row values (:attr:`raw`) are built only if a
+        conversion asks for them: id and text columns are spread from ``uniques`` directly."""
+        return _Coded(codes, uniques, blank)
 
     @classmethod
     def texts(cls, values: np.ndarray, blank: np.ndarray) -> "Cells":
@@ -104,6 +121,32 @@ class Cells:
         for k in kinds:
             mask |= self.types == k
         return mask
+
+
+class _Coded(Cells):
+    """:meth:`Cells.coded`: ``raw`` and ``is_str`` are made on first use."""
+
+    _only, types = str, None
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray, blank: np.ndarray):
+        self._dict, self.blank = (codes, uniques), blank
+        self._codes, self._uniques = codes, uniques  # still here when _dict is cleared
+        self._raw = self._is_str = None
+
+    @property
+    def raw(self) -> np.ndarray:
+        if self._raw is None:
+            self._raw = np.append(self._uniques, "").astype(object)[self._codes]
+        return self._raw
+
+    @property
+    def is_str(self) -> np.ndarray:
+        if self._is_str is None:
+            self._is_str = np.ones(len(self._codes), dtype=bool)
+        return self._is_str
+
+    def take(self, keep: np.ndarray) -> "Cells":
+        return _Coded(self._codes[keep], self._uniques, self.blank[keep])
 
 
 def grid(rows: list[list]) -> tuple[list[str], list[Cells], np.ndarray]:
@@ -140,6 +183,8 @@ def convert(col: Column, c: Cells) -> tuple[pd.Series, list]:
 
 
 def _texts(col: Column, c: Cells):
+    if c._dict is not None:
+        return _coded_texts(col, c)
     values = c.raw.copy()
     other = ~c.is_str
     if other.any():
@@ -148,22 +193,33 @@ def _texts(col: Column, c: Cells):
     checks = []
     if col.kind == "category":
         allowed = {_category_key(choice): choice for choice in col.choices}
-        if c.keys is not None:  # one lookup per distinct value, spread by code
-            codes, distinct = c.keys
-            used = np.unique(codes[codes >= 0])
-            present = pd.Series(distinct[used], dtype=object)
-            # the same Series.map as below (its NA is None or NaN as pandas infers the dict)
-            canon = np.full(len(distinct) + 1, None, dtype=object)
-            canon[used] = present.map({v: allowed.get(_category_key(v)) for v in present}
-                                      ).to_numpy(dtype=object)
-            canon = canon[codes]
-        else:
-            uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
-            canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
+        uniques = {v: allowed.get(_category_key(v)) for v in set(values[~c.blank])}
+        canon = pd.Series(values, dtype=object).map(uniques).to_numpy(dtype=object)
         bad = ~c.blank & pd.isna(canon)
         checks.append((bad, "{v} is not one of: " + ", ".join(col.choices)))
         values = np.where(c.blank, None, canon)
-    return pd.Series(values, dtype=object), checks
+    return pd.Series(values, dtype=object, copy=False), checks
+
+
+def _coded_texts(col: Column, c: Cells):
+    """:func:`_texts` of a dictionary-encoded column: the work done once per distinct value,
+    then one take per row (no per-row copy of the strings)."""
+    if col.kind != "category":
+        codes, uniques = c._dict
+        lookup = np.append(np.where(uniques == "", None, uniques), None).astype(object)
+        return pd.Series(lookup[codes], dtype=object, copy=False), []
+    allowed = {_category_key(choice): choice for choice in col.choices}
+    codes, distinct = c.keys
+    used = np.flatnonzero(np.bincount(codes + 1, minlength=len(distinct) + 1)[1:])
+    present = pd.Series(distinct[used], dtype=object)
+    # the same Series.map as the per-row path (its NA is None or NaN as pandas infers the dict)
+    canon = np.full(len(distinct) + 1, None, dtype=object)  # the last: code -1, the blanks
+    canon[used] = present.map({v: allowed.get(_category_key(v)) for v in present}
+                              ).to_numpy(dtype=object)
+    bad = pd.isna(canon)
+    bad[-1] = False
+    checks = [(bad[codes], "{v} is not one of: " + ", ".join(col.choices))]
+    return pd.Series(canon[codes], dtype=object, copy=False), checks
 
 
 def _category_key(text: str) -> str:
@@ -171,6 +227,15 @@ def _category_key(text: str) -> str:
 
 
 def _numbers(col: Column, c: Cells):
+    if c.nan_blank and not col.choices and _clean_numbers(col.kind, c.raw, c.blank, c.whole):
+        # nothing to round, reject or blank out: the values as they are, the checks all clear
+        clear = clear_mask(len(c.raw))
+        checks = [(clear, "{v} is not " + ("a whole number" if col.kind == "int" else
+                                            "a number"))]
+        if col.kind in ("int", "money"):
+            checks.append((clear, "{v} is negative (must be ≥ 0)"))
+        num = c.raw if c.raw.flags.writeable else c.raw.copy()
+        return pd.Series(num, dtype="float64", copy=False), checks
     if c._only is float:  # a typed column (Parquet, CSV numbers): no per-cell type or text
         num = np.array(c.raw, dtype="float64")
     else:
@@ -205,7 +270,44 @@ def _numbers(col: Column, c: Cells):
         outside = present & finite & ~np.isin(num, np.array(col.choices, dtype=float))
         checks.append((outside, "{v} is not one of: " + ", ".join(map(str, col.choices))))
     num[c.blank] = np.nan
-    return pd.Series(num, dtype="float64"), checks
+    return pd.Series(num, dtype="float64", copy=False), checks
+
+
+#: numbers checked for whole values this many at a time, in one small reused buffer
+_CHUNK = 1 << 16
+
+
+def _clean_numbers(kind: str, num: np.ndarray, blank: np.ndarray, whole: bool) -> bool:
+    """Whether a typed column whose NaNs are its blanks passes every check of ``kind``
+    unchanged: no ±inf, nothing negative (int, money), every value whole (int) so rounding
+    changes nothing. Reductions only, no full-length temporary (2.4 M Usage cells)."""
+    if not len(num):
+        return False
+    low, high = np.fmin.reduce(num), np.fmax.reduce(num)  # NaN only when all blank
+    if np.isinf(low) or np.isinf(high) or (kind in ("int", "money") and low < 0):
+        return False
+    if kind != "int" or whole or np.isnan(low):
+        return True
+    rounded, same = np.empty(min(len(num), _CHUNK)), np.empty(min(len(num), _CHUNK), bool)
+    equal = 0  # values equal to their rounding: all but the blanks (NaN) when all are whole
+    for start in range(0, len(num), _CHUNK):
+        part = num[start:start + _CHUNK]
+        k = len(part)
+        np.equal(part, np.round(part, out=rounded[:k]), out=same[:k])
+        equal += int(np.count_nonzero(same[:k]))
+    return equal == len(num) - int(np.count_nonzero(blank))
+
+
+def clear_mask(n: int) -> np.ndarray:
+    """A read-only all-False mask of ``n`` rows, shared (the masks of checks nothing failed)."""
+    global _NONE
+    if len(_NONE) < n:
+        _NONE = np.zeros(n, dtype=bool)
+        _NONE.flags.writeable = False
+    return _NONE[:n]
+
+
+_NONE = np.zeros(0, dtype=bool)
 
 
 def _dates(kind: str, c: Cells):
@@ -230,7 +332,7 @@ def _dates(kind: str, c: Cells):
     bad = ~c.blank & np.isnat(out)
     hint = "is not a month (use an Excel date or YYYY-MM)" if kind == "month" else (
         "is not a date (use an Excel date or YYYY-MM-DD)")
-    return pd.Series(out, dtype="datetime64[ns]"), [(bad, "{v} " + hint)]
+    return pd.Series(out, dtype="datetime64[ns]", copy=False), [(bad, "{v} " + hint)]
 
 
 def _clip(parsed: pd.Series) -> np.ndarray:

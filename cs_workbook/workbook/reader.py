@@ -245,35 +245,39 @@ def check_table(schema: Sheet, header: list[str], cells: list, excel_rows: np.nd
         if col.required:
             checks.insert(0, (c.blank, "a value is required"))
         out[col.name] = values
-        problem = _first(checks, c.raw)
+        problem = _first(checks, c)
         if problem:
             problems.append((problem[0], order, col.name, problem[1]))
     # copy=False: the columns are fresh, so no 2-D block is stacked (a copy of the sheet)
     df = pd.DataFrame(out, columns=schema.headers, copy=False)
     keys = cells[found["Account ID"]].keys if "Account ID" in found else None
-    problems += _key_problems(schema, df, excel_rows, account_ids, keys)
+    month_keys = cells[found["Month"]].value_keys if "Month" in found else None
+    problems += _key_problems(schema, df, excel_rows, account_ids, keys, month_keys)
     if problems:
         pos, _, column, message = min(problems)
         raise WorkbookError(message, **where, row=int(excel_rows[pos]), column=column)
     return df, tuple(c.name for c in schema.columns if c.name not in found)
 
 
-def _first(checks, raw) -> tuple[int, str] | None:
+def _first(checks, cells) -> tuple[int, str] | None:
     """The earliest failing cell over ``[(mask, message template with {v}), ...]``."""
     best = None
     for mask, template in checks:
         if mask.any():
             pos = int(mask.argmax())
             if best is None or pos < best[0]:
-                best = (pos, template.format(v=repr(text(raw[pos]))))
+                best = (pos, template.format(v=repr(text(cells.raw[pos]))))
     return best
 
 
-def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids, keys=None) -> list:
+def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids, keys=None,
+                  month_keys=None) -> list:
     """Duplicate and unknown Account IDs, duplicate (Account ID, Month) rows.
 
     Checked on integer codes (one hash pass over the IDs, then numpy), not on Python objects;
-    ``tests/workbook/test_key_checks.py`` holds it to the object-wise checks it replaced."""
+    ``tests/workbook/test_key_checks.py`` holds it to the object-wise checks it replaced.
+    ``keys``, ``month_keys``: the codes of the IDs and months, when the reader has them
+    (:attr:`.Cells.keys`, :attr:`.Cells.value_keys`)."""
     problems = []
     ids = df["Account ID"]
     # blank (None) → -1; ``keys``: the same codes, already worked out by the folder reader
@@ -289,16 +293,26 @@ def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids, keys
                              f"(rows {excel_rows[first]} and {excel_rows[pos]})"))
     if account_ids is not None:
         known = _known(account_ids, uniques)
-        unknown = present & ~np.append(known, False)[codes]  # code -1 (blank): the last
-        if unknown.any():
+        # code -1 (blank): the last
+        unknown = None if known.all() else present & ~np.append(known, False)[codes]
+        if unknown is not None and unknown.any():
             pos = int(unknown.argmax())
             problems.append((pos, order, "Account ID",
                              f"account {ids[pos]!r} is not in the Accounts sheet"))
     if schema.name in _MONTHLY_UNIQUE:
-        months = df["Month"].to_numpy(dtype="datetime64[ns]")
-        dated = present & ~np.isnat(months)
-        month_codes = _dense(months.view("int64"), dated)
-        pairs = codes.astype("int64") * (int(month_codes.max(initial=0)) + 1) + month_codes
+        if month_keys is not None:  # -1 where no month: those rows are not dated
+            month_codes = month_keys
+            dated = present & (month_keys >= 0)
+        else:
+            months = df["Month"].to_numpy(dtype="datetime64[ns]")
+            dated = present & ~np.isnat(months)
+            month_codes = _dense(months.view("int64"), dated)
+        width = int(month_codes.max(initial=0)) + 1
+        # int32 when every pair fits: half the memory of a 2.4 M-row key
+        small = (int(codes.max(initial=0)) + 1) * width < 2**31
+        pairs = codes.astype(np.int32 if small else np.int64)
+        pairs *= width
+        pairs += month_codes
         dup = _duplicated(pairs, dated)
         if dup.any():
             pos = int(dup.argmax())
@@ -311,8 +325,11 @@ def _key_problems(schema: Sheet, df: pd.DataFrame, excel_rows, account_ids, keys
 
 
 def _known(account_ids, values: np.ndarray) -> np.ndarray:
-    """Which ``values`` are among ``account_ids``; an Index of unique IDs (what the readers
-    pass) keeps its hash table between sheets, so the Accounts IDs are hashed once."""
+    """Which ``values`` are among ``account_ids``; an Index of unique IDs (what the workbook
+    reader passes) keeps its hash table between sheets, so the Accounts IDs are hashed once;
+    an object with a ``known(values)`` method answers itself (the folder reader's, pyarrow)."""
+    if hasattr(account_ids, "known"):
+        return account_ids.known(values)
     if isinstance(account_ids, pd.Index) and account_ids.is_unique:
         return account_ids.get_indexer(pd.Index(values, dtype=object)) >= 0
     return pd.Index(values, dtype=object).isin(
@@ -326,8 +343,12 @@ def _duplicated(keys: np.ndarray, usable: np.ndarray) -> np.ndarray:
     some = keys if usable.all() else keys[usable]
     if not len(some):
         return out
-    if int(some.max()) < 8 * len(some) + 1024 and np.bincount(some).max() <= 1:
-        return out
+    top = int(some.max())
+    if top < 8 * len(some) + 1024:  # one bit-sized mark per key: all distinct, or not
+        seen = np.zeros(top + 1, dtype=bool)
+        seen[some] = True
+        if int(np.count_nonzero(seen)) == len(some):
+            return out
     at = np.flatnonzero(usable)
     out[at] = pd.Series(some).duplicated().to_numpy()
     return out

@@ -27,7 +27,8 @@ import pandas as pd
 from ..data import CSData
 from ..errors import WorkbookError
 from ..schema import REQUIRED_SHEETS, SHEETS, Sheet, normalise_header
-from .columns import Cells, convert
+from .arrow_cells import _AccountIDs, _blank, _column_cells, _take, _typed_convert
+from .columns import Cells
 from .reader import _read_config, _wanted, assemble, check_table
 
 __all__ = ["read_tables", "read_data", "table_files", "input_files", "SUFFIXES"]
@@ -36,9 +37,6 @@ __all__ = ["read_tables", "read_data", "table_files", "input_files", "SUFFIXES"]
 SUFFIXES = (".csv", ".parquet")
 _TEXT_KINDS = ("id", "text", "category", "bool", "date", "month")
 _DICT_KINDS = ("id", "text", "category")  # Parquet text read as a dictionary
-# datetime64[ns] can only hold these days (as columns.py)
-_FIRST_DAY = np.datetime64(pd.Timestamp.min.ceil("D").date(), "D")
-_LAST_DAY = np.datetime64(pd.Timestamp.max.floor("D").date(), "D")
 
 
 def read_data(path, *, sheets: tuple[str, ...] | None = None) -> CSData:
@@ -144,8 +142,8 @@ def read_tables(folder, *, sheets: tuple[str, ...] | None = None) -> CSData:
         frames[schema.name] = df
         if missing:
             absent[schema.name] = missing
-        if schema.name == "Accounts":  # an Index: hashed once for every other sheet
-            account_ids = pd.Index(df["Account ID"], dtype=object)
+        if schema.name == "Accounts":
+            account_ids = _AccountIDs(df["Account ID"].to_numpy(dtype=object))
     return assemble(frames, config, source, absent)
 
 
@@ -163,10 +161,13 @@ def _read_file(path: Path, schema: Sheet):
             # text columns of the schema come as dictionaries, as Parquet stores them: 100k
             # distinct Account IDs are decoded once, not 2.4 M times (see _column_cells)
             texts = {normalise_header(c.name) for c in schema.columns if c.kind in _DICT_KINDS}
-            fields = pq.read_schema(path)
+            fields = pq.read_schema(path)  # the footer is read once more by ParquetFile
             wanted = [f.name for f in fields if normalise_header(str(f.name).strip()) in texts
                       and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
-            return pq.read_table(path, read_dictionary=wanted or None)
+            if len(set(fields.names)) < len(fields) or any(
+                    pa.types.is_nested(f.type) for f in fields):
+                return pq.read_table(path, read_dictionary=wanted or None)
+            return _ParquetColumns(path, pq.ParquetFile(path, read_dictionary=wanted or None))
         import pyarrow.csv as pacsv
 
         kinds = {normalise_header(c.name): c.kind for c in schema.columns}
@@ -190,6 +191,29 @@ def _read_file(path: Path, schema: Sheet):
         raise WorkbookError(f"not a readable {what} file ({why})", file=str(path)) from exc
 
 
+class _ParquetColumns:
+    """A Parquet file as the Table ``_check`` iterates, one column read at a time: each is
+    converted, then freed, so the next reuses its memory (2.4 M Usage rows: 300 MB of fresh
+    pages less, which cost more kernel time here than the read itself)."""
+
+    def __init__(self, path: Path, file):
+        self._path, self._file = path, file
+        self.column_names = list(file.schema_arrow.names)
+        self.num_rows = file.metadata.num_rows
+
+    @property
+    def columns(self):
+        import pyarrow as pa
+
+        for i in range(len(self.column_names)):
+            try:
+                yield self._file.reader.read_column(i)
+            except (OSError, pa.ArrowException) as exc:
+                why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise WorkbookError(f"not a readable Parquet file ({why})",
+                                    file=str(self._path)) from exc
+
+
 def _csv_header(path: Path) -> list[str]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         header = next(csv.reader(fh), None)
@@ -208,97 +232,6 @@ def _cell(v):
     return "" if v is None else v
 
 
-# --- columns -----------------------------------------------------------------------------------
-
-
-class _Dates(Cells):
-    """A typed date/timestamp column (Parquet): datetime64[D] values, NaT where blank."""
-
-    def __init__(self, days: np.ndarray, blank: np.ndarray):
-        self.raw, self.blank = days, blank
-        self.is_str = np.zeros(len(days), dtype=bool)
-        self.types, self._only = None, None
-
-    def take(self, keep):
-        return _Dates(self.raw[keep], self.blank[keep])
-
-
-def _column_cells(col) -> Cells:
-    """One pyarrow column as :class:`Cells`: typed numbers and dates without a per-cell scan."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if isinstance(col, pa.ChunkedArray):
-        if pa.types.is_dictionary(col.type):
-            col = col.unify_dictionaries()
-        col = col.combine_chunks()
-    t = col.type
-    if pa.types.is_dictionary(t) and (pa.types.is_string(t.value_type)
-                                      or pa.types.is_large_string(t.value_type)):
-        return _text_cells(col.dictionary, col.indices)
-    if pa.types.is_dictionary(t):
-        col, t = col.dictionary_decode(), t.value_type
-    blank = col.is_null().to_numpy(zero_copy_only=False)
-    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
-        # nulls come out as NaN; a NaN that is not null (Polars, Spark write them) is blank too
-        values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-        return Cells.numbers(values, blank | np.isnan(values), whole=pa.types.is_integer(t))
-    if pa.types.is_date(t) or pa.types.is_timestamp(t):
-        if pa.types.is_timestamp(t) and t.tz is not None:  # the wall-clock date where it was
-            col = pc.local_timestamp(col)
-        days = pc.cast(pc.cast(col, pa.timestamp("s")) if pa.types.is_timestamp(t) else col,
-                       pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-        return _Dates(days, blank)
-    if pa.types.is_null(t):
-        return Cells.blanks(len(col))
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        encoded = pc.dictionary_encode(col)
-        return _text_cells(encoded.dictionary, encoded.indices)
-    values = np.array(col.to_pylist(), dtype=object)
-    values[blank] = ""
-    return Cells(values)
-
-
-def _text_cells(dictionary, indices) -> Cells:
-    """A dictionary-encoded text column as :class:`Cells`: one Python string per distinct
-    value (100k Account IDs, not 2.4 M), stripped once; the codes are kept for
-    :attr:`.Cells.keys`."""
-    import pyarrow.compute as pc
-
-    blank = indices.is_null().to_numpy(zero_copy_only=False)
-    uniques = pc.utf8_trim_whitespace(dictionary).to_numpy(zero_copy_only=False).astype(object)
-    if not len(uniques):
-        return Cells.blanks(len(indices))
-    uniques[pd.isna(uniques)] = ""  # a null inside the dictionary is a blank too
-    codes = indices.fill_null(0).to_numpy(zero_copy_only=False)
-    values = uniques[codes]
-    values[blank] = ""
-    cells = Cells.texts(values, blank | (uniques == "")[codes])
-    cells._dict = (codes, uniques)
-    return cells
-
-
-def _typed_convert(col, cells):
-    """:func:`.columns.convert`, plus typed dates (the day or month, as the workbook reader)."""
-    if isinstance(cells, _Dates):
-        days = cells.raw
-        if col.kind not in ("date", "month"):  # a date in a text or number column: as text
-            iso = np.where(cells.blank, "", np.datetime_as_string(days, unit="D")).astype(object)
-            return convert(col, Cells(iso))
-        outside = ~cells.blank & ((days < _FIRST_DAY) | (days > _LAST_DAY))
-        days = np.where(outside, np.datetime64("NaT"), days)
-        unit = "datetime64[M]" if col.kind == "month" else "datetime64[D]"
-        values = days.astype(unit).astype("datetime64[ns]")
-        return pd.Series(values, dtype="datetime64[ns]"), [(outside, "{v} is not a date "
-                                                            "pandas can hold (years 1677–2262)")]
-    if col.kind in ("date", "month") and cells._only is float and not cells.blank.all():
-        bad = ~cells.blank
-        return pd.Series(np.full(len(bad), np.datetime64("NaT", "ns"))), [
-            (bad, "{v} is not a date (use YYYY-MM-DD; numbers are not read as dates from "
-                  "CSV or Parquet)")]
-    return convert(col, cells)
-
-
 def _check(schema: Sheet, table, where: dict, account_ids) -> tuple[pd.DataFrame, tuple[str, ...]]:
     header = [str(h).strip() for h in table.column_names]
     wanted = {normalise_header(c.name) for c in schema.columns}
@@ -313,8 +246,7 @@ def _check(schema: Sheet, table, where: dict, account_ids) -> tuple[pd.DataFrame
             blanks.append(_blank(col))
     n = table.num_rows
     excel_rows = np.arange(2, n + 2)
-    keep = np.logical_and.reduce(blanks) if blanks else np.zeros(n, dtype=bool)
-    keep = ~keep
+    keep = _some_value(blanks, n)
     if not keep.all():
         excel_rows = excel_rows[keep]
         cells = [c if c is None else _take(c, keep) for c in cells]
@@ -323,23 +255,14 @@ def _check(schema: Sheet, table, where: dict, account_ids) -> tuple[pd.DataFrame
                        convert=_typed_convert)
 
 
-def _blank(col) -> np.ndarray:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    blank = col.is_null()
-    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        blank = pc.or_(blank, pc.equal(pc.utf8_trim_whitespace(col), ""))
-    return np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _take(c: Cells, keep: np.ndarray) -> Cells:
-    if isinstance(c, _Dates):
-        return c.take(keep)
-    out = Cells.__new__(Cells)
-    out.raw, out.blank, out.is_str = c.raw[keep], c.blank[keep], c.is_str[keep]
-    out.types = c.types[keep] if c.types is not None else None
-    out._only, out.whole = c._only, c.whole
-    if c._dict is not None:
-        out._dict = (c._dict[0][keep], c._dict[1])
-    return out
+def _some_value(blanks: list, n: int) -> np.ndarray:
+    """Rows with a value in at least one column: stops at the first column (Account ID) that
+    leaves no row fully blank, without stacking the masks into one (columns × rows) array."""
+    if not blanks:
+        return np.ones(n, dtype=bool)
+    some = ~blanks[0]
+    for blank in blanks[1:]:
+        if some.all():
+            break
+        some |= ~blank
+    return some
