@@ -12,7 +12,8 @@ portfolio scoring. The tree is the architecture, one folder per concern:
   writing CS workbooks and templates), ``calc`` (headless formula evaluation), ``udfs`` (the
   CS_* Excel functions), ``reports`` (EBR PDFs), ``cli`` (the command line).
 
-``tests/engine/test_import_contract.py`` enforces the allowed imports of each layer.
+``tests/engine/test_import_contract.py`` enforces the allowed imports of each layer (listed in
+``tests/import_layers.py``).
 """
 
 __version__ = "0.1.0"
