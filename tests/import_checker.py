@@ -300,7 +300,7 @@ def violations(source: str, module: str, contract: Contract | None = None,
     contract = contract or CONTRACT
     layer = contract.layer_of(module)
     if layer is None:
-        return [f"{module}: is in no layer — classify it in LAYERS"]
+        return [f"{module}: is in no layer — classify it in LAYERS, tests/import_layers.py"]
     s = scan(source, module, contract, is_package, known)
     out = []
     for imp in s.imports + s.dynamic_imports():
