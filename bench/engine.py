@@ -15,11 +15,11 @@ What is measured (data generation is never timed):
 2. Row-by-row (``bench/_rowwise.py``): the public *scalar* metric functions called once per
    account on a random subset (500 accounts), scaled linearly to the full size. Only the metric
    calls are timed: every account's inputs (latest usage row, support month, timeline facts...)
-   are looked up before the clock starts, and the row-by-row side computes only the current-
-   month core metrics while ``score_accounts`` also does the previous month, TTV, retention and
-   signals, so the ratio is a conservative (low) estimate. The subset's row-by-row answers are
-   asserted equal to the vectorised ones first: a benchmark that compares different answers is
-   meaningless.
+   are looked up before the clock starts, and the row-by-row side computes only the
+   current-month core metrics while ``score_accounts`` also does the previous month, TTV,
+   retention and signals, so the ratio is a conservative (low) estimate. The subset's row-by-row
+   answers are asserted equal to the vectorised ones first: a benchmark that compares different
+   answers is meaningless.
 3. Reading a 100,000-row Usage sheet (written once with openpyxl ``write_only`` to a temporary
    directory): ``read_workbook`` (python-calamine plus full validation; it also reads and
    validates the Accounts sheet that the Account IDs are checked against), raw calamine
