@@ -220,14 +220,9 @@ def test_duplicate_config_header(tmp_path):
 
 def _doc_section(heading: str) -> str:
     """The text of docs/workbook.md under ``heading`` (as tests/workbook/test_workbook_doc.py)."""
-    import importlib.util
-    from pathlib import Path
+    from workbook_doc_page import section
 
-    here = Path(__file__).with_name("test_workbook_doc.py")
-    spec = importlib.util.spec_from_file_location("_workbook_doc", here)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.section(heading)
+    return section(heading)
 
 
 def test_the_page_quotes_real_notes_and_messages(sample_book, tmp_path):
