@@ -15,7 +15,7 @@ import pandas as pd
 from ..config import DEFAULT, GROUPS, PRODUCT_MEASURES, Config
 from ..data import CSData
 from ..metrics._vector import Shape, text_map
-from ..metrics.colours import NA, RED, codes_of_scores, colour_codes, colour_names, points_of_codes
+from ..metrics.colours import NA, NAMES, RED, codes_of_scores, colour_codes, points_of_codes
 from ..metrics.dates import day_diff, month_diff
 from ..metrics.delivery import _cd_codes, _security_codes, security_eligible
 from ..metrics.health import weighted_mean
@@ -43,6 +43,7 @@ from .snapshots import (
     take,
     timeline_facts,
 )
+from .texts import labelled, passed_text, strings
 
 __all__ = ["score_accounts", "COLOUR_COLUMNS"]
 
@@ -210,7 +211,7 @@ def _drop_text(prev: dict, cur: dict) -> np.ndarray:
     uniq, inv = np.unique(bits, return_inverse=True)
     labels = [", ".join(lbl for k, lbl in enumerate(_DROP_LABELS) if b >> k & 1) or None
               for b in uniq]
-    return np.array(labels, dtype=object)[inv]
+    return labelled(inv, labels)
 
 
 def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.DataFrame:
@@ -279,60 +280,60 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
 
     c, u, bill = cur["codes"], cur["u"], cur["bill"]
     return pd.DataFrame({
-        "Account ID": acc["Account ID"].to_numpy(),
-        "Account": acc["Account"].to_numpy(),
-        "Segment": acc["Segment"].to_numpy(),
-        "CSM": acc["CSM"].to_numpy(),
-        "Tier": acc["Tier"].to_numpy(),
-        "Deployment": acc["Deployment"].to_numpy(),
+        "Account ID": passed_text(acc["Account ID"], distinct=True),
+        "Account": passed_text(acc["Account"], distinct=True),
+        "Segment": passed_text(acc["Segment"]),
+        "CSM": passed_text(acc["CSM"]),
+        "Tier": passed_text(acc["Tier"]),
+        "Deployment": passed_text(acc["Deployment"]),
         "ARR": acc["ARR"].to_numpy(dtype=float),
         "Renewal Date": acc["Renewal Date"].to_numpy(),
         "Days to Renewal": day_diff(today, _dates(acc["Renewal Date"])),
-        "Lifecycle Stage": stage,
+        "Lifecycle Stage": strings(stage),
         "Usage Month": cur["snap"].astype("datetime64[ns]"),
         "Account Age (Months)": cur["age"],
         "Licensed Users": p.licensed,
         "Billable Users": bill,
         "License Utilization": cur["util"],
         "Overage Seats": np.maximum(0, bill - p.licensed),
-        "License Health": colour_names(c["license"]),
+        "License Health": labelled(c["license"], NAMES),
         "User Engagement": cur["active_ratio"],
-        "User Engagement Health": colour_names(c["user_engagement"]),
+        "User Engagement Health": labelled(c["user_engagement"], NAMES),
         "Git Operation Utilization": ratio(u["Git Operation Users"], bill, cfg),
-        "SCM Health": colour_names(c["scm"]),
+        "SCM Health": labelled(c["scm"], NAMES),
         "CI Builds per User": ratio(u["CI Builds"], bill, cfg),
-        "CI Health": colour_names(c["ci"]),
+        "CI Health": labelled(c["ci"], NAMES),
         "CD Score": cur["pts"]["cd"],
-        "CD Health": colour_names(c["cd"]),
+        "CD Health": labelled(c["cd"], NAMES),
         "Security Score": cur["pts"]["security"],
-        "Security Health": colour_names(c["security"]),
+        "Security Health": labelled(c["security"], NAMES),
         "Platform Adoption": adoption_count([c[k] for k in USE_CASES]),
         "Product Score": cur["product"],
-        "Product Health": colour_names(codes_of_scores(cur["product"], cfg)),
-        "Risk (Sentiment)": colour_names(cur["risk"]),
+        "Product Health": labelled(codes_of_scores(cur["product"], cfg), NAMES),
+        "Risk (Sentiment)": labelled(cur["risk"], NAMES),
         "Sentiment Stale": cur["stale"],
-        "Success Plan Health": colour_names(cur["outcomes"]),
+        "Success Plan Health": labelled(cur["outcomes"], NAMES),
         "Tickets (Month)": cur["tickets"],
-        "Support Health": colour_names(cur["voice"]),
-        "Emergency Health": colour_names(cur["emergency"]),
+        "Support Health": labelled(cur["voice"], NAMES),
+        "Emergency Health": labelled(cur["emergency"], NAMES),
         "Days Since Last Meeting": cur["since_meeting"],
-        "Meeting Cadence Health": colour_names(cur["cadence"]),
-        "Persona Health": colour_names(cur["persona"]),
+        "Meeting Cadence Health": labelled(cur["cadence"], NAMES),
+        "Persona Health": labelled(cur["persona"], NAMES),
         "Engagement Score": cur["engagement"],
         "Health Score": cur["score"],
-        "Health Colour": colour_names(cur["colour"]),
+        "Health Colour": labelled(cur["colour"], NAMES),
         "Previous Health Score": prev["score"],
-        "Previous Health Colour": colour_names(prev["colour"]),
-        "Health Trend": trend_codes(prev["score"], cur["score"], cfg.trend_epsilon),
+        "Previous Health Colour": labelled(prev["colour"], NAMES),
+        "Health Trend": strings(trend_codes(prev["score"], cur["score"], cfg.trend_epsilon)),
         "Drop Alerts": _drop_text(prev["codes"], c),
         "Adoption Complete": np.where(np.isnan(cur["util"]), None, adopted).astype(object),
         "First Value Date": fv.astype("datetime64[ns]"),
         "Time to Engage": engage,
-        "Engage Status": engage_st,
+        "Engage Status": strings(engage_st),
         "Time to First Value": fvd,
-        "First Value Status": fv_st,
+        "First Value Status": strings(fv_st),
         "Time to Onboard": onboard,
-        "Onboard Status": onboard_st,
+        "Onboard Status": strings(onboard_st),
         "MRR Year Ago": a,
         "MRR Now": np.where(np.isnan(a) & np.isnan(now), np.nan, b),
         "GRR": grr,

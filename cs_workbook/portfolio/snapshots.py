@@ -29,11 +29,58 @@ def month_end_days(months: np.ndarray) -> np.ndarray:
 
 def positions(ids: pd.Index, values) -> np.ndarray:
     """``ids.get_indexer(values)`` (-1 where absent or blank) for a column with few distinct
-    values: each distinct value is looked up once (100k Account IDs, not 2.4 M Usage rows)."""
-    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    values: each distinct value is looked up once (100k Account IDs, not 2.4 M Usage rows).
+
+    Exports list an account's rows together, so when runs of equal values are long only the
+    first value of each run is looked up (one comparison per row instead of one hash), and
+    when those are the Account IDs themselves in the Accounts order, none is."""
+    values = np.asarray(values, dtype=object)
+    n = len(values)
+    if n > 16:
+        try:
+            heads = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+        except (TypeError, ValueError):  # a cell without a plain truth value (pd.NA)
+            heads = None
+        if heads is not None and 2 * len(heads) <= n:
+            return np.repeat(_run_positions(ids, values[heads]), np.diff(np.r_[heads, n]))
+    return _each_position(ids, values)
+
+
+def _run_positions(ids: pd.Index, firsts: np.ndarray) -> np.ndarray:
+    """:func:`positions` of the first value of each run (mostly distinct values)."""
+    found = None
+    if len(firsts) == len(ids):
+        try:
+            if (firsts == ids.to_numpy(dtype=object)).all():
+                found = np.arange(len(ids))
+        except (TypeError, ValueError):
+            pass
+    if found is None:
+        found = ids.get_indexer(pd.Index(firsts, dtype=object))
+    found[pd.isna(firsts)] = -1
+    return found
+
+
+def _each_position(ids: pd.Index, values: np.ndarray) -> np.ndarray:
+    """:func:`positions` by one hash lookup per row (any order)."""
+    codes, distinct = pd.factorize(values)
     found = ids.get_indexer(pd.Index(distinct, dtype=object)) if len(distinct) else \
         np.zeros(0, dtype=np.intp)
     return np.append(found, -1)[codes]  # code -1 (blank): the appended -1
+
+
+def _key(pos: np.ndarray, dates: np.ndarray):
+    """One int64 per row ordering like (position, day), its day offset ``low`` and ``span``;
+    ``None`` when such a key would overflow."""
+    days = dates.astype("datetime64[D]", copy=False).view("int64")
+    low, span = int(days.min()), int(days.max()) - int(days.min()) + 1
+    if span * (int(pos.max()) + 1) >= 2**62:  # a key would overflow: sort on both
+        return None
+    key = pos.astype("int64")
+    key *= span
+    key += days
+    key -= low
+    return key, low, span
 
 
 def _order(pos: np.ndarray, dates: np.ndarray) -> np.ndarray:
@@ -41,11 +88,10 @@ def _order(pos: np.ndarray, dates: np.ndarray) -> np.ndarray:
     the rows are in that order already (exports usually are, account by account)."""
     if not len(pos):
         return np.zeros(0, dtype=np.intp)
-    days = dates.astype("datetime64[D]").view("int64")
-    low, span = int(days.min()), int(days.max()) - int(days.min()) + 1
-    if span * (int(pos.max()) + 1) >= 2**62:  # a key would overflow: sort on both
+    keyed = _key(pos, dates)
+    if keyed is None:
         return np.lexsort((dates, pos))
-    key = pos.astype("int64") * span + (days - low)
+    key = keyed[0]
     if (key[1:] >= key[:-1]).all():
         return np.arange(len(key))
     return np.argsort(key, kind="stable")
@@ -55,23 +101,38 @@ class SortedSheet:
     """A sheet's rows ordered by (account position, ``date_col``), for fast per-account lookups.
 
     Rows whose account is not in the Accounts table are dropped (the reader rejects them).
+    When every row is kept and already in that order (the usual export), nothing is copied:
+    ``rows`` is None and columns are the frame's own arrays.
     """
 
     def __init__(self, df: pd.DataFrame, ids: pd.Index, date_col: str):
         pos = positions(ids, df["Account ID"])
-        dates = df[date_col].to_numpy().astype("datetime64[D]")
+        dates = _days(df[date_col])
         keep = (pos >= 0) & ~np.isnat(dates)
-        order = _order(pos[keep], dates[keep])
+        rows = None
+        if not keep.all():
+            rows = np.flatnonzero(keep)
+            pos, dates = pos[rows], dates[rows]
+        keyed = _key(pos, dates) if len(pos) else None
+        key = None
+        if keyed is None:
+            order = np.lexsort((dates, pos)) if len(pos) else None
+        else:
+            key, self._low, self._span = keyed
+            order = None if (key[1:] >= key[:-1]).all() else np.argsort(key, kind="stable")
+        if order is not None:
+            rows = order if rows is None else rows[order]
+            pos, dates = pos[order], dates[order]
+            key = key[order] if key is not None else None
         self.n = len(ids)
-        self.rows = np.flatnonzero(keep)[order]
-        self.pos = pos[keep][order]
-        self.dates = dates[keep][order]
+        self.rows, self.pos, self.dates, self.key = rows, pos, dates, key
         self.df = df
 
     def column(self, name: str, dtype=float) -> np.ndarray:
-        """Column ``name`` in sorted order."""
-        return self.df[name].to_numpy(dtype=dtype)[self.rows] if dtype is float else \
-            self.df[name].to_numpy()[self.rows]
+        """Column ``name`` in sorted order (read-only: it may be the frame's own array)."""
+        values = self.df[name].to_numpy(dtype=dtype) if dtype is float else \
+            self.df[name].to_numpy()
+        return values if self.rows is None else values[self.rows]
 
     def last(self, mask: np.ndarray) -> np.ndarray:
         """Sorted-row index of the last masked row per account (-1 where none)."""
@@ -96,7 +157,25 @@ class SortedSheet:
 
     def latest(self, as_of: np.datetime64) -> np.ndarray:
         """Sorted-row index of the latest row dated ≤ ``as_of`` per account (-1 where none)."""
-        return self.last(self.dates <= as_of)
+        if self.key is None:
+            return self.last(self.dates <= as_of)
+        return self._latest_by_key(as_of)
+
+    def _latest_by_key(self, as_of: np.datetime64) -> np.ndarray:
+        """:meth:`latest` by one binary search per account in the sorted (position, day) keys
+        instead of a mask over every row."""
+        day = int(np.datetime64(as_of, "D").astype("int64")) - self._low
+        day = min(max(day, -1), self._span - 1)  # before any row / after every row
+        first_key = np.arange(self.n, dtype=np.int64) * self._span
+        idx = np.searchsorted(self.key, first_key + day, side="right") - 1
+        found = idx >= 0
+        found[found] = self.key[idx[found]] >= first_key[found]
+        return np.where(found, idx, -1)
+
+
+def _days(dates) -> np.ndarray:
+    """A date column as ``datetime64[D]`` (a view when it already is one)."""
+    return np.asarray(dates).astype("datetime64[D]", copy=False)
 
 
 def take(values: np.ndarray, idx: np.ndarray, fill=np.nan) -> np.ndarray:
