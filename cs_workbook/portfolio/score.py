@@ -28,10 +28,10 @@ from ..metrics.measures import (
     success_plan_codes,
     support_codes,
 )
-from ..metrics.milestones import STAGES, adoption_codes, stage_names
+from ..metrics.milestones import STAGES, adoption_codes, stage_index
 from ..metrics.platform import adoption_count
-from ..metrics.trend import drop_codes, signal_flags, trend_codes
-from ..metrics.ttv import ttv_status_codes
+from ..metrics.trend import TRENDS, drop_codes, signal_flags, trend_index
+from ..metrics.ttv import TTV_STATUSES, ttv_status_index
 from ..metrics.usecases import measure_codes, ratio, use_case_score
 from .snapshots import (
     SortedSheet,
@@ -43,7 +43,7 @@ from .snapshots import (
     take,
     timeline_facts,
 )
-from .texts import labelled, passed_text, strings
+from .texts import labelled, passed_text
 
 __all__ = ["score_accounts", "COLOUR_COLUMNS"]
 
@@ -245,7 +245,7 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
         end = np.where(end <= day, end, np.datetime64("NaT", "D"))
         v = day_diff(start, end)
         v = np.maximum(v, 0) if clamp else v
-        return v, ttv_status_codes(v, day_diff(start, today), goal)
+        return v, labelled(ttv_status_index(v, day_diff(start, today), goal), TTV_STATUSES)
 
     ob_start = _dates(acc["Onboarding Start"])
     engage, engage_st = ttv(ob_start, first_meeting, cfg.goal_engage_days, True)
@@ -256,7 +256,7 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
     adopted = adoption_codes(cur["util"], primary, cfg.adoption_threshold)
     closed = _dates(acc["Onboarding Closed"]) <= day
     infra = _dates(acc["Infrastructure Ready"]) <= day
-    stage = stage_names(closed, infra, adopted)
+    stage = stage_index(closed, infra, adopted)
 
     # retention: MRR this month vs the same month a year ago
     month = np.datetime64(month_start(as_of).date(), "D")
@@ -273,7 +273,7 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
 
     last_touch = _later(cur["timeline"]["Last Touch"], cur["last_meeting"])
     flags = signal_flags(
-        utilization=cur["util"], engagement=cur["active_ratio"], onboarding=stage == STAGES[0],
+        utilization=cur["util"], engagement=cur["active_ratio"], onboarding=stage == 0,
         declining_users=declining(p.usage, cur["latest"], p.u["Billable Users"]),
         tier_eligible=p.eligible, security=cur["codes"]["security"], sentiment=cur["risk"],
         days_since_touch=day_diff(last_touch, today), cfg=cfg)
@@ -289,7 +289,7 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
         "ARR": acc["ARR"].to_numpy(dtype=float),
         "Renewal Date": acc["Renewal Date"].to_numpy(),
         "Days to Renewal": day_diff(today, _dates(acc["Renewal Date"])),
-        "Lifecycle Stage": strings(stage),
+        "Lifecycle Stage": labelled(stage, STAGES),
         "Usage Month": cur["snap"].astype("datetime64[ns]"),
         "Account Age (Months)": cur["age"],
         "Licensed Users": p.licensed,
@@ -324,16 +324,17 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
         "Health Colour": labelled(cur["colour"], NAMES),
         "Previous Health Score": prev["score"],
         "Previous Health Colour": labelled(prev["colour"], NAMES),
-        "Health Trend": strings(trend_codes(prev["score"], cur["score"], cfg.trend_epsilon)),
+        "Health Trend": labelled(trend_index(prev["score"], cur["score"], cfg.trend_epsilon),
+                                 TRENDS),
         "Drop Alerts": _drop_text(prev["codes"], c),
         "Adoption Complete": np.where(np.isnan(cur["util"]), None, adopted).astype(object),
         "First Value Date": fv.astype("datetime64[ns]"),
         "Time to Engage": engage,
-        "Engage Status": strings(engage_st),
+        "Engage Status": engage_st,
         "Time to First Value": fvd,
-        "First Value Status": strings(fv_st),
+        "First Value Status": fv_st,
         "Time to Onboard": onboard,
-        "Onboard Status": strings(onboard_st),
+        "Onboard Status": onboard_st,
         "MRR Year Ago": a,
         "MRR Now": np.where(np.isnan(a) & np.isnan(now), np.nan, b),
         "GRR": grr,

@@ -180,6 +180,12 @@ def _days(dates) -> np.ndarray:
 
 def take(values: np.ndarray, idx: np.ndarray, fill=np.nan) -> np.ndarray:
     """``values[idx]`` with ``fill`` where ``idx`` is -1."""
+    if len(values) and values.dtype.kind in "fM" and fill is np.nan:
+        missing = idx < 0
+        out = values[np.where(missing, 0, idx)]
+        if missing.any():
+            out[missing] = NAT if values.dtype.kind == "M" else np.nan
+        return out
     if values.dtype.kind == "M":
         fill = NAT
     elif values.dtype.kind in "OUb":
@@ -213,9 +219,11 @@ class TimelinePrep:
         self.sheet = SortedSheet(timeline, ids, "Date")
         self.meeting = text_map(self.sheet.column("Type", dtype=object),
                                 lambda t: t in _MEETING_TYPES)
-        att = self.sheet.column("Attendees", dtype=object)
-        self.dev = text_map(att, lambda t: "dev lead" in t.lower())
-        self.sec = text_map(att, lambda t: "security lead" in t.lower())
+        # one pass over the distinct attendee lists for both personas: bit 1 dev, bit 2 security
+        att = text_map(self.sheet.column("Attendees", dtype=object),
+                       lambda t: ("dev lead" in t.lower()) + 2 * ("security lead" in t.lower()),
+                       np.int8)
+        self.dev, self.sec = (att & 1).astype(bool), (att & 2).astype(bool)
 
 
 def timeline_facts(prep: TimelinePrep, as_of: pd.Timestamp, persona_months: int = 3) -> dict:
