@@ -18,7 +18,7 @@ from ..metrics._vector import Shape, text_map
 from ..metrics.colours import NA, NAMES, RED, codes_of_scores, colour_codes, points_of_codes
 from ..metrics.dates import day_diff, month_diff
 from ..metrics.delivery import _cd_codes, _security_codes, security_eligible
-from ..metrics.health import weighted_mean
+from ..metrics.health import weighted_mean_columns
 from ..metrics.licenses import lu_health_codes, utilization
 from ..metrics.measures import (
     emergency_codes,
@@ -150,8 +150,8 @@ def _measures(p: _Prepared, as_of: pd.Timestamp, cfg: Config) -> dict:
         codes[k] = (codes_of_scores(pts[k], cfg) if k in ("cd", "security")
                     else np.where(np.isnan(pts[k]), NA, codes[k]).astype(np.int8))
     pw = cfg.product_weights()
-    product = weighted_mean(np.column_stack([pts[k] for k in PRODUCT_MEASURES]),
-                            [pw[k] for k in PRODUCT_MEASURES])
+    product = weighted_mean_columns([pts[k] for k in PRODUCT_MEASURES],
+                                    [pw[k] for k in PRODUCT_MEASURES])
 
     # risk: CSM sentiment with staleness; outcomes: success plan
     sent_eff, stale = sentiment_codes(p.sentiment, day_diff(_dates(p.acc["Sentiment Updated"]),
@@ -179,14 +179,14 @@ def _measures(p: _Prepared, as_of: pd.Timestamp, cfg: Config) -> dict:
     secl = np.where(np.isnan(p.secl), tl["Security Lead"], p.secl)
     persona = np.where(p.seg_na["persona_na_segments"] | in_grace, NA,
                        persona_codes(dev, secl)).astype(np.int8)
-    engagement = weighted_mean(
-        np.column_stack([points_of_codes(cadence, cfg), points_of_codes(persona, cfg)]),
+    engagement = weighted_mean_columns(
+        [points_of_codes(cadence, cfg), points_of_codes(persona, cfg)],
         [cfg.weight_meeting_cadence, cfg.weight_persona])
 
-    groups = np.column_stack([product, points_of_codes(risk, cfg), points_of_codes(outcomes, cfg),
-                              points_of_codes(voice, cfg), engagement])
+    groups = [product, points_of_codes(risk, cfg), points_of_codes(outcomes, cfg),
+              points_of_codes(voice, cfg), engagement]
     gw = cfg.group_weights()
-    score = weighted_mean(groups, [gw[g] for g in GROUPS])
+    score = weighted_mean_columns(groups, [gw[g] for g in GROUPS])
     colour = codes_of_scores(score, cfg)
     if cfg.sentiment_override:
         colour = np.where(risk == RED, RED, colour).astype(np.int8)

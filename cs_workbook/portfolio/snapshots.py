@@ -126,6 +126,7 @@ class SortedSheet:
             key = key[order] if key is not None else None
         self.n = len(ids)
         self.rows, self.pos, self.dates, self.key = rows, pos, dates, key
+        self._bounds = None  # each account's first and past-last sorted row, when needed
         self.df = df
 
     def column(self, name: str, dtype=float) -> np.ndarray:
@@ -162,15 +163,26 @@ class SortedSheet:
         return self._latest_by_key(as_of)
 
     def _latest_by_key(self, as_of: np.datetime64) -> np.ndarray:
-        """:meth:`latest` by one binary search per account in the sorted (position, day) keys
-        instead of a mask over every row."""
+        """:meth:`latest` by a binary search within each account's rows (a few steps over
+        per-account arrays) instead of a mask over every row."""
         day = int(np.datetime64(as_of, "D").astype("int64")) - self._low
         day = min(max(day, -1), self._span - 1)  # before any row / after every row
-        first_key = np.arange(self.n, dtype=np.int64) * self._span
-        idx = np.searchsorted(self.key, first_key + day, side="right") - 1
-        found = idx >= 0
-        found[found] = self.key[idx[found]] >= first_key[found]
-        return np.where(found, idx, -1)
+        if self._bounds is None:
+            ends = np.cumsum(np.bincount(self.pos, minlength=self.n))
+            self._bounds = (np.concatenate(([0], ends[:-1])), ends)
+        start, end = self._bounds
+        target = np.arange(self.n, dtype=np.int64) * self._span + day
+        lo, hi = start.copy(), end.copy()  # the first row with key > target is in [lo, hi]
+        last = max(len(self.key) - 1, 0)
+        while True:
+            open_ = lo < hi
+            if not open_.any():
+                break
+            mid = (lo + hi) >> 1
+            right = open_ & (self.key[np.minimum(mid, last)] <= target)
+            lo = np.where(right, mid + 1, lo)
+            hi = np.where(open_ & ~right, mid, hi)
+        return np.where(lo > start, lo - 1, -1)
 
 
 def _days(dates) -> np.ndarray:
