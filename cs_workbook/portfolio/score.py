@@ -34,12 +34,12 @@ from ..metrics.trend import TRENDS, drop_codes, signal_flags, trend_index
 from ..metrics.ttv import TTV_STATUSES, ttv_status_index
 from ..metrics.usecases import measure_codes, ratio, use_case_score
 from .snapshots import (
+    AccountKeys,
     SortedSheet,
     TimelinePrep,
     declining,
     month_end_days,
     month_start,
-    positions,
     take,
     timeline_facts,
 )
@@ -75,6 +75,7 @@ class _Prepared:
         acc = data.accounts
         self.acc = acc
         self.ids = pd.Index(acc["Account ID"])
+        keys = AccountKeys(self.ids)
         self.n = n = len(acc)
         self.shape = Shape(False, n)
         seg = acc["Segment"].to_numpy(dtype=object)
@@ -89,10 +90,9 @@ class _Prepared:
         self.licensed = acc["Licensed Users"].to_numpy(dtype=float)
         self.contract = _dates(acc["Contract Date"])
         self.start = _dates(acc["Onboarding Start"].fillna(acc["Contract Date"]))
-        plans = SortedSheet(data.success_plan, self.ids, "Target Date") \
+        plans = SortedSheet(data.success_plan, keys, "Target Date") \
             if len(data.success_plan) else None
-        n_obj = np.bincount(positions(self.ids, data.success_plan["Account ID"]) + 1,
-                            minlength=n + 1)[1:].astype(float) if plans else np.zeros(n)
+        n_obj = plans.rows_per_account().astype(float) if plans else np.zeros(n)
         objectives = acc["Success Plan Objectives"].to_numpy(dtype=float)
         objectives = np.where(np.isnan(objectives), n_obj, objectives)
         status = text_map(acc["Success Plan Status"].to_numpy(dtype=object),
@@ -105,14 +105,14 @@ class _Prepared:
             dtype=float, na_value=np.nan)
         self.priority = acc["CSM Priority"].to_numpy(dtype=float)
         self.last_meeting = _dates(acc["Last Meeting"])
-        self.usage = SortedSheet(data.usage, self.ids, "Month")
+        self.usage = SortedSheet(data.usage, keys, "Month")
         self.u = {c: self.usage.column(c) for c in _USAGE_COLS}
         self.u_util = utilization(self.u["Billable Users"], self.licensed[self.usage.pos])
-        self.support = SortedSheet(data.support, self.ids, "Month")
+        self.support = SortedSheet(data.support, keys, "Month")
         self.s = {c: self.support.column(c) for c in
                   ("Tickets", "Emergency Open", "Emergency Closed Last 7 Days")}
-        self.timeline = TimelinePrep(data.timeline, self.ids)
-        self.revenue = SortedSheet(data.revenue, self.ids, "Month")
+        self.timeline = TimelinePrep(data.timeline, keys)
+        self.revenue = SortedSheet(data.revenue, keys, "Month")
         self.mrr = self.revenue.column("MRR")
 
 

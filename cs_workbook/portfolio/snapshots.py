@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from ..metrics._vector import text_map
 
-__all__ = ["SortedSheet", "month_start", "month_end_days", "timeline_facts", "positions"]
+__all__ = ["AccountKeys", "SortedSheet", "month_start", "month_end_days", "timeline_facts", "positions"]
 
 NAT = np.datetime64("NaT", "D")
 
@@ -27,13 +28,73 @@ def month_end_days(months: np.ndarray) -> np.ndarray:
     return ((m + 1).astype("datetime64[D]") - 1).astype("datetime64[D]")
 
 
-def positions(ids: pd.Index, values) -> np.ndarray:
+class AccountKeys:
+    """The Accounts sheet's IDs, prepared once for matching the IDs of every other sheet.
+
+    Besides the pandas Index, plain ASCII IDs are kept as sorted fixed-width bytes, so a
+    sheet's distinct IDs are found by one vectorised binary search instead of one hash
+    lookup each (a hash lookup of a text object costs far more than comparing bytes).
+    """
+
+    def __init__(self, ids):
+        self.index = ids if isinstance(ids, pd.Index) else pd.Index(ids, dtype=object)
+        self._sorted = None
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def sorted_bytes(self):
+        """(sorted IDs as bytes, their positions), or None when the IDs are not all distinct
+        ASCII texts (then the Index's hash lookup answers, duplicates raising as before)."""
+        if self._sorted is None:
+            b = _ascii(self.index.to_numpy(dtype=object))
+            self._sorted = False
+            if b is not None and len(b):
+                order = np.argsort(b, kind="stable")
+                b = b[order]
+                if not (b[1:] == b[:-1]).any():
+                    self._sorted = (b, order)
+        return self._sorted or None
+
+    def find(self, values: np.ndarray) -> np.ndarray:
+        """Position of each value (distinct values, mostly), -1 where absent or blank."""
+        prepared, b = self.sorted_bytes(), None
+        if prepared is not None:
+            b = _ascii(values)
+        if b is None:
+            found = self.index.get_indexer(pd.Index(values, dtype=object)) if len(values) \
+                else np.zeros(0, dtype=np.intp)
+            found[pd.isna(values)] = -1
+            return found
+        ids, order = prepared
+        at = np.minimum(np.searchsorted(ids, b), len(ids) - 1)
+        return np.where(ids[at] == b, order[at], -1)
+
+
+def _ascii(values: np.ndarray) -> np.ndarray | None:
+    """``values`` as fixed-width bytes when every one is an ASCII text without trailing NULs
+    (which bytes would drop), else None."""
+    if not len(values) or infer_dtype(values, skipna=False) != "string":
+        return None
+    try:
+        b = values.astype("S")
+    except UnicodeError:
+        return None
+    if (np.strings.str_len(b) != np.fromiter(map(len, values.tolist()), np.intp,
+                                             len(values))).any():
+        return None
+    return b
+
+
+def positions(ids, values) -> np.ndarray:
     """``ids.get_indexer(values)`` (-1 where absent or blank) for a column with few distinct
     values: each distinct value is looked up once (100k Account IDs, not 2.4 M Usage rows).
 
-    Exports list an account's rows together, so when runs of equal values are long only the
-    first value of each run is looked up (one comparison per row instead of one hash), and
-    when those are the Account IDs themselves in the Accounts order, none is."""
+    ``ids`` is a pandas Index or :class:`AccountKeys`. Exports list an account's rows
+    together, so when runs of equal values are long only the first value of each run is
+    looked up (one comparison per row instead of one hash), and when those are the Account
+    IDs themselves in the Accounts order, none is."""
+    keys = ids if isinstance(ids, AccountKeys) else AccountKeys(ids)
     values = np.asarray(values, dtype=object)
     n = len(values)
     if n > 16:
@@ -42,30 +103,28 @@ def positions(ids: pd.Index, values) -> np.ndarray:
         except (TypeError, ValueError):  # a cell without a plain truth value (pd.NA)
             heads = None
         if heads is not None and 2 * len(heads) <= n:
-            return np.repeat(_run_positions(ids, values[heads]), np.diff(np.r_[heads, n]))
-    return _each_position(ids, values)
+            return np.repeat(_run_positions(keys, values[heads]), np.diff(np.r_[heads, n]))
+    return _each_position(keys, values)
 
 
-def _run_positions(ids: pd.Index, firsts: np.ndarray) -> np.ndarray:
+def _run_positions(keys: AccountKeys, firsts: np.ndarray) -> np.ndarray:
     """:func:`positions` of the first value of each run (mostly distinct values)."""
-    found = None
-    if len(firsts) == len(ids):
+    if len(firsts) == len(keys):
         try:
-            if (firsts == ids.to_numpy(dtype=object)).all():
-                found = np.arange(len(ids))
+            if (firsts == keys.index.to_numpy(dtype=object)).all():
+                found = np.arange(len(keys))
+                found[pd.isna(firsts)] = -1
+                return found
         except (TypeError, ValueError):
             pass
-    if found is None:
-        found = ids.get_indexer(pd.Index(firsts, dtype=object))
-    found[pd.isna(firsts)] = -1
-    return found
+    return keys.find(firsts)
 
 
-def _each_position(ids: pd.Index, values: np.ndarray) -> np.ndarray:
-    """:func:`positions` by one hash lookup per row (any order)."""
+def _each_position(ids, values: np.ndarray) -> np.ndarray:
+    """:func:`positions` by one hash per row (any order)."""
+    keys = ids if isinstance(ids, AccountKeys) else AccountKeys(ids)
     codes, distinct = pd.factorize(values)
-    found = ids.get_indexer(pd.Index(distinct, dtype=object)) if len(distinct) else \
-        np.zeros(0, dtype=np.intp)
+    found = keys.find(np.asarray(distinct, dtype=object))
     return np.append(found, -1)[codes]  # code -1 (blank): the appended -1
 
 
@@ -105,8 +164,9 @@ class SortedSheet:
     ``rows`` is None and columns are the frame's own arrays.
     """
 
-    def __init__(self, df: pd.DataFrame, ids: pd.Index, date_col: str):
+    def __init__(self, df: pd.DataFrame, ids, date_col: str):
         pos = positions(ids, df["Account ID"])
+        self._all_pos = pos
         dates = _days(df[date_col])
         keep = (pos >= 0) & ~np.isnat(dates)
         rows = None
@@ -134,6 +194,10 @@ class SortedSheet:
         values = self.df[name].to_numpy(dtype=dtype) if dtype is float else \
             self.df[name].to_numpy()
         return values if self.rows is None else values[self.rows]
+
+    def rows_per_account(self) -> np.ndarray:
+        """Number of the sheet's rows of each account, undated rows included."""
+        return np.bincount(self._all_pos + 1, minlength=self.n + 1)[1:]
 
     def last(self, mask: np.ndarray) -> np.ndarray:
         """Sorted-row index of the last masked row per account (-1 where none)."""
@@ -227,7 +291,7 @@ _MEETING_TYPES = ("Call", "Meeting", "EBR")
 class TimelinePrep:
     """The Timeline sheet prepared once: sorted, meeting mask, persona mentions."""
 
-    def __init__(self, timeline: pd.DataFrame, ids: pd.Index):
+    def __init__(self, timeline: pd.DataFrame, ids):
         self.sheet = SortedSheet(timeline, ids, "Date")
         self.meeting = text_map(self.sheet.column("Type", dtype=object),
                                 lambda t: t in _MEETING_TYPES)
