@@ -72,18 +72,16 @@ class AccountKeys:
 
 
 def _ascii(values: np.ndarray) -> np.ndarray | None:
-    """``values`` as fixed-width bytes when every one is an ASCII text without trailing NULs
-    (which bytes would drop), else None."""
+    """``values`` as fixed-width bytes when every one is an ASCII text without NULs (fixed
+    width drops trailing ones), else None."""
     if not len(values) or infer_dtype(values, skipna=False) != "string":
         return None
+    if "\x00" in "".join(values.tolist()):
+        return None
     try:
-        b = values.astype("S")
+        return values.astype("S")
     except UnicodeError:
         return None
-    if (np.strings.str_len(b) != np.fromiter(map(len, values.tolist()), np.intp,
-                                             len(values))).any():
-        return None
-    return b
 
 
 def positions(ids, values) -> np.ndarray:

@@ -209,3 +209,14 @@ def test_adoption_buckets_are_the_per_row_rule(adoption):
             assert _BUCKETS[g] == w
         else:
             assert g == len(_BUCKETS)
+
+
+@given(st.lists(st.sampled_from(["A", "B", "AB", "A\x00", "\x00", "é", "a\x00b", "", "B "]),
+                max_size=40),
+       st.lists(st.sampled_from(["A", "B", "AB", "A\x00", "é", "a\x00b", "", "C"]), unique=True))
+def test_byte_search_finds_what_the_hash_finds(values, ids):
+    from cs_workbook.portfolio.snapshots import AccountKeys
+    index = pd.Index(ids, dtype=object)
+    arr = np.array(values, dtype=object)
+    want = index.get_indexer(pd.Index(arr, dtype=object)) if len(arr) else np.zeros(0)
+    np.testing.assert_array_equal(AccountKeys(index).find(arr), want)
