@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..config import DEFAULT, GROUPS, PRODUCT_MEASURES, Config
 from ..data import CSData
-from ..metrics._vector import Shape, text_map
+from ..metrics._vector import Shape, text_map, text_maps
 from ..metrics.colours import NA, NAMES, RED, codes_of_scores, colour_codes, points_of_codes
 from ..metrics.dates import day_diff, month_diff
 from ..metrics.delivery import _cd_codes, _security_codes, security_eligible
@@ -59,9 +59,14 @@ _USAGE_COLS = ("Billable Users", "Active Users", "Git Operation Users", "CI Buil
                "Failed Deployments", "Scanner Users", "Scans", "CI Pipelines", "Scanner Types")
 
 
-def _one_of(values: np.ndarray, names) -> np.ndarray:
+def _in(names):
+    """Whether a text is one of ``names`` (case and surrounding blanks aside)."""
     wanted = {s.lower() for s in names}
-    return text_map(values, lambda t: t.strip().lower() in wanted)
+    return lambda t: t.strip().lower() in wanted
+
+
+def _one_of(values: np.ndarray, names) -> np.ndarray:
+    return text_map(values, _in(names))
 
 
 def _dates(s: pd.Series) -> np.ndarray:
@@ -78,9 +83,11 @@ class _Prepared:
         keys = AccountKeys(self.ids)
         self.n = n = len(acc)
         self.shape = Shape(False, n)
-        seg = acc["Segment"].to_numpy(dtype=object)
-        self.seg_na = {key: _one_of(seg, getattr(cfg, key)) for key in ("risk_na_segments", "outcomes_na_segments",
-                                   "cadence_na_segments", "persona_na_segments")}
+        keys_na = ("risk_na_segments", "outcomes_na_segments", "cadence_na_segments",
+                   "persona_na_segments")
+        self.seg_na = dict(zip(keys_na, text_maps(
+            acc["Segment"].to_numpy(dtype=object),
+            [_in(getattr(cfg, key)) for key in keys_na])))
         self.sentiment = colour_codes(self.shape, acc["CSM Sentiment"].to_numpy(dtype=object),
                                       cfg, "CSM Sentiment")
         self.eligible = security_eligible(acc["Tier"].to_numpy(dtype=object), cfg)

@@ -59,7 +59,9 @@ def portfolio_summary(data: CSData, scores: pd.DataFrame, as_of=None,
     total = arr[buckets != _NO_BUCKET].sum()
     by_bucket = {k: (float(arr[buckets == i].sum() / total) if total > 0 else None)
                  for i, k in enumerate(_BUCKETS)}
-    mix = scores["Health Colour"].fillna("NA").value_counts()
+    colours = scores["Health Colour"]
+    mix = colours.value_counts()  # NA, with any cell reading "NA", is counted as "NA"
+    mix["NA"] = int(mix.get("NA", 0)) + int(colours.isna().sum())
     return {
         "as_of": as_of.date(),
         "accounts": int(len(scores)),
