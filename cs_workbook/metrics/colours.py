@@ -94,7 +94,10 @@ def _text_column_codes(vals: np.ndarray, cfg: Config, name: str) -> np.ndarray |
     """Codes of an object column whose distinct values are all texts, each text coded once
     (a sentiment column holds a handful); None when another kind of value is present or a
     value is bad, so the caller goes cell by cell and raises for the first bad cell."""
-    codes, uniques = pd.factorize(vals)
+    try:
+        codes, uniques = pd.factorize(vals)
+    except TypeError:  # unhashable cells (a nested range): cell by cell
+        return None
     if not all(type(u) is str for u in uniques):
         return None
     try:
