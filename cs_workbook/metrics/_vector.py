@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..errors import InvalidInput, NotComputable
 
-__all__ = ["is_scalar", "floats", "dates", "texts", "text_map", "text_maps", "output", "shape_of", "Shape",
+__all__ = ["is_scalar", "floats", "dates", "texts", "text_map", "text_maps", "output",
+           "shape_of", "Shape",
            "number"]
 
 

@@ -13,7 +13,8 @@ from ..errors import InvalidInput
 from ._vector import floats, is_scalar, output, shape_of
 from .colours import RED, as_points, codes_of_scores, colour_codes, colour_output
 
-__all__ = ["weighted_mean", "weighted_mean_columns", "weighted_score", "health_score", "health_colour", "health_drivers",
+__all__ = ["weighted_mean", "weighted_mean_columns", "weighted_score", "health_score",
+           "health_colour", "health_drivers",
            "group_matrix"]
 
 GROUP_LABELS = {"product": "Product", "risk": "Risk (CSM sentiment)",

@@ -8,7 +8,8 @@ from ..config import DEFAULT, Config
 from ._vector import output, shape_of
 from .colours import GREEN, NA, RED, YELLOW, as_points, colour_codes
 
-__all__ = ["trend", "trend_codes", "trend_index", "TRENDS", "drop_alert", "drop_codes", "SIGNALS", "signal_flags"]
+__all__ = ["trend", "trend_codes", "trend_index", "TRENDS", "drop_alert", "drop_codes",
+           "SIGNALS", "signal_flags"]
 
 
 TRENDS = ("Up", "Down", "Same")

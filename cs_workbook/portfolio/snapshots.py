@@ -13,7 +13,8 @@ from pandas.api.types import infer_dtype
 
 from ..metrics._vector import text_map
 
-__all__ = ["AccountKeys", "SortedSheet", "month_start", "month_end_days", "timeline_facts", "positions"]
+__all__ = ["AccountKeys", "SortedSheet", "month_start", "month_end_days", "timeline_facts",
+           "positions"]
 
 NAT = np.datetime64("NaT", "D")
 
