@@ -114,13 +114,25 @@ class _Prepared:
         self.last_meeting = _dates(acc["Last Meeting"])
         self.usage = SortedSheet(data.usage, keys, "Month")
         self.u = {c: self.usage.column(c) for c in _USAGE_COLS}
-        self.u_util = utilization(self.u["Billable Users"], self.licensed[self.usage.pos])
+        self.valued = _valued(self.u["Billable Users"], self.licensed[self.usage.pos],
+                              cfg.first_value_threshold)
         self.support = SortedSheet(data.support, keys, "Month")
         self.s = {c: self.support.column(c) for c in
                   ("Tickets", "Emergency Open", "Emergency Closed Last 7 Days")}
         self.timeline = TimelinePrep(data.timeline, keys)
         self.revenue = SortedSheet(data.revenue, keys, "Month")
         self.mrr = self.revenue.column("MRR")
+
+
+def _valued(billable: np.ndarray, licensed: np.ndarray, threshold: float) -> np.ndarray:
+    """Usage rows whose license utilization reaches ``threshold`` (first value): the
+    comparison :func:`utilization` would give, with one full-length temporary, not three."""
+    has = licensed > 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        util = np.divide(billable, licensed, out=licensed)  # ``licensed`` is our own copy
+    out = util >= threshold
+    out &= has
+    return out
 
 
 def _measures(p: _Prepared, as_of: pd.Timestamp, cfg: Config) -> dict:
@@ -240,7 +252,7 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
 
     # first value: auto-detected from usage (≥ threshold), else the manual date
     fv_auto = take(p.usage.dates, p.usage.first(
-        (p.usage.dates <= day) & (p.u_util >= cfg.first_value_threshold)))
+        (p.usage.dates <= day) & p.valued))
     manual_fv = _dates(acc["First Value Date"])
     fv = np.where(np.isnat(fv_auto), np.where(manual_fv <= day, manual_fv, np.datetime64("NaT")),
                   fv_auto).astype("datetime64[D]")

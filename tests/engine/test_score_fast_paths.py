@@ -223,3 +223,16 @@ def test_byte_search_finds_what_the_hash_finds(values, ids):
     arr = np.array(values, dtype=object)
     want = index.get_indexer(pd.Index(arr, dtype=object)) if len(arr) else np.zeros(0)
     np.testing.assert_array_equal(AccountKeys(index).find(arr), want)
+
+
+_count = st.one_of(st.just(np.nan), st.floats(-5, 500), st.integers(0, 40).map(float))
+
+
+@given(st.lists(st.tuples(_count, _count), max_size=40), st.floats(0, 2))
+def test_valued_rows_are_utilization_at_the_threshold(rows, threshold):
+    from cs_workbook.metrics.licenses import utilization
+    from cs_workbook.portfolio.score import _valued
+    bill = np.array([b for b, _ in rows], dtype=float)
+    lic = np.array([x for _, x in rows], dtype=float)
+    want = utilization(bill, lic) >= threshold
+    np.testing.assert_array_equal(_valued(bill, lic.copy(), threshold), want)
