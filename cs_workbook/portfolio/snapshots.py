@@ -108,7 +108,8 @@ def positions(ids, values) -> np.ndarray:
 
 def _run_positions(keys: AccountKeys, firsts: np.ndarray) -> np.ndarray:
     """:func:`positions` of the first value of each run (mostly distinct values)."""
-    if len(firsts) == len(keys):
+    # duplicate Account IDs: the hash lookup raises, as it always did
+    if len(firsts) == len(keys) and (keys.sorted_bytes() is not None or keys.index.is_unique):
         try:
             if (firsts == keys.index.to_numpy(dtype=object)).all():
                 found = np.arange(len(keys))

@@ -236,3 +236,9 @@ def test_valued_rows_are_utilization_at_the_threshold(rows, threshold):
     lic = np.array([x for _, x in rows], dtype=float)
     want = utilization(bill, lic) >= threshold
     np.testing.assert_array_equal(_valued(bill, lic.copy(), threshold), want)
+
+
+def test_duplicate_account_ids_still_raise_as_the_hash_lookup_does():
+    ids = pd.Index(["A", "B", "A"] * 7, dtype=object)
+    with pytest.raises(pd.errors.InvalidIndexError):
+        positions(ids, np.repeat(ids.to_numpy(), 2))
