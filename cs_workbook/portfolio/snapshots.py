@@ -13,8 +13,14 @@ from pandas.api.types import infer_dtype
 
 from ..metrics._vector import text_map
 
-__all__ = ["AccountKeys", "SortedSheet", "month_start", "month_end_days", "timeline_facts",
-           "positions"]
+__all__ = [
+    "AccountKeys",
+    "SortedSheet",
+    "month_end_days",
+    "month_start",
+    "positions",
+    "timeline_facts",
+]
 
 NAT = np.datetime64("NaT", "D")
 
@@ -256,7 +262,7 @@ def _days(dates) -> np.ndarray:
 
 def take(values: np.ndarray, idx: np.ndarray, fill=np.nan) -> np.ndarray:
     """``values[idx]`` with ``fill`` where ``idx`` is -1."""
-    if len(values) and values.dtype.kind in "fM" and fill is np.nan:
+    if len(values) and values.dtype.kind in "fM" and isinstance(fill, float) and np.isnan(fill):
         missing = idx < 0
         out = values[np.where(missing, 0, idx)]
         if missing.any():

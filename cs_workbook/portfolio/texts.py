@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["labelled", "strings", "passed_text"]
+__all__ = ["labelled", "passed_text", "strings"]
 
 #: the dtype pandas infers for an object array of texts (``str``, with the default storage)
 _STR = pd.Series(np.array(["x"], dtype=object)).dtype

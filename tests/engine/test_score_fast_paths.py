@@ -8,6 +8,7 @@ column, distinct-text colour coding to cell-by-cell coding.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -17,12 +18,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cs_workbook.errors import InvalidInput
+from cs_workbook.metrics._vector import Shape
 from cs_workbook.metrics.colours import colour_codes
 from cs_workbook.metrics.health import weighted_mean, weighted_mean_columns
 from cs_workbook.metrics.milestones import STAGES, stage_index, stage_names
 from cs_workbook.metrics.trend import TRENDS, trend_codes, trend_index
 from cs_workbook.metrics.ttv import TTV_STATUSES, ttv_status_codes, ttv_status_index
-from cs_workbook.metrics._vector import Shape
 from cs_workbook.portfolio.snapshots import SortedSheet, _each_position, positions, take
 from cs_workbook.portfolio.summary import _BUCKETS, _NO_BUCKET, _adoption_buckets
 from cs_workbook.portfolio.texts import labelled, passed_text, strings
@@ -203,7 +204,7 @@ def test_colour_codes_of_distinct_texts_are_the_cell_by_cell_codes(values):
                 max_size=30))
 def test_adoption_buckets_are_the_per_row_rule(adoption):
     v = np.array(adoption, dtype=float)
-    want = [None if x != x else ("3+" if x >= 3 else str(int(x))) for x in v]
+    want = [None if math.isnan(x) else ("3+" if x >= 3 else str(int(x))) for x in v]
     got = _adoption_buckets(v)
     for g, w in zip(got, want):
         if w is None:
