@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..errors import InvalidInput, NotComputable
 
-__all__ = ["is_scalar", "floats", "dates", "texts", "text_map", "output", "shape_of", "Shape",
+__all__ = ["is_scalar", "floats", "dates", "texts", "text_map", "text_maps", "output",
+           "shape_of", "Shape",
            "number"]
 
 
@@ -188,12 +189,17 @@ def text_map(values, fn, dtype=bool) -> np.ndarray:
     Text columns (segments, tiers, attendees…) hold few distinct values, so this costs one
     call per distinct value instead of one per row.
     """
+    return text_maps(values, (fn,), dtype)[0]
+
+
+def text_maps(values, fns, dtype=bool) -> list:
+    """:func:`text_map` of ``values`` for each function of ``fns``, sharing one pass over
+    the rows."""
     objects = pd.Series(values, dtype=object)
     codes, uniques = pd.factorize(objects.to_numpy(), sort=False)  # blank (None, NaN) → -1
     if not all(type(u) is str for u in uniques):  # 1 and True are one key here: as text
         codes, uniques = pd.factorize(objects.fillna("").astype(str), sort=False)
-    mapped = np.array([fn(u) for u in uniques] + [fn("")], dtype=dtype)
-    return mapped[codes]
+    return [np.array([fn(u) for u in uniques] + [fn("")], dtype=dtype)[codes] for fn in fns]
 
 
 def output(shape: Shape, values: np.ndarray, kind: str = "float", name: str | None = None):

@@ -68,6 +68,10 @@ def colour_codes(shape: Shape, x, cfg: Config = DEFAULT, name: str = "colour") -
     vals = x.to_numpy() if isinstance(x, pd.Series) else np.asarray(x, dtype=object).reshape(-1)
     if len(vals) == 1 and shape.n != 1:
         vals = np.repeat(vals, shape.n)
+    if vals.dtype == object and len(vals) > 1:
+        codes = _text_column_codes(vals, cfg, name)
+        if codes is not None:
+            return codes
     # Fast path for text columns: map whole words, fall back per item for the rest.
     series = pd.Series(vals, dtype=object)
     is_str = series.map(type).eq(str).to_numpy()
@@ -83,6 +87,27 @@ def colour_codes(shape: Shape, x, cfg: Config = DEFAULT, name: str = "colour") -
     rest = np.flatnonzero(todo | ~is_str)
     if len(rest):
         out[rest] = _codes_of_items(vals[rest].tolist(), cfg, name)
+    return out
+
+
+def _text_column_codes(vals: np.ndarray, cfg: Config, name: str) -> np.ndarray | None:
+    """Codes of an object column whose distinct values are all texts, each text coded once
+    (a sentiment column holds a handful); None when another kind of value is present or a
+    value is bad, so the caller goes cell by cell and raises for the first bad cell."""
+    try:
+        codes, uniques = pd.factorize(vals)
+    except TypeError:  # unhashable cells (a nested range): cell by cell
+        return None
+    if not all(type(u) is str for u in uniques):
+        return None
+    try:
+        table = np.array([*_codes_of_items(uniques.tolist(), cfg, name), NA], dtype=np.int8)
+        out = table[codes]
+        blank = np.flatnonzero(codes < 0)  # None and NaN, but also NaT or pd.NA: as cells
+        if len(blank):
+            out[blank] = _codes_of_items(vals[blank].tolist(), cfg, name)
+    except InvalidInput:
+        return None
     return out
 
 

@@ -13,7 +13,8 @@ from ..errors import InvalidInput
 from ._vector import floats, is_scalar, output, shape_of
 from .colours import RED, as_points, codes_of_scores, colour_codes, colour_output
 
-__all__ = ["weighted_mean", "weighted_score", "health_score", "health_colour", "health_drivers",
+__all__ = ["weighted_mean", "weighted_mean_columns", "weighted_score", "health_score",
+           "health_colour", "health_drivers",
            "group_matrix"]
 
 GROUP_LABELS = {"product": "Product", "risk": "Risk (CSM sentiment)",
@@ -27,17 +28,38 @@ def weighted_mean(scores: np.ndarray, weights) -> np.ndarray:
     Weights are renormalised over the present scores of each row; a row with no present
     score (or only zero-weight ones) is NaN (NA).
     """
+    scores = np.asarray(scores, dtype=float)
+    return weighted_mean_columns([scores[:, j] for j in range(scores.shape[1])], weights,
+                                 len(scores))
+
+
+def weighted_mean_columns(columns, weights, n: int | None = None) -> np.ndarray:
+    """:func:`weighted_mean` of the matrix whose columns are ``columns`` (1-D arrays of one
+    length ``n``), without building the matrix.
+
+    Each row's sums run over the columns left to right from 0, as numpy's row-wise ``sum``
+    of the matrix does, so the result is the same to the last bit.
+    """
     w = np.asarray(weights, dtype=float)
     if (w < 0).any() or not np.isfinite(w).all():
         raise InvalidInput("weights must be finite and not negative")
-    present = ~np.isnan(scores)
+    n = len(columns[0]) if n is None else n
+    w = np.broadcast_to(w, (len(columns),))  # one weight for all, as the matrix would take it
+    present = [~np.isnan(c) for c in columns]
     # Weights may have any scale (Gainsight allows 0–999,999): dividing by each row's largest
     # present weight keeps Σw·s finite for huge weights and exact for tiny ones.
-    wp = present * w
-    top = wp.max(axis=1, initial=0.0)
-    wp = wp / np.where(top > 0, top, 1.0)[:, None]
-    wsum = wp.sum(axis=1)
-    total = (np.where(present, scores, 0.0) * wp).sum(axis=1)
+    wp = [np.where(p, wj, 0.0) for p, wj in zip(present, w)]
+    top = np.zeros(n)
+    for x in wp:
+        np.maximum(top, x, out=top)
+    top[top <= 0] = 1.0
+    wsum, total = np.zeros(n), np.zeros(n)
+    for c, p, x in zip(columns, present, wp):
+        np.divide(x, top, out=x)
+        wsum += x
+        part = np.where(p, c, 0.0)
+        part *= x
+        total += part
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(wsum > 0, total / np.where(wsum > 0, wsum, 1), np.nan)
 

@@ -12,7 +12,7 @@ from .colours import GREEN, colour_codes
 from .licenses import utilization
 
 __all__ = ["STAGES", "first_value_dates", "first_value_date", "adoption_complete",
-           "lifecycle_stage", "adoption_codes", "stage_names"]
+           "lifecycle_stage", "adoption_codes", "stage_names", "stage_index"]
 
 
 STAGES = ("Onboarding", "Implementation", "Adoption", "Optimize & Grow")
@@ -201,7 +201,11 @@ def adoption_codes(utilization_: np.ndarray, primary: np.ndarray, threshold: flo
     return (utilization_ >= threshold) & (primary == GREEN)
 
 
+def stage_index(onboarded: np.ndarray, infra_ready: np.ndarray, adopted: np.ndarray) -> np.ndarray:
+    """Index into ``STAGES`` of the lifecycle stage (see :func:`stage_names`)."""
+    return np.where(~onboarded, 0, np.where(~infra_ready, 1, np.where(~adopted, 2, 3)))
+
+
 def stage_names(onboarded: np.ndarray, infra_ready: np.ndarray, adopted: np.ndarray) -> np.ndarray:
     """Lifecycle stage: the first milestone not yet reached names the stage [§3.4]."""
-    idx = np.where(~onboarded, 0, np.where(~infra_ready, 1, np.where(~adopted, 2, 3)))
-    return np.array(STAGES, dtype=object)[idx]
+    return np.array(STAGES, dtype=object)[stage_index(onboarded, infra_ready, adopted)]

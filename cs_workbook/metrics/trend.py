@@ -8,12 +8,23 @@ from ..config import DEFAULT, Config
 from ._vector import output, shape_of
 from .colours import GREEN, NA, RED, YELLOW, as_points, colour_codes
 
-__all__ = ["trend", "trend_codes", "drop_alert", "drop_codes", "SIGNALS", "signal_flags"]
+__all__ = ["trend", "trend_codes", "trend_index", "TRENDS", "drop_alert", "drop_codes",
+           "SIGNALS", "signal_flags"]
+
+
+TRENDS = ("Up", "Down", "Same")
+
+
+def trend_index(prev: np.ndarray, cur: np.ndarray, eps: float) -> np.ndarray:
+    """Index into ``TRENDS`` of each score's trend (-1 = NA), as :func:`trend_codes`."""
+    out = np.where(cur - prev > eps, 0, np.where(prev - cur > eps, 1, 2)).astype(np.int8)
+    out[np.isnan(prev) | np.isnan(cur)] = -1
+    return out
 
 
 def trend_codes(prev: np.ndarray, cur: np.ndarray, eps: float) -> np.ndarray:
-    out = np.where(cur - prev > eps, "Up", np.where(prev - cur > eps, "Down", "Same")).astype(object)
-    return np.where(np.isnan(prev) | np.isnan(cur), None, out)
+    """``Up``/``Down``/``Same`` by more than ``eps`` (None = NA) as an object array."""
+    return np.array([*TRENDS, None], dtype=object)[trend_index(prev, cur, eps)]
 
 
 def trend(previous, current, *, config: Config = DEFAULT):

@@ -18,7 +18,8 @@ from .licenses import utilization
 from .milestones import first_value_dates
 
 __all__ = ["time_to_engage", "time_to_first_value", "time_to_onboard", "ttv_goal",
-           "ttv_status", "ttv_status_codes", "time_to_utilization"]
+           "ttv_status", "ttv_status_codes", "ttv_status_index", "TTV_STATUSES",
+           "time_to_utilization"]
 
 
 
@@ -175,12 +176,21 @@ def _is_engage(kpi) -> bool:
         "engage", "time_to_engage", "tte")
 
 
+TTV_STATUSES = ("Met", "Missed", "Open", "Overdue")
+
+
+def ttv_status_index(value: np.ndarray, elapsed: np.ndarray, goal: float) -> np.ndarray:
+    """Index into ``TTV_STATUSES`` (-1 = NA), as :func:`ttv_status_codes`."""
+    known = ~np.isnan(value)
+    out = np.where(known, np.where(value <= goal, 0, 1),
+                   np.where(elapsed > goal, 3, 2)).astype(np.int8)
+    out[~known & np.isnan(elapsed)] = -1
+    return out
+
+
 def ttv_status_codes(value: np.ndarray, elapsed: np.ndarray, goal: float) -> np.ndarray:
     """Met/Missed for known values, Open/Overdue by elapsed days otherwise (None = NA)."""
-    known = ~np.isnan(value)
-    status = np.where(known, np.where(value <= goal, "Met", "Missed"),
-                      np.where(elapsed > goal, "Overdue", "Open")).astype(object)
-    return np.where(~known & np.isnan(elapsed), None, status)
+    return np.array([*TTV_STATUSES, None], dtype=object)[ttv_status_index(value, elapsed, goal)]
 
 
 def ttv_status(kpi, start, end, as_of=None, *, config: Config = DEFAULT):

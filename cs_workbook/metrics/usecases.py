@@ -14,7 +14,7 @@ from ..config import DEFAULT, Config
 from ._vector import floats, shape_of
 from .colours import band_codes, colour_output
 from .colours import points_of_codes
-from .health import weighted_mean
+from .health import weighted_mean_columns
 
 __all__ = [
     "ratio", "THRESHOLDS", "measure_codes", "use_case_score", "user_engagement_health",
@@ -57,8 +57,8 @@ def measure_codes(measure: str, x: np.ndarray, cfg: Config) -> np.ndarray:
 
 def use_case_score(codes_list, cfg: Config) -> np.ndarray:
     """Simple mean of the points of the non-NA measures (NaN if all NA) [DBT]."""
-    pts = np.column_stack([points_of_codes(c, cfg) for c in codes_list])
-    return weighted_mean(pts, np.ones(pts.shape[1]))
+    pts = [points_of_codes(c, cfg) for c in codes_list]
+    return weighted_mean_columns(pts, np.ones(len(pts)))
 
 
 def _ratio_health(measure, num, den, names, config):

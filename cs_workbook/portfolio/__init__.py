@@ -2,7 +2,8 @@
 
 :mod:`.score` builds one row of metrics per account from a :class:`~cs_workbook.data.CSData`,
 :mod:`.snapshots` draws the per-account facts from the monthly and event sheets, and
-:mod:`.summary` rolls retention, reasons and health up. Pure: numpy, pandas and the engine
+:mod:`.summary` rolls retention, reasons and health up; :mod:`.texts` builds the scores
+table's text columns from label codes. Pure: numpy, pandas and the engine
 (config, data, metrics) only.
 """
 

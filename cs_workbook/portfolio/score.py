@@ -14,11 +14,11 @@ import pandas as pd
 
 from ..config import DEFAULT, GROUPS, PRODUCT_MEASURES, Config
 from ..data import CSData
-from ..metrics._vector import Shape, text_map
-from ..metrics.colours import NA, RED, codes_of_scores, colour_codes, colour_names, points_of_codes
+from ..metrics._vector import Shape, text_map, text_maps
+from ..metrics.colours import NA, NAMES, RED, codes_of_scores, colour_codes, points_of_codes
 from ..metrics.dates import day_diff, month_diff
 from ..metrics.delivery import _cd_codes, _security_codes, security_eligible
-from ..metrics.health import weighted_mean
+from ..metrics.health import weighted_mean_columns
 from ..metrics.licenses import lu_health_codes, utilization
 from ..metrics.measures import (
     emergency_codes,
@@ -28,21 +28,22 @@ from ..metrics.measures import (
     success_plan_codes,
     support_codes,
 )
-from ..metrics.milestones import STAGES, adoption_codes, stage_names
+from ..metrics.milestones import STAGES, adoption_codes, stage_index
 from ..metrics.platform import adoption_count
-from ..metrics.trend import drop_codes, signal_flags, trend_codes
-from ..metrics.ttv import ttv_status_codes
+from ..metrics.trend import TRENDS, drop_codes, signal_flags, trend_index
+from ..metrics.ttv import TTV_STATUSES, ttv_status_index
 from ..metrics.usecases import measure_codes, ratio, use_case_score
 from .snapshots import (
+    AccountKeys,
     SortedSheet,
     TimelinePrep,
     declining,
     month_end_days,
     month_start,
-    positions,
     take,
     timeline_facts,
 )
+from .texts import labelled, passed_text
 
 __all__ = ["score_accounts", "COLOUR_COLUMNS"]
 
@@ -58,9 +59,14 @@ _USAGE_COLS = ("Billable Users", "Active Users", "Git Operation Users", "CI Buil
                "Failed Deployments", "Scanner Users", "Scans", "CI Pipelines", "Scanner Types")
 
 
-def _one_of(values: np.ndarray, names) -> np.ndarray:
+def _in(names):
+    """Whether a text is one of ``names`` (case and surrounding blanks aside)."""
     wanted = {s.lower() for s in names}
-    return text_map(values, lambda t: t.strip().lower() in wanted)
+    return lambda t: t.strip().lower() in wanted
+
+
+def _one_of(values: np.ndarray, names) -> np.ndarray:
+    return text_map(values, _in(names))
 
 
 def _dates(s: pd.Series) -> np.ndarray:
@@ -74,11 +80,14 @@ class _Prepared:
         acc = data.accounts
         self.acc = acc
         self.ids = pd.Index(acc["Account ID"])
+        keys = AccountKeys(self.ids)
         self.n = n = len(acc)
         self.shape = Shape(False, n)
-        seg = acc["Segment"].to_numpy(dtype=object)
-        self.seg_na = {key: _one_of(seg, getattr(cfg, key)) for key in ("risk_na_segments", "outcomes_na_segments",
-                                   "cadence_na_segments", "persona_na_segments")}
+        keys_na = ("risk_na_segments", "outcomes_na_segments", "cadence_na_segments",
+                   "persona_na_segments")
+        self.seg_na = dict(zip(keys_na, text_maps(
+            acc["Segment"].to_numpy(dtype=object),
+            [_in(getattr(cfg, key)) for key in keys_na])))
         self.sentiment = colour_codes(self.shape, acc["CSM Sentiment"].to_numpy(dtype=object),
                                       cfg, "CSM Sentiment")
         self.eligible = security_eligible(acc["Tier"].to_numpy(dtype=object), cfg)
@@ -88,10 +97,9 @@ class _Prepared:
         self.licensed = acc["Licensed Users"].to_numpy(dtype=float)
         self.contract = _dates(acc["Contract Date"])
         self.start = _dates(acc["Onboarding Start"].fillna(acc["Contract Date"]))
-        plans = SortedSheet(data.success_plan, self.ids, "Target Date") \
+        plans = SortedSheet(data.success_plan, keys, "Target Date") \
             if len(data.success_plan) else None
-        n_obj = np.bincount(positions(self.ids, data.success_plan["Account ID"]) + 1,
-                            minlength=n + 1)[1:].astype(float) if plans else np.zeros(n)
+        n_obj = plans.rows_per_account().astype(float) if plans else np.zeros(n)
         objectives = acc["Success Plan Objectives"].to_numpy(dtype=float)
         objectives = np.where(np.isnan(objectives), n_obj, objectives)
         status = text_map(acc["Success Plan Status"].to_numpy(dtype=object),
@@ -104,15 +112,27 @@ class _Prepared:
             dtype=float, na_value=np.nan)
         self.priority = acc["CSM Priority"].to_numpy(dtype=float)
         self.last_meeting = _dates(acc["Last Meeting"])
-        self.usage = SortedSheet(data.usage, self.ids, "Month")
+        self.usage = SortedSheet(data.usage, keys, "Month")
         self.u = {c: self.usage.column(c) for c in _USAGE_COLS}
-        self.u_util = utilization(self.u["Billable Users"], self.licensed[self.usage.pos])
-        self.support = SortedSheet(data.support, self.ids, "Month")
+        self.valued = _valued(self.u["Billable Users"], self.licensed[self.usage.pos],
+                              cfg.first_value_threshold)
+        self.support = SortedSheet(data.support, keys, "Month")
         self.s = {c: self.support.column(c) for c in
                   ("Tickets", "Emergency Open", "Emergency Closed Last 7 Days")}
-        self.timeline = TimelinePrep(data.timeline, self.ids)
-        self.revenue = SortedSheet(data.revenue, self.ids, "Month")
+        self.timeline = TimelinePrep(data.timeline, keys)
+        self.revenue = SortedSheet(data.revenue, keys, "Month")
         self.mrr = self.revenue.column("MRR")
+
+
+def _valued(billable: np.ndarray, licensed: np.ndarray, threshold: float) -> np.ndarray:
+    """Usage rows whose license utilization reaches ``threshold`` (first value): the
+    comparison :func:`utilization` would give, with one full-length temporary, not three."""
+    has = licensed > 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        util = np.divide(billable, licensed, out=licensed)  # ``licensed`` is our own copy
+    out = util >= threshold
+    out &= has
+    return out
 
 
 def _measures(p: _Prepared, as_of: pd.Timestamp, cfg: Config) -> dict:
@@ -149,8 +169,8 @@ def _measures(p: _Prepared, as_of: pd.Timestamp, cfg: Config) -> dict:
         codes[k] = (codes_of_scores(pts[k], cfg) if k in ("cd", "security")
                     else np.where(np.isnan(pts[k]), NA, codes[k]).astype(np.int8))
     pw = cfg.product_weights()
-    product = weighted_mean(np.column_stack([pts[k] for k in PRODUCT_MEASURES]),
-                            [pw[k] for k in PRODUCT_MEASURES])
+    product = weighted_mean_columns([pts[k] for k in PRODUCT_MEASURES],
+                                    [pw[k] for k in PRODUCT_MEASURES])
 
     # risk: CSM sentiment with staleness; outcomes: success plan
     sent_eff, stale = sentiment_codes(p.sentiment, day_diff(_dates(p.acc["Sentiment Updated"]),
@@ -178,14 +198,14 @@ def _measures(p: _Prepared, as_of: pd.Timestamp, cfg: Config) -> dict:
     secl = np.where(np.isnan(p.secl), tl["Security Lead"], p.secl)
     persona = np.where(p.seg_na["persona_na_segments"] | in_grace, NA,
                        persona_codes(dev, secl)).astype(np.int8)
-    engagement = weighted_mean(
-        np.column_stack([points_of_codes(cadence, cfg), points_of_codes(persona, cfg)]),
+    engagement = weighted_mean_columns(
+        [points_of_codes(cadence, cfg), points_of_codes(persona, cfg)],
         [cfg.weight_meeting_cadence, cfg.weight_persona])
 
-    groups = np.column_stack([product, points_of_codes(risk, cfg), points_of_codes(outcomes, cfg),
-                              points_of_codes(voice, cfg), engagement])
+    groups = [product, points_of_codes(risk, cfg), points_of_codes(outcomes, cfg),
+              points_of_codes(voice, cfg), engagement]
     gw = cfg.group_weights()
-    score = weighted_mean(groups, [gw[g] for g in GROUPS])
+    score = weighted_mean_columns(groups, [gw[g] for g in GROUPS])
     colour = codes_of_scores(score, cfg)
     if cfg.sentiment_override:
         colour = np.where(risk == RED, RED, colour).astype(np.int8)
@@ -210,7 +230,7 @@ def _drop_text(prev: dict, cur: dict) -> np.ndarray:
     uniq, inv = np.unique(bits, return_inverse=True)
     labels = [", ".join(lbl for k, lbl in enumerate(_DROP_LABELS) if b >> k & 1) or None
               for b in uniq]
-    return np.array(labels, dtype=object)[inv]
+    return labelled(inv, labels)
 
 
 def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.DataFrame:
@@ -232,7 +252,7 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
 
     # first value: auto-detected from usage (≥ threshold), else the manual date
     fv_auto = take(p.usage.dates, p.usage.first(
-        (p.usage.dates <= day) & (p.u_util >= cfg.first_value_threshold)))
+        (p.usage.dates <= day) & p.valued))
     manual_fv = _dates(acc["First Value Date"])
     fv = np.where(np.isnat(fv_auto), np.where(manual_fv <= day, manual_fv, np.datetime64("NaT")),
                   fv_auto).astype("datetime64[D]")
@@ -244,7 +264,7 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
         end = np.where(end <= day, end, np.datetime64("NaT", "D"))
         v = day_diff(start, end)
         v = np.maximum(v, 0) if clamp else v
-        return v, ttv_status_codes(v, day_diff(start, today), goal)
+        return v, labelled(ttv_status_index(v, day_diff(start, today), goal), TTV_STATUSES)
 
     ob_start = _dates(acc["Onboarding Start"])
     engage, engage_st = ttv(ob_start, first_meeting, cfg.goal_engage_days, True)
@@ -255,7 +275,7 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
     adopted = adoption_codes(cur["util"], primary, cfg.adoption_threshold)
     closed = _dates(acc["Onboarding Closed"]) <= day
     infra = _dates(acc["Infrastructure Ready"]) <= day
-    stage = stage_names(closed, infra, adopted)
+    stage = stage_index(closed, infra, adopted)
 
     # retention: MRR this month vs the same month a year ago
     month = np.datetime64(month_start(as_of).date(), "D")
@@ -272,58 +292,59 @@ def score_accounts(data: CSData, as_of=None, config: Config = DEFAULT) -> pd.Dat
 
     last_touch = _later(cur["timeline"]["Last Touch"], cur["last_meeting"])
     flags = signal_flags(
-        utilization=cur["util"], engagement=cur["active_ratio"], onboarding=stage == STAGES[0],
+        utilization=cur["util"], engagement=cur["active_ratio"], onboarding=stage == 0,
         declining_users=declining(p.usage, cur["latest"], p.u["Billable Users"]),
         tier_eligible=p.eligible, security=cur["codes"]["security"], sentiment=cur["risk"],
         days_since_touch=day_diff(last_touch, today), cfg=cfg)
 
     c, u, bill = cur["codes"], cur["u"], cur["bill"]
     return pd.DataFrame({
-        "Account ID": acc["Account ID"].to_numpy(),
-        "Account": acc["Account"].to_numpy(),
-        "Segment": acc["Segment"].to_numpy(),
-        "CSM": acc["CSM"].to_numpy(),
-        "Tier": acc["Tier"].to_numpy(),
-        "Deployment": acc["Deployment"].to_numpy(),
+        "Account ID": passed_text(acc["Account ID"], distinct=True),
+        "Account": passed_text(acc["Account"], distinct=True),
+        "Segment": passed_text(acc["Segment"]),
+        "CSM": passed_text(acc["CSM"]),
+        "Tier": passed_text(acc["Tier"]),
+        "Deployment": passed_text(acc["Deployment"]),
         "ARR": acc["ARR"].to_numpy(dtype=float),
         "Renewal Date": acc["Renewal Date"].to_numpy(),
         "Days to Renewal": day_diff(today, _dates(acc["Renewal Date"])),
-        "Lifecycle Stage": stage,
+        "Lifecycle Stage": labelled(stage, STAGES),
         "Usage Month": cur["snap"].astype("datetime64[ns]"),
         "Account Age (Months)": cur["age"],
         "Licensed Users": p.licensed,
         "Billable Users": bill,
         "License Utilization": cur["util"],
         "Overage Seats": np.maximum(0, bill - p.licensed),
-        "License Health": colour_names(c["license"]),
+        "License Health": labelled(c["license"], NAMES),
         "User Engagement": cur["active_ratio"],
-        "User Engagement Health": colour_names(c["user_engagement"]),
+        "User Engagement Health": labelled(c["user_engagement"], NAMES),
         "Git Operation Utilization": ratio(u["Git Operation Users"], bill, cfg),
-        "SCM Health": colour_names(c["scm"]),
+        "SCM Health": labelled(c["scm"], NAMES),
         "CI Builds per User": ratio(u["CI Builds"], bill, cfg),
-        "CI Health": colour_names(c["ci"]),
+        "CI Health": labelled(c["ci"], NAMES),
         "CD Score": cur["pts"]["cd"],
-        "CD Health": colour_names(c["cd"]),
+        "CD Health": labelled(c["cd"], NAMES),
         "Security Score": cur["pts"]["security"],
-        "Security Health": colour_names(c["security"]),
+        "Security Health": labelled(c["security"], NAMES),
         "Platform Adoption": adoption_count([c[k] for k in USE_CASES]),
         "Product Score": cur["product"],
-        "Product Health": colour_names(codes_of_scores(cur["product"], cfg)),
-        "Risk (Sentiment)": colour_names(cur["risk"]),
+        "Product Health": labelled(codes_of_scores(cur["product"], cfg), NAMES),
+        "Risk (Sentiment)": labelled(cur["risk"], NAMES),
         "Sentiment Stale": cur["stale"],
-        "Success Plan Health": colour_names(cur["outcomes"]),
+        "Success Plan Health": labelled(cur["outcomes"], NAMES),
         "Tickets (Month)": cur["tickets"],
-        "Support Health": colour_names(cur["voice"]),
-        "Emergency Health": colour_names(cur["emergency"]),
+        "Support Health": labelled(cur["voice"], NAMES),
+        "Emergency Health": labelled(cur["emergency"], NAMES),
         "Days Since Last Meeting": cur["since_meeting"],
-        "Meeting Cadence Health": colour_names(cur["cadence"]),
-        "Persona Health": colour_names(cur["persona"]),
+        "Meeting Cadence Health": labelled(cur["cadence"], NAMES),
+        "Persona Health": labelled(cur["persona"], NAMES),
         "Engagement Score": cur["engagement"],
         "Health Score": cur["score"],
-        "Health Colour": colour_names(cur["colour"]),
+        "Health Colour": labelled(cur["colour"], NAMES),
         "Previous Health Score": prev["score"],
-        "Previous Health Colour": colour_names(prev["colour"]),
-        "Health Trend": trend_codes(prev["score"], cur["score"], cfg.trend_epsilon),
+        "Previous Health Colour": labelled(prev["colour"], NAMES),
+        "Health Trend": labelled(trend_index(prev["score"], cur["score"], cfg.trend_epsilon),
+                                 TRENDS),
         "Drop Alerts": _drop_text(prev["codes"], c),
         "Adoption Complete": np.where(np.isnan(cur["util"]), None, adopted).astype(object),
         "First Value Date": fv.astype("datetime64[ns]"),

@@ -20,6 +20,22 @@ _NO_REASONS = pd.DataFrame({"category": pd.Series(dtype="str"),
                             "share": pd.Series(dtype=object)})
 
 
+_BUCKETS = ("0", "1", "2", "3+")
+_NO_BUCKET, _OTHER = -1, len(_BUCKETS)
+
+
+def _adoption_buckets(adoption: np.ndarray) -> np.ndarray:
+    """Index into ``_BUCKETS`` of each account's number of Green use cases (3 or more is
+    "3+"; its whole part otherwise): ``_NO_BUCKET`` for NA, ``_OTHER`` for a negative count."""
+    whole = np.trunc(adoption)
+    out = np.full(len(adoption), _OTHER, dtype=np.int8)
+    for i in range(3):
+        out[whole == i] = i
+    out[adoption >= 3] = 3
+    out[np.isnan(adoption)] = _NO_BUCKET
+    return out
+
+
 def portfolio_summary(data: CSData, scores: pd.DataFrame, as_of=None,
                       config: Config = DEFAULT) -> dict:
     """Portfolio-level figures from the per-account ``scores`` of :func:`score_accounts`.
@@ -38,13 +54,14 @@ def portfolio_summary(data: CSData, scores: pd.DataFrame, as_of=None,
     changes = data.mrr_changes
     window = changes[(changes["Month"] <= as_of)
                      & (changes["Month"] > as_of - pd.DateOffset(months=12))]
-    buckets = scores["Platform Adoption"].map(
-        lambda v: None if v != v else ("3+" if v >= 3 else str(int(v))))
+    buckets = _adoption_buckets(scores["Platform Adoption"].to_numpy(dtype=float))
     arr = scores["ARR"].fillna(0)
-    total = arr[buckets.notna()].sum()
-    by_bucket = {k: (float(arr[buckets == k].sum() / total) if total > 0 else None)
-                 for k in ("0", "1", "2", "3+")}
-    mix = scores["Health Colour"].fillna("NA").value_counts()
+    total = arr[buckets != _NO_BUCKET].sum()
+    by_bucket = {k: (float(arr[buckets == i].sum() / total) if total > 0 else None)
+                 for i, k in enumerate(_BUCKETS)}
+    colours = scores["Health Colour"]
+    mix = colours.value_counts()  # NA, with any cell reading "NA", is counted as "NA"
+    mix["NA"] = int(mix.get("NA", 0)) + int(colours.isna().sum())
     return {
         "as_of": as_of.date(),
         "accounts": int(len(scores)),
