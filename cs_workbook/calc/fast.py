@@ -177,7 +177,8 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     log.debug("%d rounds, %d Python calls, %d *IFS look-ups, %d cells declined", rounds,
               batches.calls, index.answered if index else 0, len(restored))
     if stats is not None:
-        stats.update(rounds=rounds, python_calls=batches.calls, ifs_declined=len(restored),
+        stats.update(rounds=rounds, python_calls=batches.calls, waited=batches.waited,
+                     ifs_declined=len(restored),
                      ifs_lookups=index.answered if index else 0,
                      hoisted_ranges=len(hoist.ranges) if hoist else 0, **counts)
 
