@@ -59,7 +59,7 @@ def _user_error() -> type:
                 def __init__(self, message: str):
                     super().__init__(_short(str(message)))
 
-            UserError.__module__ = __name__
+            UserError.__module__, UserError.__qualname__ = __name__, "UserError"
             _USER_ERROR = UserError
         return _USER_ERROR
 
