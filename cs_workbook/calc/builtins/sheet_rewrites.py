@@ -21,7 +21,6 @@ import re
 from ..layout import SHEET_DATA as _SHEET_DATA  # bytes.find: a lazy regex cost ~0.3 s a part
 from .array_forms import rewrite_array_forms
 from .literal_args import rewrite_literals
-from .subtotal import rewrite_subtotals
 
 __all__ = ["prepare_sheet", "expand_3d", "intersect_legacy"]
 
@@ -252,6 +251,8 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None,
             new = rewrite_array_forms(new, b'"array"' in f.group(1),
                                       _legacy_area(attrs, f.group(1)))
         if subtotals and not _SHARED_AREA.search(f.group(1)):
+            from .subtotal import rewrite_subtotals  # few sheets have SUBTOTAL
+
             new = rewrite_subtotals(new, sheet, facts)
         if legacy and b'"array"' not in f.group(1):
             new = intersect_legacy(new)
