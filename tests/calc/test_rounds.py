@@ -46,18 +46,21 @@ FUNCS = {"CS_INC": _inc, "CS_LABEL": _label}
 @pytest.fixture
 def chain(tmp_path):
     """A chain of our calls three deep, with built-ins in between that turn a waiting value
-    into something else (IFNA, ISNA, IFERROR) and a legacy-free mix of literals."""
+    into something else (IFNA, ISNA, IFERROR) and an ``*IFS`` look-up in the chain."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "S"
-    ws.append(["n", "a", "b", "c", "d", "e"])
+    ws.append(["n", "a", "b", "c", "d", "e", "f", "g"])
     for r in range(2, 12):
         ws.append([r if r % 4 else "x",
                    f"=CS_INC(A{r})",
                    f"=CS_INC(B{r})",
                    f'=CS_LABEL(_xlfn.IFNA(C{r},"na"),ISNA(B{r}))',
                    f"=CS_INC(IFERROR(C{r},-1))+CS_INC(CS_INC(B{r}))",
-                   f"=CS_LABEL(D{r},CS_INC(E{r}))"])
+                   f"=CS_LABEL(D{r},CS_INC(E{r}))",
+                   # a column-wise *IFS look-up whose criterion waits for our function
+                   f"=COUNTIFS($A$2:$A$11,\">\"&IFERROR(CS_INC(B{r}),0))",
+                   f"=CS_INC(G{r})"])
     path = tmp_path / "chain.xlsx"
     wb.save(path)
     return path
@@ -72,7 +75,8 @@ def test_waiting_calls_are_not_made_and_values_equal_one_call_per_cell(chain, tm
     got = calculate(chain, tmp_path / "fz.xlsx", functions=FUNCS)
     per_cell = calculate(chain, tmp_path / "formulas.xlsx", functions=FUNCS, engine="formulas")
     assert got.work["waited"] > 0  # calls waited for their arguments
-    assert got.evaluated == per_cell.evaluated == 50
+    assert got.evaluated == per_cell.evaluated == 70
+    assert got.work["ifs_lookups"] > 0
     assert _values(tmp_path / "fz.xlsx") == _values(tmp_path / "formulas.xlsx")
 
 
