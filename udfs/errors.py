@@ -48,6 +48,8 @@ def _user_error() -> type:
     headless ``calc``, the CLI) does not pay for it. One class per process (the lock: the
     Office.js server calls functions from several threads)."""
     global _USER_ERROR
+    if _USER_ERROR is not None:
+        return _USER_ERROR
     with _USER_ERROR_LOCK:
         if _USER_ERROR is None:
             from xlwings import XlwingsError
