@@ -24,7 +24,6 @@ from .adoption import (
                        CS_LIFECYCLE_STAGE,
                        CS_MONTHS_BETWEEN,
 )
-from .errors import UserError
 from .health import (
                        CS_COLOUR,
                        CS_DROP_ALERT,
@@ -87,3 +86,11 @@ CATALOGUE = {f.__name__: f for f in (
 )}
 
 __all__ = ["CATALOGUE", "UserError", "config", "use_config", *CATALOGUE]
+
+
+def __getattr__(name: str):
+    if name == "UserError":  # made on first use: importing xlwings costs ~80 ms
+        from .errors import _user_error
+
+        return _user_error()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

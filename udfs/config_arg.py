@@ -11,7 +11,7 @@ Both delivery paths are read: classic (Python values, dates as ``datetime``, bla
 and Office.js or headless calc (serial dates, ``""`` or ``0`` for blanks, error cells as dicts).
 A first row ``Key``/``Value`` (a selection with its header) is skipped, rows with a blank key
 are ignored, and a key given twice is an error as in the sheet. Bad keys and values raise
-:class:`~.errors.UserError` naming the key: since the configuration applies to every row, a
+:class:`~._errors.UserError` naming the key: since the configuration applies to every row, a
 range call answers that error as a whole.
 
 The Scorecard calls each function once per account row with the same range, so the parsed
@@ -32,7 +32,8 @@ import numpy as np
 from ..config import Config, normalise_key
 from ..errors import ConfigError
 from .cell_parsers import _date, _unwrap
-from .errors import ExcelError, UserError, error_of
+from . import errors as _errors
+from .errors import ExcelError, error_of
 from .rows import config as active_config
 
 __all__ = ["configured", "CONFIG_DOC", "parse_rows"]
@@ -57,7 +58,7 @@ def configured(config_range=None) -> Config:
         key = (rows, tuple(type(v) for _, v in rows))
     cfg, message = _parsed(key, base)
     if message:
-        raise UserError(message)
+        raise _errors.UserError(message)
     return cfg
 
 
@@ -102,7 +103,7 @@ def _parsed(key: tuple, base: Config):
             return entry[1]
     try:
         result = parse_rows(_normalised_rows(key[0]), base), None
-    except UserError as exc:
+    except _errors.UserError as exc:
         result = None, str(exc)
     with _LOCK:
         _CACHE[where] = (base, result)
@@ -121,19 +122,19 @@ def parse_rows(rows, base: Config) -> Config:
                 and value.strip().lower() == "value":
             continue  # the table's header row
         if key in seen:
-            raise UserError(f"config: key {key!r} appears twice")
+            raise _errors.UserError(f"config: key {key!r} appears twice")
         seen.add(key)
         if isinstance(value, ExcelError):
-            raise UserError(f"config: key {key!r} holds {value.code}")
+            raise _errors.UserError(f"config: key {key!r} holds {value.code}")
         if normalise_key(key) in _DATE_KEYS and value is not None:
             value = _date(value, key)
             if isinstance(value, ExcelError):
-                raise UserError(f"config: {value.message or value.code}")
+                raise _errors.UserError(f"config: {value.message or value.code}")
         mapping[key] = value
     try:
         return Config.from_mapping(mapping, base=base)
     except ConfigError as exc:
-        raise UserError(f"config: {exc}") from None
+        raise _errors.UserError(f"config: {exc}") from None
 
 
 def _normalised_rows(x) -> tuple:
@@ -146,11 +147,11 @@ def _normalised_rows(x) -> tuple:
         x = [x]  # one row as a flat list
     if not isinstance(x, (list, tuple)) or not x \
             or not all(isinstance(r, (list, tuple)) for r in x):
-        raise UserError("config: pass the two columns Key and Value of the Config table, "
+        raise _errors.UserError("config: pass the two columns Key and Value of the Config table, "
                         "e.g. Config[[Key]:[Value]]")
     widths = {len(r) for r in x}
     if widths != {2}:
-        raise UserError(f"config: the range must have 2 columns (Key, Value), not "
+        raise _errors.UserError(f"config: the range must have 2 columns (Key, Value), not "
                         f"{'/'.join(map(str, sorted(widths)))}")
     return tuple((_key(k), _value(v)) for k, v in x)
 
@@ -160,12 +161,12 @@ def _key(k):
         return None  # 0: an empty cell as Excel desktop sends it through Office.js
     err = error_of(k)
     if err is not None:
-        raise UserError(f"config: the Key column holds {err.code}")
+        raise _errors.UserError(f"config: the Key column holds {err.code}")
     k = _unwrap(k)
     if isinstance(k, np.generic):
         k = k.item()
     if isinstance(k, ExcelError):
-        raise UserError(f"config: the Key column holds {k.code}")
+        raise _errors.UserError(f"config: the Key column holds {k.code}")
     if isinstance(k, float) and k != k:
         return None
     text = str(k).strip()

@@ -24,9 +24,9 @@ import functools
 import logging
 import os
 import sys
+import threading
 
 import numpy as np
-from xlwings import XlwingsError
 
 from ..errors import CSError, InvalidInput
 from ..excel.errors import ERROR_CODES, NA, ExcelError, error_of
@@ -36,12 +36,40 @@ __all__ = ["ERROR_CODES", "NA", "ExcelError", "PassOn", "UserError", "boundary",
 logger = logging.getLogger("cs_workbook.udfs")
 
 
-class UserError(XlwingsError):
-    """Bad input to a single-cell call; the message (one line, ≤ 200 characters) is what the
-    user sees."""
+_USER_ERROR: type | None = None
+_USER_ERROR_LOCK = threading.Lock()
 
-    def __init__(self, message: str):
-        super().__init__(_short(str(message)))
+
+def _user_error() -> type:
+    """:class:`UserError`, an ``xlwings.XlwingsError``, made on first use.
+
+    Importing xlwings costs ~80 ms (its Pro part loads ``cryptography``); only a call with bad
+    input needs the class, so a process that imports the functions and never raises one (the
+    headless ``calc``, the CLI) does not pay for it. One class per process (the lock: the
+    Office.js server calls functions from several threads)."""
+    global _USER_ERROR
+    if _USER_ERROR is not None:
+        return _USER_ERROR
+    with _USER_ERROR_LOCK:
+        if _USER_ERROR is None:
+            from xlwings import XlwingsError
+
+            class UserError(XlwingsError):
+                """Bad input to a single-cell call; the message (one line, ≤ 200 characters)
+                is what the user sees."""
+
+                def __init__(self, message: str):
+                    super().__init__(_short(str(message)))
+
+            UserError.__module__, UserError.__qualname__ = __name__, "UserError"
+            _USER_ERROR = UserError
+        return _USER_ERROR
+
+
+def __getattr__(name: str):
+    if name == "UserError":  # made on first use: see _user_error
+        return _user_error()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class PassOn(Exception):
@@ -92,18 +120,19 @@ def boundary(fn):
                 return fn(*args)
         except PassOn as exc:
             return exc.code
-        except UserError as exc:
-            if _inside_classic_com():
-                return f"#VALUE! {exc}"
-            raise
         except CSError as exc:
             err = from_cs(exc)
             if err.user:
                 if _inside_classic_com():
                     return f"#VALUE! {err.message}"
-                raise UserError(err.message) from None
+                raise _user_error()(err.message) from None
             return err.code
-        except Exception:
+        except Exception as exc:
+            # a UserError exists only once its class does (_user_error): no import here
+            if _USER_ERROR is not None and isinstance(exc, _USER_ERROR):
+                if _inside_classic_com():
+                    return f"#VALUE! {exc}"
+                raise
             if _reraise():
                 raise
             logger.exception("%s failed", fn.__name__)

@@ -7,7 +7,8 @@ from .. import metrics as m
 from . import coerce as co
 from ._xl import arg, func
 from .config_arg import CONFIG_DOC, configured
-from .errors import NA, UserError, boundary
+from . import errors as _errors
+from .errors import NA, boundary
 from .rows import check_whole, elementwise, na_left_out, single, table, whole
 
 __all__ = ["CS_COLOUR", "CS_POINTS", "CS_WEIGHTED_SCORE", "CS_HEALTH_SCORE", "CS_HEALTH_COLOUR",
@@ -33,7 +34,7 @@ def _weights(weights):
     if all(v is None for v in w):  # an empty cell or range: the configured weights
         return None
     if len(w) != len(_GROUPS) or any(v is None for v in w):
-        raise UserError(f"weights: give {len(_GROUPS)} numbers (P, R, O, V, E), got "
+        raise _errors.UserError(f"weights: give {len(_GROUPS)} numbers (P, R, O, V, E), got "
                         f"{sum(v is not None for v in w)}")
     return w
 
@@ -74,7 +75,7 @@ def CS_WEIGHTED_SCORE(scores, weights, config=None):
     w = co.numbers(weights, "weights", 0)
     check_whole(s, w)
     if len(w.values) != len(s.values) and len(w.values) != 1:
-        raise UserError(f"weights: {len(w.values)} weights for {len(s.values)} scores")
+        raise _errors.UserError(f"weights: {len(w.values)} weights for {len(s.values)} scores")
     value = m.weighted_score(list(s.values), list(w.values))
     return single(NA if value is None else value)
 
@@ -141,7 +142,8 @@ def CS_HEALTH_DRIVERS(product, risk, outcomes, voice, engagement, weights=None, 
     cols = [na_left_out(co.colours(x, n, cfg))
             for x, n in zip((product, risk, outcomes, voice, engagement), _GROUPS)]
     if any(c.shape is not None for c in cols):
-        raise UserError("CS_HEALTH_DRIVERS explains one account: pass single cells, not ranges")
+        raise _errors.UserError(
+            "CS_HEALTH_DRIVERS explains one account: pass single cells, not ranges")
     check_whole(*cols)
     d = m.health_drivers(*[c.values[0] for c in cols], w, config=cfg)
     rows = [[r["component"], "" if r["input"] is None else r["input"], r["points"],

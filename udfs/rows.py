@@ -22,7 +22,8 @@ import pandas as pd
 from ..config import DEFAULT, Config
 from ..errors import CSError
 from .coerce import broadcast, size
-from .errors import NA, ExcelError, PassOn, UserError, from_cs
+from . import errors as _errors
+from .errors import NA, ExcelError, PassOn, from_cs
 
 #: A result too large for Excel (an overflow), as Excel shows it.
 NUM = ExcelError("#NUM!", "the result is too large")
@@ -216,7 +217,7 @@ def single(value):
         value = NA if value != value else NUM
     if isinstance(value, ExcelError):
         if value.user:
-            raise UserError(value.message or "invalid input")
+            raise _errors.UserError(value.message or "invalid input")
         return value.code
     return value
 
@@ -227,10 +228,10 @@ def whole(read):
     answers a range, exactly as each of its rows alone would."""
     try:
         return read(), None
-    except UserError as exc:
-        return None, ExcelError("#VALUE!", str(exc), user=True)
     except PassOn as exc:
         return None, ExcelError(exc.code)
+    except _errors.UserError as exc:
+        return None, ExcelError("#VALUE!", str(exc), user=True)
 
 
 def elementwise(compute, cols, kind: str = "float", whole: ExcelError | None = None):
@@ -313,5 +314,5 @@ def check_whole(*cols) -> None:
             rows, errs = c.error_rows()
             err = errs[int(np.argmin(rows))]
             if err.user:
-                raise UserError(err.message or f"{c.name}: invalid input")
+                raise _errors.UserError(err.message or f"{c.name}: invalid input")
             raise PassOn(err.code)

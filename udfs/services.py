@@ -8,7 +8,8 @@ from ..metrics.services import RATE_COLUMNS
 from . import coerce as co
 from ._xl import arg, func
 from .config_arg import CONFIG_DOC, configured
-from .errors import UserError, boundary
+from . import errors as _errors
+from .errors import boundary
 from .rows import check_whole, elementwise, single, whole
 
 __all__ = ["CS_PS_STANDARD_RATE", "CS_PS_RATE", "CS_SOW_COST", "CS_SOW_PRICE", "CS_SOW_MARGIN"]
@@ -37,7 +38,8 @@ def _rate_rows(rate_table) -> list:
     numeric text, blanks as None (Office.js sends dates as serials and blanks as "")."""
     shape, cells = co.cells(rate_table, "rate_table")
     if shape is None or shape[0] == "1d":
-        raise UserError("rate_table: select the whole rate table (Role, Effective From, rates)")
+        raise _errors.UserError(
+            "rate_table: select the whole rate table (Role, Effective From, rates)")
     rows, cols = shape
     grid = [cells[r * cols:(r + 1) * cols] for r in range(rows)]
     header = [str(c).strip().lower() if isinstance(c, str) else "" for c in grid[0]]
@@ -55,7 +57,7 @@ def _rate_rows(rate_table) -> list:
                 c = co.numbers([v], name.title())
             if c.errors:
                 err = c.errors[0]
-                raise UserError(err.message or f"rate_table: {err.code} in column {name!r}")
+                raise _errors.UserError(err.message or f"rate_table: {err.code} in column {name!r}")
             val = c.values[0]
             clean.append(None if val is None or val != val else
                          (val.item() if hasattr(val, "item") else val))

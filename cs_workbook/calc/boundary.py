@@ -100,6 +100,29 @@ def _result(value):
 
 # -- our functions called a column at a time ----------------------------------------------------
 
+#: The engine's error kind of :func:`pending`: one no workbook cell holds (formualizer's own
+#: "cancelled", which Excel has no spelling for), so an argument holding it is a value still
+#: waiting for a call of ours, and Excel's functions pass it on as any error.
+_PENDING_KIND = "Cancelled"
+
+
+@functools.lru_cache(maxsize=None)
+def pending():
+    """What a call of ours answers until it is computed (:class:`_Batches`)."""
+    import formualizer as fz
+
+    return fz.LiteralValue.error(_PENDING_KIND, None)
+
+
+def _waits(value) -> bool:
+    """Does the argument ``value`` hold a :func:`pending` answer?"""
+    if value.__class__ is dict:
+        return value.get("kind") == _PENDING_KIND
+    if value.__class__ is list:
+        return any(_waits(v) for v in value)
+    return False
+
+
 def _freeze(value):
     """A hashable key for an argument (TRUE and 1 stay apart, as do error kinds)."""
     if isinstance(value, list):
@@ -129,12 +152,16 @@ class _Batches:
     """Our functions evaluated a column at a time, in rounds.
 
     Each evaluation round answers the calls it has seen before from a memo and records the
-    others (answering ``#N/A`` for now); between rounds, the recorded calls of one function
-    that share their range arguments are made as one call with the single-cell arguments as
-    columns (every ``CS_*`` function maps a column in to a column out). Rounds repeat until one
-    records nothing: then every call was answered with the function's value for its actual
-    arguments, exactly as one call per cell would. A batch whose first row differs from a
-    direct call of that row is made one call per row instead.
+    others (answering :func:`pending` for now); between rounds, the recorded calls of one
+    function that share their range arguments are made as one call with the single-cell
+    arguments as columns (every ``CS_*`` function maps a column in to a column out). Rounds
+    repeat until one records nothing: then every call was answered with the function's value
+    for its actual arguments, exactly as one call per cell would. A batch whose first row
+    differs from a direct call of that row is made one call per row instead.
+
+    A recorded call with a :func:`pending` argument (a value still waiting for another call
+    of ours) is not made: the next round records it again with the value. Only when every
+    recorded call waits so (a value that never resolves) are they made as they are.
     """
 
     def __init__(self, functions: dict):
@@ -142,10 +169,11 @@ class _Batches:
         self.memo: dict = {}
         self.misses: dict = {}
         self.calls = 0
+        self.waited = 0  # recorded calls not made: an argument was pending
         self.ranges: dict = {}  # token -> a constant range's values (:mod:`.hoist`)
 
     def callback(self, name: str):
-        memo, misses, ranges = self.memo, self.misses, self.ranges
+        memo, misses, ranges, waiting = self.memo, self.misses, self.ranges, pending()
 
         def call(*args):
             # repr keeps TRUE, 1 and "1" apart as _freeze does, at a fraction of its cost
@@ -157,15 +185,18 @@ class _Batches:
             if ranges:
                 args = tuple(ranges.get(a, a) if a.__class__ is str else a for a in args)
             misses[key] = args
-            return _error("#N/A")
+            return waiting
         return call
 
     def resolve(self) -> bool:
         """Compute the recorded calls; False when there were none (the fixed point)."""
         if not self.misses:
             return False
+        ready = {key: args for key, args in self.misses.items()
+                 if not any(map(_waits, args))} or self.misses
+        self.waited += len(self.misses) - len(ready)
         groups: dict = {}
-        for key, args in self.misses.items():
+        for key, args in ready.items():
             name = key[0]
             ranges = tuple((i, _freeze(a)) for i, a in enumerate(args)
                            if isinstance(a, list) and _cell(a) is a)

@@ -53,20 +53,51 @@ def available() -> bool:
 
 # -- which functions exist ---------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
+_KNOWN: dict[str, bool] = {}  # function name (upper case) -> formualizer knows it
+
+
 def _builtin(name: str) -> bool:
     """Does formualizer know the function ``name`` (an Excel built-in)?"""
+    known = _KNOWN.get(name)
+    if known is None:
+        _probe([name])
+        known = _KNOWN[name]
+    return known
+
+
+def _probe(names) -> None:
+    """Ask formualizer which of ``names`` it knows, one cell ``=NAME()`` each in one
+    workbook (a workbook per name costs ~1 ms); if that workbook fails, one each."""
     import formualizer as fz
 
-    wb = fz.Workbook()
-    wb.add_sheet("S")
-    try:
-        wb.set_formula("S", 1, 1, f"={name}()")
-        wb.evaluate_all()
-        value = wb.get_value("S", 1, 1)
-    except Exception:  # noqa: BLE001 - anything but a clean answer means: not known
-        return False
-    return not (isinstance(value, dict) and value.get("kind") == "Name")
+    todo = sorted({n for n in names if n not in _KNOWN})
+    if not todo:
+        return
+    if len(todo) > 1:
+        wb = fz.Workbook()
+        wb.add_sheet("S")
+        try:
+            for row, name in enumerate(todo, 1):
+                wb.set_formula("S", row, 1, f"={name}()")
+            wb.evaluate_all()
+            values = [wb.get_value("S", row, 1) for row in range(1, len(todo) + 1)]
+        except Exception:  # noqa: BLE001 - find out name by name
+            values = None
+        if values is not None:
+            for name, value in zip(todo, values):
+                _KNOWN[name] = not (isinstance(value, dict) and value.get("kind") == "Name")
+            return
+    for name in todo:
+        wb = fz.Workbook()
+        wb.add_sheet("S")
+        try:
+            wb.set_formula("S", 1, 1, f"={name}()")
+            wb.evaluate_all()
+            value = wb.get_value("S", 1, 1)
+        except Exception:  # noqa: BLE001 - anything but a clean answer means: not known
+            _KNOWN[name] = False
+            continue
+        _KNOWN[name] = not (isinstance(value, dict) and value.get("kind") == "Name")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -177,12 +208,16 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     log.debug("%d rounds, %d Python calls, %d *IFS look-ups, %d cells declined", rounds,
               batches.calls, index.answered if index else 0, len(restored))
     if stats is not None:
-        stats.update(rounds=rounds, python_calls=batches.calls, ifs_declined=len(restored),
+        stats.update(rounds=rounds, python_calls=batches.calls, waited=batches.waited,
+                     ifs_declined=len(restored),
                      ifs_lookups=index.answered if index else 0,
                      hoisted_ranges=len(hoist.ranges) if hoist else 0, **counts)
 
     values, roots = {}, {}
     unknown: dict = {}  # a column holds one text: look its functions up once
+    _probe(name.upper() for text in {cell[0] for cell in cells.values() if cell[0]}
+           for name, linked in _calls(text)
+           if not linked and name.upper() not in ours and not name.upper().startswith("_XLDUDF_"))
     for key, (text, cached, _) in cells.items():
         sheet, ref = key
         value = got[key]

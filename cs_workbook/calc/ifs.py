@@ -305,7 +305,7 @@ class Index:
 
     def callback(self):
         """The function registered as :data:`FUNCTION` (deterministic: plain values in)."""
-        from .boundary import _KIND, _error
+        from .boundary import _KIND, _PENDING_KIND, _error, pending
 
         answers: dict = {}
 
@@ -331,6 +331,8 @@ class Index:
                 # declined only if still so when evaluation settles.
                 self.erring.add(where)
                 kind = next(c for c in criteria if isinstance(c, dict)).get("kind")
+                if kind == _PENDING_KIND:  # waiting for our function: so does this answer
+                    return pending()
                 return _error(_KIND.get(kind, "#VALUE!"))
             self.erring.discard(where)
             try:

@@ -48,7 +48,6 @@ def prepare(zf: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | Non
 def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | None:
     from ..package import _targets, _unescape
     from .rich_errors import error_names, restore
-    from .subtotal import sheet_facts
 
     sheets = [_unescape(n) for n in _SHEET_NAME.findall(_book(src))]
     names = set(src.namelist())
@@ -56,6 +55,8 @@ def _prepared(src: zipfile.ZipFile, parts: dict, data: bytes | None) -> bytes | 
     for sheet, part in parts.items():
         xml = src.read(part)
         if b"SUBTOTAL(" in xml.upper() or b' hidden="' in xml:
+            from .subtotal import sheet_facts
+
             tables = [src.read(t) for t in _targets(src, part, "/table").values() if t in names]
             facts[sheet] = sheet_facts(xml, tables)
     replace = {}

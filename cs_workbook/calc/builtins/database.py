@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-import statistics
 
 from .args import error, grid, wildcard
 
@@ -140,7 +139,7 @@ def _dfunc(reduce):
             return error("Value")
         except ZeroDivisionError:
             return error("Div")
-        except (statistics.StatisticsError, OverflowError):
+        except OverflowError:  # a statistics.StatisticsError is a ValueError: caught above
             return error("Div")
     call.__name__ = getattr(reduce, "__name__", "dfunc")
     return call
@@ -159,12 +158,17 @@ def _get(values):
     return values[0] if values[0] is not None else 0.0
 
 
-def _spread(fn, least):
+def _spread(name: str, least: int):
+    """``statistics.<name>`` of the numbers; the module is imported on first use (~3 ms, with
+    ``fractions``), since few workbooks call these."""
     def reduce(values):
+        import statistics
+
         xs = _numbers(values)
         if len(xs) < least:
             raise ZeroDivisionError
-        return fn(xs)
+        return getattr(statistics, name)(xs)
+    reduce.__name__ = name
     return reduce
 
 
@@ -178,8 +182,8 @@ DATABASE = {
     "DMAX": _dfunc(lambda vs: max(_numbers(vs), default=0.0)),
     "DMIN": _dfunc(lambda vs: min(_numbers(vs), default=0.0)),
     "DPRODUCT": _dfunc(lambda vs: math.prod(_numbers(vs)) if _numbers(vs) else 0.0),
-    "DSTDEV": _dfunc(_spread(statistics.stdev, 2)),
-    "DSTDEVP": _dfunc(_spread(statistics.pstdev, 1)),
-    "DVAR": _dfunc(_spread(statistics.variance, 2)),
-    "DVARP": _dfunc(_spread(statistics.pvariance, 1)),
+    "DSTDEV": _dfunc(_spread("stdev", 2)),
+    "DSTDEVP": _dfunc(_spread("pstdev", 1)),
+    "DVAR": _dfunc(_spread("variance", 2)),
+    "DVARP": _dfunc(_spread("pvariance", 1)),
 }

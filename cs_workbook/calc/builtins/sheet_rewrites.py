@@ -21,7 +21,6 @@ import re
 from ..layout import SHEET_DATA as _SHEET_DATA  # bytes.find: a lazy regex cost ~0.3 s a part
 from .array_forms import rewrite_array_forms
 from .literal_args import rewrite_literals
-from .subtotal import rewrite_subtotals
 
 __all__ = ["prepare_sheet", "expand_3d", "intersect_legacy"]
 
@@ -194,6 +193,33 @@ def _legacy_area(attrs: bytes, f_tag: bytes) -> tuple[int, int] | None:
             abs(_col(m.group(3)) - _col(m.group(1))) + 1)
 
 
+#: A formula element with text (not a shared formula's ``<f t="shared" si="0"/>``).
+_F_WITH_TEXT = re.compile(rb"(<((?:\w+:)?)f\b[^>]*(?<!/)>)([^<]*)(</\2f>)")
+#: The start tag of the cell a formula element opens (an ``<f>`` is a cell's first child).
+_CELL_START = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(?<!/)>")
+
+
+def _formulas_only(data: bytes, formula) -> bytes | None:
+    """``data`` (a ``<sheetData>``) with ``formula(cell attributes, match)`` applied to each
+    formula text, found directly rather than cell by cell (a sheet of values and shared
+    formula followers has few); ``data`` itself when nothing changes, None when a formula is
+    not where a cell's first child is (the caller then goes cell by cell)."""
+    pieces, pos = [], 0
+    for f in _F_WITH_TEXT.finditer(data):
+        tag = data.rfind(b"<", 0, f.start())
+        cm = _CELL_START.fullmatch(data, tag, f.start()) if tag >= 0 else None
+        if cm is None:
+            return None
+        new = formula(cm.group(2), f)
+        if new is not None:
+            pieces += (data[pos:f.start(3)], new)
+            pos = f.end(3)
+    if not pieces:
+        return data
+    pieces.append(data[pos:])
+    return b"".join(pieces)
+
+
 def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None,
                   names: frozenset | None = None) -> bytes:
     """One worksheet part as formualizer should read it (the same bytes when nothing applies).
@@ -214,6 +240,29 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None,
     if not areas and not legacy and not subtotals and not forms and not literals:
         return xml
 
+    def formula(attrs: bytes, f: re.Match) -> bytes | None:
+        """The new text of the formula ``f`` (``_F_TEXT``) of a cell with ``attrs``, escaped;
+        None when it stays."""
+        old = _unescape(f.group(3))
+        new = expand_3d(old, sheets) if three_d else old
+        if literals:  # on the formula as Excel wrote it, before the array forms
+            new = rewrite_literals(new, names)
+        if forms:
+            new = rewrite_array_forms(new, b'"array"' in f.group(1),
+                                      _legacy_area(attrs, f.group(1)))
+        if subtotals and not _SHARED_AREA.search(f.group(1)):
+            from .subtotal import rewrite_subtotals  # few sheets have SUBTOTAL
+
+            new = rewrite_subtotals(new, sheet, facts)
+        if legacy and b'"array"' not in f.group(1):
+            new = intersect_legacy(new)
+        return None if new == old else _escape(new)
+
+    if not areas:  # only formulas change: visit those, not every cell
+        new = _formulas_only(data, formula)
+        if new is not None:
+            return xml if new is data else xml[:m.start()] + new + xml[m.end():]
+
     def cell(cm: re.Match) -> bytes:
         body = cm.group(4)
         if body is None:
@@ -224,22 +273,12 @@ def prepare_sheet(xml: bytes, sheets: list[str], sheet: str = "", facts=None,
             f = _F_TEXT.search(body)
             if not f:
                 return cm.group(0)
-            old = _unescape(f.group(3))
-            new = expand_3d(old, sheets) if three_d else old
-            if literals:  # on the formula as Excel wrote it, before the array forms
-                new = rewrite_literals(new, names)
-            if forms:
-                new = rewrite_array_forms(new, b'"array"' in f.group(1),
-                                          _legacy_area(cm.group(2), f.group(1)))
-            if subtotals and not _SHARED_AREA.search(f.group(1)):
-                new = rewrite_subtotals(new, sheet, facts)
-            if legacy and b'"array"' not in f.group(1):
-                new = intersect_legacy(new)
-            if new == old:
+            new = formula(cm.group(2), f)
+            if new is None:
                 return cm.group(0)
             start = cm.start(4) - cm.start() + f.start(3)
             end = cm.start(4) - cm.start() + f.end(3)
-            return cm.group(0)[:start] + _escape(new) + cm.group(0)[end:]
+            return cm.group(0)[:start] + new + cm.group(0)[end:]
         r = _R_ATTR.search(cm.group(2))
         if not r or not areas:
             return cm.group(0)

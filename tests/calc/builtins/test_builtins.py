@@ -114,6 +114,46 @@ def test_array_areas_are_cleared_for_the_engine():
     assert prepare_sheet(plain, ["Sheet1"]) is plain
 
 
+def _cell_by_cell(monkeypatch, *args):
+    from cs_workbook.calc.builtins import sheet_rewrites
+
+    with monkeypatch.context() as m:
+        m.setattr(sheet_rewrites, "_formulas_only", lambda data, formula: None)
+        return prepare_sheet(*args)
+
+
+def test_formula_only_scan_equals_cell_by_cell_on_the_corpus(monkeypatch):
+    """Without array areas only formula texts change, so prepare_sheet visits those alone:
+    byte for byte what the cell-by-cell pass gives, on every sheet Excel saved."""
+    import zipfile
+
+    from cs_workbook.calc.package import sheet_parts
+
+    changed = 0
+    for path in sorted((HERE.parent / "corpus").glob("*.xls[xm]")):
+        with zipfile.ZipFile(path) as zf:
+            parts = sheet_parts(zf)
+            for sheet, part in parts.items():
+                xml = zf.read(part)
+                args = (xml, list(parts), sheet, None, frozenset())
+                got = prepare_sheet(*args)
+                assert got == _cell_by_cell(monkeypatch, *args), (path.name, sheet)
+                changed += got != xml
+    assert changed >= 10  # the comparison saw rewrites, not only unchanged sheets
+
+
+def test_formula_only_scan_skips_shared_followers_and_falls_back(monkeypatch):
+    row = (b'<row r="2"><c r="A2"><f t="shared" si="0"/><v>1</v></c><c r="B2"><v>5</v></c>'
+           b'<c r="C2"><f>ROUND(B1:B3,0)</f><v>5</v></c></row>')
+    xml = b"<worksheet><sheetData>" + row + b"</sheetData></worksheet>"
+    out = prepare_sheet(xml, ["Sheet1"])
+    assert b'<f t="shared" si="0"/><v>1</v>' in out and b"<f>ROUND(@B1:B3,0)</f>" in out
+    assert out == _cell_by_cell(monkeypatch, xml, ["Sheet1"])
+    spaced = xml.replace(b'<c r="C2"><f>', b'<c r="C2">\n  <f>')  # not a first child: per cell
+    assert prepare_sheet(spaced, ["Sheet1"]) == _cell_by_cell(monkeypatch, spaced, ["Sheet1"])
+    assert b"ROUND(@B1:B3,0)" in prepare_sheet(spaced, ["Sheet1"])
+
+
 # -- properties -------------------------------------------------------------------------------
 
 finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False)
