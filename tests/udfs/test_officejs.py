@@ -232,3 +232,6 @@ def test_cli_commands(capsys):
     with pytest.raises(CSError, match="--token is required"):
         args.func(args)
     assert parser.parse_args(["serve"]).host == "127.0.0.1"
+    # a random token can start with "-" (1 in 64 of secrets.token_urlsafe's): the "=" form
+    # that docs/excel-setup.md shows passes it as the token
+    assert parser.parse_args(["serve", "--token=-x1_y"]).token == "-x1_y"

@@ -110,7 +110,7 @@ def live_server(tmp_path_factory):
         with open(log, "wb") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "cs_workbook.cli", "serve", "--host", "127.0.0.1",
-                 "--port", str(port), "--token", token, "--access-log"],
+                 "--port", str(port), f"--token={token}", "--access-log"],
                 cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + START_TIMEOUT
