@@ -132,8 +132,6 @@ def bench_score(sizes, as_of, seed: int) -> list[dict]:
 
 
 # --- 2. row-by-row with the scalar public functions ----------------------------------------------
-
-
 from _rowwise import row_inputs, score_row, verify  # noqa: E402
 
 
