@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from number_reference import old_numbers
 
 from cs_workbook.errors import WorkbookError
 from cs_workbook.schema import Column, sheet
@@ -41,28 +42,6 @@ VALUE = st.one_of(st.none(), st.sampled_from(SPECIAL), st.integers(-3, 10**6).ma
                   st.floats(allow_nan=True, allow_infinity=True))
 COLUMNS = [Column("n", "int"), Column("n", "number"), Column("n", "money"),
            Column("n", "int", choices=(1, 2, 3))]
-
-
-def old_numbers(col: Column, c: Cells):
-    """``_numbers`` before the fast paths (commit 55b1193), for typed cells."""
-    num = np.array(c.raw, dtype="float64")
-    present = ~c.blank
-    with np.errstate(invalid="ignore"):
-        finite = np.isfinite(num)
-        if col.kind == "int":
-            whole = np.round(num)
-            finite &= np.abs(num - whole) <= 1e-9 * np.maximum(1.0, np.abs(num))
-            num = whole
-        negative = finite & (num < 0)
-    what = "a whole number" if col.kind == "int" else "a number"
-    checks = [(present & ~finite, "{v} is not " + what)]
-    if col.kind in ("int", "money"):
-        checks.append((present & negative, "{v} is negative (must be ≥ 0)"))
-    if col.choices:
-        outside = present & finite & ~np.isin(num, np.array(col.choices, dtype=float))
-        checks.append((outside, "{v} is not one of: " + ", ".join(map(str, col.choices))))
-    num[c.blank] = np.nan
-    return pd.Series(num, dtype="float64"), checks
 
 
 def _same(got, want):
