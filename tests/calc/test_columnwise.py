@@ -6,10 +6,9 @@ booleans or wildcards (those calls must be declined and answered by the engine i
 
 from __future__ import annotations
 
-import math
-
 import openpyxl
 import pytest
+from calc_plain import fast_equals_plain, sheet_values
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cs_workbook.calc import calculate
@@ -18,17 +17,6 @@ from cs_workbook.calc.ifs import Index, rewrite
 PLAIN_KEYS = ["a", "A", "b", "B", "acc-1", "ACC-1", "Email", "email", None, ""]
 RISKY_KEYS = ["5", "a*", "TRUE", "?", "~a", "1/2", "Jan-26", " a", "<>a", ">=3"]
 CATS = ["Email", "email", "Call", "EBR", None]
-
-
-def _values(path, sheet):
-    wb = openpyxl.load_workbook(path, data_only=True)
-    return {c.coordinate: c.value for row in wb[sheet].iter_rows() for c in row}
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
-    return a == b
 
 
 def _formulas(i: int, n: int) -> list[str]:
@@ -61,13 +49,7 @@ def _book(path, data, lookups):
 
 
 def _both(path, tmp_path):
-    fast = calculate(path, tmp_path / "fast.xlsx")
-    plain = calculate(path, tmp_path / "plain.xlsx", engine="formualizer-plain")
-    got, want = _values(tmp_path / "fast.xlsx", "Calc"), _values(tmp_path / "plain.xlsx", "Calc")
-    wrong = {k: (got[k], want[k]) for k in want if not _same(got[k], want[k])}
-    assert not wrong
-    assert fast.evaluated == plain.evaluated == fast.formulas
-    return fast
+    return fast_equals_plain(path, tmp_path)[0]
 
 
 # Negative zero is left out of the drawn numbers: Excel never saves one (it writes 0), and the
@@ -101,7 +83,7 @@ def test_negative_zero_counts_as_zero(tmp_path):
     fast = calculate(_book(tmp_path / "t.xlsx", [("a", None, "Email"), ("a", -0.0, "Email")],
                            [("a", 0, "Email")]), tmp_path / "fast.xlsx")
     assert fast.work["ifs_lookups"] >= 1
-    assert _values(tmp_path / "fast.xlsx", "Calc")["J2"] == 1  # COUNTIFS(B, ">="&0)
+    assert sheet_values(tmp_path / "fast.xlsx", "Calc")["J2"] == 1  # COUNTIFS(B, ">="&0)
 
 
 @pytest.mark.parametrize("key", ["a*", "5", "TRUE", "<>a"])

@@ -11,14 +11,12 @@ Randomized tables (hypothesis) mix runs broken by odd rows, keys of any case and
 
 from __future__ import annotations
 
-import math
-
 import openpyxl
 import pytest
+from calc_plain import fast_equals_plain
 from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl.worksheet.table import Table
 
-from cs_workbook.calc import calculate
 from cs_workbook.calc.shapes import shiftable
 
 KEYS = ["a", "A", "b", "acc-1", None]
@@ -33,17 +31,6 @@ COLUMNS = [
     ("F6", f'=CS_CONFIG_VALUE("yellow_max",Config!$A$2:$B$3)+{ROW.format("F2")}'),
 ]
 ODD = f"={ROW.format('Num')}*3"  # breaks a column's run
-
-
-def _values(path, sheet):
-    wb = openpyxl.load_workbook(path, data_only=True)
-    return {c.coordinate: c.value for row in wb[sheet].iter_rows() for c in row}
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
-    return a == b
 
 
 def _book(path, data, rows, odd):
@@ -72,14 +59,7 @@ def _book(path, data, rows, odd):
 
 
 def _both(path, tmp_path):
-    fast = calculate(path, tmp_path / "fast.xlsx")
-    plain = calculate(path, tmp_path / "plain.xlsx", engine="formualizer-plain")
-    got, want = _values(tmp_path / "fast.xlsx", "Calc"), _values(tmp_path / "plain.xlsx", "Calc")
-    wrong = {k: (got[k], want[k]) for k in want if not _same(got[k], want[k])}
-    assert not wrong
-    assert fast.evaluated == plain.evaluated == fast.formulas
-    assert fast.kept_cached == plain.kept_cached == 0
-    return fast, got
+    return fast_equals_plain(path, tmp_path)
 
 
 numbers = st.one_of(st.none(), st.integers(-5, 5), st.floats(-10, 10, allow_nan=False))
