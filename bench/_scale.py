@@ -8,7 +8,7 @@ folder of Parquet files (not timed). Then:
   time (user + system) and peak resident memory come from ``os.wait4`` in a small launcher
   process (see ``_LAUNCHER``: a child forked from this big process would be charged its
   RSS). Best of 2, after one untimed run that fills a temporary bytecode cache
-  (``bytecode_env``: as an installed package, not compiling every module each run).
+  (``bench/_bytecode.py``: as an installed package, not compiling every module each run).
 * **in process**, the same steps one by one: ``read_tables`` (pyarrow + the reader's checks),
   ``score_accounts`` + ``portfolio_summary``, ``data_coverage`` + ``lines`` (the notes ``score`` prints),
   ``write_scores`` to ``.parquet`` and to ``.csv``; wall and CPU seconds each.
@@ -20,13 +20,13 @@ both cores, wall time grows while CPU time stays close to what an idle machine w
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _bytecode import bytecode_env
 from _synthetic import synthetic_frames
 
 from cs_workbook.data import CSData
@@ -63,16 +63,6 @@ print(json.dumps({"wall": time.perf_counter() - t, "cpu": usage.ru_utime + usage
                   "maxrss": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status),
                   "err": err}))
 """
-
-
-def bytecode_env(pycache: Path) -> dict:
-    """The child's environment: compiled modules cached under ``pycache``, as an installed
-    package has them, even where the shell sets ``PYTHONDONTWRITEBYTECODE`` (else every run
-    pays for compiling the modules it imports; ``bench/calc.py`` does the same)."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    return env
 
 
 def run_cli(folder: Path, out: Path, as_of: dt.date, env: dict | None = None) -> dict:

@@ -21,7 +21,7 @@ and after the runs is printed with the table.
 
 Each timed run is a fresh interpreter, as a user's ``cs-workbook calc`` is, with Python's
 bytecode cache as an installed package has it: the runs write and reuse compiled modules under a
-temporary ``PYTHONPYCACHEPREFIX`` (a warm-up run fills it first), so a machine that sets
+temporary ``PYTHONPYCACHEPREFIX`` (``bench/_bytecode.py``; a warm-up run fills it first), so a machine that sets
 ``PYTHONDONTWRITEBYTECODE`` does not charge every run for compiling ~40 modules (~0.3 s).
 formualizer runs ``--repeat`` times (default 3) per workbook and the fastest run is shown, as
 ``timeit`` reports the best: on a shared machine the spread between identical runs is large
@@ -41,6 +41,8 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+
+from _bytecode import bytecode_env
 
 AS_OF = dt.date(2026, 11, 23)
 TARGETS = {40: (0.65, None), 1000: (10.0, 1024)}  # accounts: (seconds, MB)
@@ -86,14 +88,6 @@ def _run(engine: str, src: Path, out: Path, env: dict | None = None) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _bytecode_env(tmp: Path) -> dict:
-    """The environment of the timed runs: compiled modules cached under ``tmp``."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-    return env
-
-
 def _load_average() -> str:
     try:
         return "/".join(f"{v:.1f}" for v in os.getloadavg())
@@ -133,7 +127,7 @@ def main(argv=None) -> None:
     started = _load_average()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        env = _bytecode_env(tmp)
+        env = bytecode_env(tmp / "pycache")
         cases = [("SOW calculator (sample)", None,
                   write_sow_calculator(tmp / "sow.xlsx", sample=True))]
         _run("formualizer", cases[0][2], tmp / "warm-up.xlsx", env)  # fills the bytecode cache
