@@ -28,6 +28,7 @@ from ..native import held_stderr
 from .boundary import _Batches, _result
 from .lifted import _OVERRIDES
 from .loading import _CELL_REF, _col_index, _load, _reader
+from .waits import ALIAS
 
 __all__ = ["evaluate", "available"]
 
@@ -146,9 +147,9 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
 
     index = ifs.Index() if columnwise else None
     originals: dict = {}
-    names = frozenset(alias.upper() for name in functions for alias in excel_names(name))
+    names = {alias.upper(): name for name in functions for alias in excel_names(name)}
     counts: dict = {"shared_cells": 0}
-    wb, hoist = _load(src, zf, parts, index, cells, originals, names, counts)
+    wb, hoist, waits = _load(src, zf, parts, index, cells, originals, names, counts)
     wb.set_temporal_egress("serial")
     ours = {ifs.FUNCTION}
     batches = _Batches(functions)
@@ -162,6 +163,9 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
         for alias in excel_names(name):
             wb.register_function(alias, call, volatile=True)  # re-run in every round
             ours.add(alias.upper())
+        if waits is not None and waits.groups:  # the calls the rewrite tagged (:mod:`.waits`)
+            wb.register_function(ALIAS + name, batches.tagged(name), volatile=False)
+            ours.add((ALIAS + name).upper())
     for name, (func, least, most) in _OVERRIDES.items():
         wb.register_function(name, func, min_args=least, max_args=most,
                              allow_override_builtin=True)
@@ -178,6 +182,9 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
                 wb.evaluate_all()
             n += 1
             if batches.resolve():
+                if batches.waiting:
+                    waits.wake(wb, batches.waiting)
+                    batches.waiting.clear()
                 continue
             todo = ((index.declined | index.erring) - restored) if index is not None else ()
             if not todo:
@@ -211,7 +218,9 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
         stats.update(rounds=rounds, python_calls=batches.calls, waited=batches.waited,
                      ifs_declined=len(restored),
                      ifs_lookups=index.answered if index else 0,
-                     hoisted_ranges=len(hoist.ranges) if hoist else 0, **counts)
+                     hoisted_ranges=len(hoist.ranges) if hoist else 0,
+                     wake_groups=waits.groups if waits else 0,
+                     woken=waits.woken if waits else 0, **counts)
 
     values, roots = {}, {}
     unknown: dict = {}  # a column holds one text: look its functions up once

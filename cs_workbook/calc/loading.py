@@ -16,13 +16,14 @@ _CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
 
 def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
                      is_constant=None, originals=None, cells=None,
-                     hoist=None, counts=None) -> bytes | None:
+                     hoist=None, counts=None, waits=None) -> bytes | None:
     """The package with structured references rewritten as A1 and, given an ``index``, each
     eligible per-row ``*IFS`` call as an index look-up (:mod:`.ifs`; the A1 text before that
     goes into ``originals``). Given ``cells`` too (:func:`.evaluate._scan`), a column's run of
     one formula text is rewritten once and loaded as a shared formula (:mod:`.shapes`), and
     given a ``hoist`` (:class:`.hoist.Hoist`), constant range arguments of our functions become
-    its tokens. None when nothing changed."""
+    its tokens, and given ``waits`` (:class:`.waits.Waits`), our calls get their wake-up cells.
+    None when nothing changed."""
     from .ifs import rewrite as rewrite_ifs
     from .package import book_part, rewrite_formulas
     from .refs import Rewriter, rewrite_structured
@@ -44,6 +45,8 @@ def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
                 new = rewrite_ifs(text, quoted, col, index, is_constant)
             if hoist is not None and "CS" in text.upper():
                 new = hoist.rewrite(new, quoted)
+                if waits is not None:
+                    new = waits.tag(new)
             finished[key] = new
         return new
 
@@ -129,8 +132,9 @@ def _constant_ranges(cells: dict):
 
 def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, counts=None):
     """formualizer's workbook of the package, loaded from the rewritten copy; with ``ours``
-    (our functions' names, every spelling) constant range arguments of theirs are hoisted:
-    returns ``(workbook, Hoist or None)`` then. ``counts`` receives ``shared_cells``."""
+    (``{spelling, upper case: catalogue name}`` of our functions) constant range arguments of
+    theirs are hoisted and their calls get wake-up cells: returns ``(workbook, Hoist or None,
+    Waits or None)`` then. ``counts`` receives ``shared_cells``."""
     import formualizer as fz
 
     from .package import read_tables
@@ -138,15 +142,17 @@ def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, cou
     tables = read_tables(zf, parts)
     from . import builtins
 
-    data, hoist = None, None
+    data, hoist, waits = None, None, None
     if tables or index is not None:
         is_constant = _constant_ranges(cells) if index is not None else None
         if index is not None and ours:
             from .hoist import Hoist
+            from .waits import Waits
 
             hoist = Hoist(ours, is_constant, parts)
+            waits = Waits(ours, parts)
         data = _rewrite_package(zf, parts, tables, index, is_constant, originals,
-                                cells if index is not None else None, hoist, counts)
+                                cells if index is not None else None, hoist, counts, waits)
     data = builtins.prepare(zf, parts, data)
     cfg = fz.EvaluationConfig()
     cfg.date_system = "1904" if builtins.date1904(zf) else "1900"
@@ -157,7 +163,9 @@ def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, cou
             wb = fz.Workbook.from_path(str(src), config=config)
         else:
             wb = fz.Workbook.from_bytes(data, config=config)
-    return wb if ours is None else (wb, hoist)
+    if waits is not None:
+        waits.install(wb)
+    return wb if ours is None else (wb, hoist, waits)
 
 
 def _reader(wb, parts: dict):
