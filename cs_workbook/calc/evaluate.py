@@ -16,7 +16,9 @@ computes in Excel; no configuration is made active around the evaluation. A Conf
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import logging
 import time
 import zipfile
@@ -58,6 +60,25 @@ def _config_of(src: Path):
     rows = {str(k).strip(): v for k, v in zip(frame["Key"], frame["Value"])
             if k is not None and str(k).strip()}
     return workbook_config(rows, source=src)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused, and restored as it was.
+
+    Evaluation converts every argument of every call of ours into new Python objects and
+    keeps many (the answers, the look-up indexes): at 1,000 accounts the collector's passes,
+    started by the allocations, walked ever more live objects, freed nothing, and took 6-10 %
+    of the time. Reference counting frees objects as before; only reference cycles wait
+    until the collector runs again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 #: The evaluation cores :func:`calculate` can use (``bench/calc.py`` compares them).
@@ -104,6 +125,11 @@ def calculate(in_path, out_path=None, *, functions: dict | None = None,
     CSError
         ``out_path`` is ``in_path``, or ``in_path`` is missing or not an Excel package.
     """
+    with _collector_paused():
+        return _calculate(in_path, out_path, functions, engine)
+
+
+def _calculate(in_path, out_path, functions, engine) -> CalcReport:
     src = Path(in_path)
     dst = None if out_path is None else Path(out_path)
     if not src.is_file():

@@ -145,7 +145,7 @@ def check_package(path, limits: Limits | None = None, *, sheets: bool = False
     if scan is not None and sheets:
         cells = 0
         for part in scan.worksheets:
-            ext = _sheet(path, part, limits, scan.inflated)
+            ext = _sheet(path, part, limits, scan.inflated, bounds=False)
             cells += ext.cells
             if cells > limits.cells:
                 raise WorkbookError(f"holds more than {limits.cells:,} cells (part {part!r}), "
@@ -161,7 +161,7 @@ def check_grid(path, sheet: str, limits: Limits | None = None) -> None:
     scan = _package(path, limits)
     if scan is None or sheet not in scan.names:
         return
-    ext = _sheet(path, scan.names[sheet], limits, scan.inflated)
+    ext = _sheet(path, scan.names[sheet], limits, scan.inflated, bounds=True)
     if ext.area <= limits.used_range:
         return
     far = " and ".join(dict.fromkeys(r for r in (ext.far_row, ext.far_col) if r))
@@ -184,11 +184,12 @@ def _package(path, limits: Limits) -> PackageScan | None:
     return None if version is None else _scan_package(*version, limits, str(path))
 
 
-def _sheet(path, part: str, limits: Limits, others: int) -> SheetExtent:
+def _sheet(path, part: str, limits: Limits, others: int, bounds: bool) -> SheetExtent:
+    """The sheet's cells and rows, and with ``bounds`` its bounding box too."""
     version = _version(path)
     if version is None:
         return SheetExtent()
-    return _scan_sheet(*version, part, limits, others, str(path))
+    return _scan_sheet(*version, part, limits, others, str(path), bounds)
 
 
 def _failer(shown: str):
@@ -232,11 +233,11 @@ def _scan_package(real: str, size: int, mtime: int, limits: Limits, shown: str
 
 @functools.lru_cache(maxsize=32)
 def _scan_sheet(real: str, size: int, mtime: int, part: str, limits: Limits, others: int,
-                shown: str) -> SheetExtent:
+                shown: str, bounds: bool) -> SheetExtent:
     ext = SheetExtent()
     try:
         with zipfile.ZipFile(real) as zf, open(real, "rb") as fh:
-            _inflate(zf, fh, zf.getinfo(part), ext, others, limits, _failer(shown))
+            _inflate(zf, fh, zf.getinfo(part), ext, others, limits, _failer(shown), bounds)
     except _READ_ERRORS:
         pass  # the parser reports it
     return ext
@@ -296,11 +297,12 @@ def _inflated_chunks(zf: zipfile.ZipFile, fh, info: zipfile.ZipInfo):
                 yield chunk
 
 
-def _inflate(zf, fh, info, ext, before: int, limits: Limits, fail) -> int:
-    """Inflate one part, counting bytes (and cells, into ``ext`` for a worksheet); stop at the
-    first limit. ``before``: bytes inflated in the package so far."""
+def _inflate(zf, fh, info, ext, before: int, limits: Limits, fail, bounds: bool = True) -> int:
+    """Inflate one part, counting bytes (and cells, into ``ext`` for a worksheet, with their
+    bounding box if ``bounds``); stop at the first limit. ``before``: bytes inflated in the
+    package so far."""
     total = 0
-    counter = CellCounter(ext) if ext is not None else None
+    counter = CellCounter(ext, bounds) if ext is not None else None
     for chunk in _inflated_chunks(zf, fh, info):
         total += len(chunk)
         _check_size(info, total, before + total, limits, fail)

@@ -251,6 +251,8 @@ def test_calc_preserves_every_other_part(name, tmp_path):
     assert tail.search(a).group(1) == tail.search(b).group(1)
 
     wb = openpyxl.load_workbook(out, data_only=True, keep_vba=out.suffix == ".xlsm")
+    if wb.vba_archive is not None:  # openpyxl leaves it open; closed at collection it warns
+        wb.vba_archive.close()
     ws = wb.worksheets[0]
     for ref, value in {**_EXPECTED, **extra_expected}.items():
         assert ws[ref].value == value, ref
@@ -277,3 +279,25 @@ def test_unmodified_fixture_is_copied_part_for_part(tmp_path):
     assert report.formulas == 0 and report.changed == 0
     zin, zout = zipfile.ZipFile(src), zipfile.ZipFile(out)
     assert all(zin.read(n) == zout.read(n) for n in zin.namelist())
+
+
+def test_the_garbage_collector_is_paused_while_calculating_and_restored(tmp_path):
+    import gc
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=CS_SEEN(1)"
+    wb.save(tmp_path / "gc.xlsx")
+    seen = []
+    funcs = {"CS_SEEN": lambda x: seen.append(gc.isenabled()) or 1}
+    assert gc.isenabled()
+    calculate(tmp_path / "gc.xlsx", tmp_path / "out.xlsx", functions=funcs)
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(CSError):  # an error on the way restores it too
+        calculate(tmp_path / "missing.xlsx", tmp_path / "out2.xlsx", functions=funcs)
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that paused it keeps it paused
+        calculate(tmp_path / "gc.xlsx", tmp_path / "out3.xlsx", functions=funcs)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
