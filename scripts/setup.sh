@@ -10,7 +10,7 @@ want_test=0
 apt_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
 if [ "$want_test" = 1 ]; then
   # faketime: tests/reports/test_reproducible.py renders under another clock
-  apt_pkgs+=(poppler-utils libreoffice-calc-nogui faketime fonts-dejavu-core)
+  apt_pkgs+=(poppler-utils unzip libreoffice-calc-nogui faketime fonts-dejavu-core)
   # Node runs the served Office.js code in tests/udfs/test_officejs_node.py
   command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
 fi

@@ -166,16 +166,21 @@ def patch_sheet(xml: bytes, values: dict[str, object]) -> tuple[bytes, int]:
 
 def copy_package(src: zipfile.ZipFile, dst: zipfile.ZipFile, replace: dict[str, bytes]):
     """Copy every part of ``src`` into ``dst`` in order, with the same zip metadata;
-    parts named in ``replace`` get the new bytes."""
+    parts named in ``replace`` get the new bytes, the others their compressed bytes as they
+    are (:func:`.zipcopy.copy_raw`)."""
+    from .zipcopy import copy_raw
+
     for info in src.infolist():
-        data = replace[info.filename] if info.filename in replace else src.read(info)
         new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
         new.compress_type = info.compress_type
         new.external_attr = info.external_attr
         new.create_system = info.create_system
         new.comment = info.comment
         new.extra = info.extra
-        dst.writestr(new, data)
+        if info.filename not in replace and copy_raw(src, dst, info, new):
+            continue
+        dst.writestr(new, replace[info.filename] if info.filename in replace
+                     else src.read(info))
 
 
 # -- reading formula cells, tables and shared strings without a spreadsheet library -----------
