@@ -11,8 +11,9 @@ dicts, dates as serial numbers, as the Office.js server hands them over.
 A formula cell keeps the value Excel cached, and so does every cell depending on it, when the
 engine cannot evaluate it: it does not parse, it calls a function that is neither an Excel
 built-in the engine knows nor ours (an add-in's, ``[1]!Addin(…)``), it uses something the engine
-does not implement (3-D references, unions, ``LAMBDA``) or it is circular. With no cached value,
-a call of an unknown function shows ``#NAME?``, as in Excel.
+does not implement (3-D references, unions, ``LAMBDA``), it is circular, or it uses a defined
+name the engine left out (one calling ours: :mod:`.defined`). With no cached value, a call of an
+unknown function shows ``#NAME?``, as in Excel.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from . import builtins
 from ..excel.errors import ExcelError
 from ..native import held_stderr
 from .boundary import _Batches, _result
+from .defined import left_out
 from .lifted import _OVERRIDES
 from .loading import _CELL_REF, _col_index, _load, _reader
 from .waits import ALIAS
@@ -224,6 +226,8 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
 
     values, roots = {}, {}
     unknown: dict = {}  # a column holds one text: look its functions up once
+    uses = left_out(wb.name_import_diagnostics)
+    named: dict = {}
     _probe(name.upper() for text in {cell[0] for cell in cells.values() if cell[0]}
            for name, linked in _calls(text)
            if not linked and name.upper() not in ours and not name.upper().startswith("_XLDUDF_"))
@@ -243,6 +247,13 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
                 roots[key] = f"cannot be parsed: ={text or formula}"
                 continue
         source = text or formula
+        if uses is not None:
+            name = named.get(source, named)
+            if name is named:
+                name = named[source] = uses(source)
+            if name:  # Excel computes it; the engine would show #NAME?
+                roots[key] = f"uses the name {name}, which the engine cannot evaluate"
+                continue
         why = unknown.get(source, unknown)
         if why is unknown:
             why = unknown[source] = _unknown(source, ours)

@@ -132,3 +132,45 @@ def test_a_two_column_table_reaches_our_functions_as_rows(tmp_path):
     assert got["A1"].value == got["A3"].value == "2x2:red_max,55.0,colour_points,dbt"
     assert got["A2"].value == "2x1:red_max,colour_points" and got["A4"].value == "scalar"
     assert report.evaluated == 4
+
+
+def test_a_defined_name_calling_ours_keeps_cached_values_not_name_errors(tmp_path):
+    """formualizer leaves out a defined name calling one of ours (it loads names before our
+    functions exist): the cells using it, directly or through another name, and the cells
+    depending on them keep Excel's values; nothing shows #NAME?."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"] = "=Plus3"
+    ws["A2"] = "=Chain+1"
+    ws["A3"] = "=A1*10"
+    ws["A4"] = '="Plus3"&LEN("x")'  # the name inside a text is no use of it
+    ws["A5"] = "=Local"
+    ws["A6"] = "=CS_INC(1)"
+    wb.defined_names["Plus3"] = DefinedName("Plus3", attr_text="CS_INC(2)")
+    wb.defined_names["Chain"] = DefinedName("Chain", attr_text="Plus3*2")
+    ws.defined_names["Local"] = DefinedName("Local", attr_text="CS_INC(5)")
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    cached = {"A1": 3, "A2": 7, "A3": 30, "A5": 6}
+    src = tmp_path / "names.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                for ref, value in cached.items():  # Excel's cached values
+                    data = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*>)(<f>.*?</f>)(<v>.*?</v>|<v/>)?',
+                                  rb"\1\2<v>" + str(value).encode() + b"</v>", data)
+            zout.writestr(info, data)
+    report = calculate(src, tmp_path / "out.xlsx", functions={"CS_INC": lambda x: x + 1})
+    kept = {ref: why for _, ref, why in report.unevaluated}
+    assert kept["A1"] == "uses the name Plus3, which the engine cannot evaluate"
+    assert kept["A2"] == "uses the name Chain, which the engine cannot evaluate"
+    assert kept["A5"] == "uses the name Local, which the engine cannot evaluate"
+    assert kept["A3"].startswith("depends on S!A1")
+    assert set(kept) == {"A1", "A2", "A3", "A5"}
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["S"]
+    assert {ref: out[ref].value for ref in cached} == cached
+    assert (out["A4"].value, out["A6"].value) == ("Plus31", 2)
