@@ -96,7 +96,7 @@ def nrr(mrr_year_ago, mrr_now):
     InvalidInput
         An amount is negative or not a number, or ranges differ in length (``#VALUE!``).
     NotComputable
-        The totals overflow (``#NUM!``).
+        The totals or their ratio overflow (``#NUM!``).
 
     Notes
     -----
@@ -111,7 +111,13 @@ def nrr(mrr_year_ago, mrr_now):
     1.14286
     """
     a, b, _ = retention_pairs(mrr_year_ago, mrr_now)
-    return None if a <= 0 else float(b / a)
+    if a <= 0:
+        return None
+    with np.errstate(over="ignore"):
+        ratio = float(np.float64(b) / np.float64(a))
+    if not np.isfinite(ratio):  # a tiny cohort MRR against a huge one now: past float range
+        raise NotComputable("NRR is too large to represent")
+    return ratio
 
 
 def retention_from_components(start, contraction, churn, expansion):
