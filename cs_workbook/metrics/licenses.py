@@ -202,7 +202,7 @@ def account_license_utilization(billable, licensed, arr=None, *, config: Config 
         A count or ARR is negative or not a number, ranges differ in length, or ``arr`` is
         missing for ``arr_weighted`` (``#VALUE!``).
     NotComputable
-        The user totals overflow (``#NUM!``).
+        The user totals or their ratio overflow (``#NUM!``).
 
     Notes
     -----
@@ -230,10 +230,21 @@ def account_license_utilization(billable, licensed, arr=None, *, config: Config 
             total_b, total_l = b.sum(), lic.sum()
         if not (np.isfinite(total_b) and np.isfinite(total_l)):
             raise NotComputable("user totals are too large to add up")
-        return None if total_l <= 0 else float(total_b / total_l)
+        if total_l <= 0:
+            return None
+        with np.errstate(over="ignore"):
+            ratio = float(total_b / total_l)
+        if not np.isfinite(ratio):  # a tiny licensed total against a huge billable one
+            raise NotComputable("utilization is too large to represent")
+        return ratio
     if arr is None:
         raise InvalidInput("arr: ARR per subscription is needed for the ARR-weighted method")
     a = floats(shape, arr, "arr", minimum=0)
     r = utilization(b, lic)
     ok = ~np.isnan(r) & ~np.isnan(a)
-    return None if a[ok].sum() <= 0 else float((r[ok] * a[ok]).sum() / a[ok].sum())
+    with np.errstate(over="ignore", invalid="ignore"):
+        weight = a[ok].sum()
+        value = None if weight <= 0 else float((r[ok] * a[ok]).sum() / weight)
+    if value is not None and not np.isfinite(value):
+        raise NotComputable("ARR-weighted utilization is too large to represent")
+    return value

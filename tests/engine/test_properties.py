@@ -298,6 +298,17 @@ def test_nrr_past_float_range_is_num_not_infinity():
     assert metrics.nrr(1e-300, 1e-290) == pytest.approx(1e10)  # large but finite stays
 
 
+def test_account_utilization_past_float_range_is_num_not_infinity():
+    from cs_workbook.config import Config
+
+    with pytest.raises(NotComputable):
+        metrics.account_license_utilization([1e300], [1e-300])
+    with pytest.raises(NotComputable):
+        metrics.account_license_utilization([1e300, 1e300], [1e-300, 1e-300], [1e300, 1e300],
+                                            config=Config(account_lu_method="arr_weighted"))
+    assert metrics.account_license_utilization([1e-290], [1e-300]) == pytest.approx(1e10)
+
+
 @FAST
 @given(S.money, S.money, S.money, S.money)
 def test_component_retention_bounds(start, contraction, churn, expansion):
