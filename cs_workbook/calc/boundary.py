@@ -173,10 +173,16 @@ class _Batches:
         self.ranges: dict = {}  # token -> a constant range's values (:mod:`.hoist`)
         self.waiting: set = set()  # wake-up groups whose call answered pending (:mod:`.waits`)
 
-    def callback(self, name: str):
+    def callback(self, name: str, tagged: bool = False):
+        """The engine's callback of ``name``; ``tagged`` for its alias (:mod:`.waits`), whose
+        last argument is the call's wake-up group: left out of what our function gets, and a
+        call answering pending puts its group in :attr:`waiting`."""
         memo, misses, ranges, waiting = self.memo, self.misses, self.ranges, pending()
+        woken = self.waiting
 
         def call(*args):
+            if tagged:
+                group, args = args[-1], args[:-1]
             # repr keeps TRUE, 1 and "1" apart as _freeze does, at a fraction of its cost
             # (the Config range comes with every call); the engine's values repr stably.
             key = (name, repr(args))
@@ -186,27 +192,8 @@ class _Batches:
             if ranges:
                 args = tuple(ranges.get(a, a) if a.__class__ is str else a for a in args)
             misses[key] = args
-            return waiting
-        return call
-
-    def tagged(self, name: str):
-        """The callback of ``name``'s alias (:mod:`.waits`): the last argument is the call's
-        wake-up group, left out of what our function gets; a call answering pending puts
-        its group in :attr:`waiting`."""
-        memo, misses, ranges, waiting = self.memo, self.misses, self.ranges, pending()
-        woken = self.waiting
-
-        def call(*args):
-            group = args[-1]
-            args = args[:-1]
-            key = (name, repr(args))
-            hit = memo.get(key, memo)
-            if hit is not memo:
-                return hit
-            if ranges:
-                args = tuple(ranges.get(a, a) if a.__class__ is str else a for a in args)
-            misses[key] = args
-            woken.add(int(abs(group)))
+            if tagged:
+                woken.add(int(abs(group)))
             return waiting
         return call
 

@@ -166,7 +166,7 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
             wb.register_function(alias, call, volatile=True)  # re-run in every round
             ours.add(alias.upper())
         if waits is not None and waits.groups:  # the calls the rewrite tagged (:mod:`.waits`)
-            wb.register_function(ALIAS + name, batches.tagged(name), volatile=False)
+            wb.register_function(ALIAS + name, batches.callback(name, tagged=True), volatile=False)
             ours.add((ALIAS + name).upper())
     for name, (func, least, most) in _OVERRIDES.items():
         wb.register_function(name, func, min_args=least, max_args=most,

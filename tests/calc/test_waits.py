@@ -134,21 +134,18 @@ def test_tagged_calls_compute_what_volatile_calls_compute(mixed, tmp_path, monke
 def _counting(monkeypatch):
     """Count the engine's calls of our callbacks, per evaluation round."""
     rounds: list = []
-    real_tagged, real_callback = boundary._Batches.tagged, boundary._Batches.callback
-    real_settle_eval = fast._load
+    real_callback, real_load = boundary._Batches.callback, fast._load
 
-    def wrap(make):
-        def build(self, name):
-            inner = make(self, name)
+    def build(self, name, tagged=False):
+        inner = real_callback(self, name, tagged)
 
-            def call(*args):
-                rounds[-1] += 1
-                return inner(*args)
-            return call
-        return build
+        def call(*args):
+            rounds[-1] += 1
+            return inner(*args)
+        return call
 
     def load(*args, **kwargs):
-        wb, hoist, waits = real_settle_eval(*args, **kwargs)
+        wb, hoist, waits = real_load(*args, **kwargs)
 
         class Counted:
             def __getattr__(self, attr):
@@ -159,8 +156,7 @@ def _counting(monkeypatch):
                 wb.evaluate_all()
         return Counted(), hoist, waits
 
-    monkeypatch.setattr(boundary._Batches, "tagged", wrap(real_tagged))
-    monkeypatch.setattr(boundary._Batches, "callback", wrap(real_callback))
+    monkeypatch.setattr(boundary._Batches, "callback", build)
     monkeypatch.setattr(fast, "_load", load)
     return rounds
 
