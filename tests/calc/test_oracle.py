@@ -85,3 +85,15 @@ def test_agreement_with_excel_does_not_regress(results):
     worst = sorted(results.values(), key=lambda r: r.agreement)[:5]
     detail = ", ".join(f"{r.name} {r.equal}/{r.compared}" for r in worst)
     assert equal / compared >= THRESHOLD, f"{equal}/{compared} agree; worst: {detail}"
+
+
+def test_the_corpus_readme_is_what_the_report_writes(results, tmp_path):
+    """``corpus/README.md`` holds the current figures: ``oracle.py --report`` rewrites it with no
+    change (regenerate it after changing the engine, the corpus or the introduction)."""
+    spec = importlib.util.spec_from_file_location(
+        "calc_oracle_readme", Path(__file__).with_name("oracle_readme.py"))
+    oracle_readme = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(oracle_readme)
+    readme = tmp_path / "README.md"
+    oracle_readme.write_readme(oracle_readme.report([results[p.name] for p in FILES]), readme)
+    assert readme.read_text(encoding="utf-8") == oracle.README.read_text(encoding="utf-8")
