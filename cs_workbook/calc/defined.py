@@ -4,7 +4,8 @@ formualizer reads every defined name when it loads a package, before our functio
 registered, and leaves out a name it cannot evaluate (one calling ``CS_*`` or an add-in's
 function, or a cycle), saying so in ``name_import_diagnostics``. A formula using such a name
 then shows ``#NAME?``, where Excel computes a value; so such a formula keeps the value Excel
-cached (:mod:`.fast`), and so does every cell depending on it.
+cached (:mod:`.fast`), and so does every cell depending on it. (A name calling ours that means
+the same in every cell is evaluated through a cell of ours instead: :mod:`.name_cells`.)
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ A formula cell keeps the value Excel cached, and so does every cell depending on
 engine cannot evaluate it: it does not parse, it calls a function that is neither an Excel
 built-in the engine knows nor ours (an add-in's, ``[1]!Addin(…)``), it uses something the engine
 does not implement (3-D references, unions, ``LAMBDA``), it is circular, or it uses a defined
-name the engine left out (one calling ours: :mod:`.defined`). With no cached value, a call of an
+name the engine left out (:mod:`.defined`; one calling ours is evaluated through a cell of
+ours when it can be: :mod:`.name_cells`). With no cached value, a call of an
 unknown function shows ``#NAME?``, as in Excel.
 """
 
@@ -151,7 +152,7 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
     originals: dict = {}
     names = {alias.upper(): name for name in functions for alias in excel_names(name)}
     counts: dict = {"shared_cells": 0}
-    wb, hoist, waits = _load(src, zf, parts, index, cells, originals, names, counts)
+    wb, hoist, waits, moved = _load(src, zf, parts, index, cells, originals, names, counts)
     wb.set_temporal_egress("serial")
     ours = {ifs.FUNCTION}
     batches = _Batches(functions)
@@ -226,7 +227,8 @@ def evaluate(src, zf: zipfile.ZipFile, parts: dict, cells: dict, functions: dict
 
     values, roots = {}, {}
     unknown: dict = {}  # a column holds one text: look its functions up once
-    uses = left_out(wb.name_import_diagnostics)
+    uses = left_out(list(wb.name_import_diagnostics)
+                    + [{"name": n} for n in (moved.arrays(wb) if moved else ())])
     named: dict = {}
     _probe(name.upper() for text in {cell[0] for cell in cells.values() if cell[0]}
            for name, linked in _calls(text)

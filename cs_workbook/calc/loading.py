@@ -16,14 +16,15 @@ _CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
 
 def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
                      is_constant=None, originals=None, cells=None,
-                     hoist=None, counts=None, waits=None) -> bytes | None:
+                     hoist=None, counts=None, waits=None, names=None) -> bytes | None:
     """The package with structured references rewritten as A1 and, given an ``index``, each
     eligible per-row ``*IFS`` call as an index look-up (:mod:`.ifs`; the A1 text before that
     goes into ``originals``). Given ``cells`` too (:func:`.evaluate._scan`), a column's run of
     one formula text is rewritten once and loaded as a shared formula (:mod:`.shapes`), and
     given a ``hoist`` (:class:`.hoist.Hoist`), constant range arguments of our functions become
-    its tokens, and given ``waits`` (:class:`.waits.Waits`), our calls get their wake-up cells.
-    None when nothing changed."""
+    its tokens, and given ``waits`` (:class:`.waits.Waits`), our calls get their wake-up cells;
+    given ``names`` (:class:`.name_cells.NameCells`), defined names calling ours refer to cells
+    of a sheet added for them. None when nothing changed."""
     from .ifs import rewrite as rewrite_ifs
     from .package import book_part, rewrite_formulas
     from .refs import Rewriter, rewrite_structured
@@ -92,13 +93,24 @@ def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
         new = re.sub(rb"(<(?:\w+:)?definedName\b[^>]*>)(.*?)(</(?:\w+:)?definedName>)",
                      name, xml, flags=re.S)
         if new != xml:
-            replace[book] = new
+            replace[book] = xml = new
+    if names is not None and b"definedName" in xml:
+        new = names.rewrite_book(xml)
+        if names.moved:
+            new = names.add_parts(replace, book, new, lambda part: replace.get(part)
+                                  or zf.read(part))
+            if new is None:
+                names.moved.clear()
+            else:
+                replace[book] = new
     if not replace:
         return None
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
         for info in zf.infolist():
-            out.writestr(info.filename, replace.get(info.filename) or zf.read(info))
+            out.writestr(info.filename, replace.pop(info.filename, None) or zf.read(info))
+        for part, data in replace.items():  # parts of ours (:mod:`.name_cells`)
+            out.writestr(part, data)
     return buf.getvalue()
 
 
@@ -133,8 +145,8 @@ def _constant_ranges(cells: dict):
 def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, counts=None):
     """formualizer's workbook of the package, loaded from the rewritten copy; with ``ours``
     (``{spelling, upper case: catalogue name}`` of our functions) constant range arguments of
-    theirs are hoisted and their calls get wake-up cells: returns ``(workbook, Hoist or None,
-    Waits or None)`` then. ``counts`` receives ``shared_cells``."""
+    theirs are hoisted, their calls get wake-up cells and defined names calling them get cells:
+    returns ``(workbook, Hoist or None, Waits or None, NameCells or None)`` then. ``counts`` receives ``shared_cells``."""
     import formualizer as fz
 
     from .package import read_tables
@@ -142,17 +154,21 @@ def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, cou
     tables = read_tables(zf, parts)
     from . import builtins
 
-    data, hoist, waits = None, None, None
+    data, hoist, waits, names = None, None, None, None
     if tables or index is not None:
         is_constant = _constant_ranges(cells) if index is not None else None
         if index is not None and ours:
             from .hoist import Hoist
             from .waits import Waits
 
+            from .name_cells import NameCells
+
             hoist = Hoist(ours, is_constant, parts)
             waits = Waits(ours, parts)
+            names = NameCells(waits.calls, list(parts) + [waits.sheet])
         data = _rewrite_package(zf, parts, tables, index, is_constant, originals,
-                                cells if index is not None else None, hoist, counts, waits)
+                                cells if index is not None else None, hoist, counts, waits,
+                                names)
     data = builtins.prepare(zf, parts, data)
     cfg = fz.EvaluationConfig()
     cfg.date_system = "1904" if builtins.date1904(zf) else "1900"
@@ -165,7 +181,7 @@ def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, cou
             wb = fz.Workbook.from_bytes(data, config=config)
     if waits is not None:
         waits.install(wb)
-    return wb if ours is None else (wb, hoist, waits)
+    return wb if ours is None else (wb, hoist, waits, names)
 
 
 def _reader(wb, parts: dict):

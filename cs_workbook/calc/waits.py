@@ -51,6 +51,11 @@ class Waits:
         self.woken = 0  # wake-ups over all rounds
         self._awake: dict[int, bool] = {}  # group -> its cell holds -group (woken an odd time)
 
+    def calls(self, formula: str) -> bool:
+        """Does ``formula`` call one of our functions (under any spelling)?"""
+        return any(m.group(1) is not None and m.group(1).upper() in self.spellings
+                   for m in _SCAN.finditer(formula))
+
     def tag(self, formula: str) -> str:
         """``formula`` (``=`` first) with each call of ours spelled as its alias and given
         the wake-up cell of a new group; unchanged when it calls none of ours or when one

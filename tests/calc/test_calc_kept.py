@@ -134,43 +134,75 @@ def test_a_two_column_table_reaches_our_functions_as_rows(tmp_path):
     assert report.evaluated == 4
 
 
-def test_a_defined_name_calling_ours_keeps_cached_values_not_name_errors(tmp_path):
-    """formualizer leaves out a defined name calling one of ours (it loads names before our
-    functions exist): the cells using it, directly or through another name, and the cells
-    depending on them keep Excel's values; nothing shows #NAME?."""
+def _names_book(tmp_path, names: dict, formulas: dict, cached: dict, local=()):
+    """A sheet "S" with ``formulas``, defined ``names`` ({name: formula}, those in ``local``
+    scoped to S) and Excel's cached values ``cached`` written into the cells."""
     from openpyxl.workbook.defined_name import DefinedName
 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "S"
-    ws["A1"] = "=Plus3"
-    ws["A2"] = "=Chain+1"
-    ws["A3"] = "=A1*10"
-    ws["A4"] = '="Plus3"&LEN("x")'  # the name inside a text is no use of it
-    ws["A5"] = "=Local"
-    ws["A6"] = "=CS_INC(1)"
-    wb.defined_names["Plus3"] = DefinedName("Plus3", attr_text="CS_INC(2)")
-    wb.defined_names["Chain"] = DefinedName("Chain", attr_text="Plus3*2")
-    ws.defined_names["Local"] = DefinedName("Local", attr_text="CS_INC(5)")
+    ws["C1"], ws["C2"], ws["C3"] = 10, 20, 30
+    for ref, formula in formulas.items():
+        ws[ref] = formula
+    for name, text in names.items():
+        where = ws.defined_names if name in local else wb.defined_names
+        where[name] = DefinedName(name, attr_text=text)
     plain = tmp_path / "plain.xlsx"
     wb.save(plain)
-    cached = {"A1": 3, "A2": 7, "A3": 30, "A5": 6}
     src = tmp_path / "names.xlsx"
     with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
                 for ref, value in cached.items():  # Excel's cached values
-                    data = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*>)(<f>.*?</f>)(<v>.*?</v>|<v/>)?',
+                    data = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*>)(<f>.*?</f>)'
+                                  rb"(<v>.*?</v>|<v/>)?",
                                   rb"\1\2<v>" + str(value).encode() + b"</v>", data)
             zout.writestr(info, data)
-    report = calculate(src, tmp_path / "out.xlsx", functions={"CS_INC": lambda x: x + 1})
-    kept = {ref: why for _, ref, why in report.unevaluated}
-    assert kept["A1"] == "uses the name Plus3, which the engine cannot evaluate"
-    assert kept["A2"] == "uses the name Chain, which the engine cannot evaluate"
-    assert kept["A5"] == "uses the name Local, which the engine cannot evaluate"
-    assert kept["A3"].startswith("depends on S!A1")
-    assert set(kept) == {"A1", "A2", "A3", "A5"}
+    return src
+
+
+_INC = {"CS_INC": lambda x: [[v[0] + 1] for v in x] if isinstance(x, list) else x + 1}
+
+
+def test_a_defined_name_calling_ours_is_evaluated_through_a_cell(tmp_path):
+    """formualizer leaves out a defined name calling one of ours (it loads names before our
+    functions exist): such a name whose references are absolute and name their sheet is
+    evaluated through a cell of ours, workbook- or sheet-scoped, and through another name."""
+    src = _names_book(
+        tmp_path,
+        {"Plus3": "CS_INC(2)", "Chain": "Plus3*2", "Local": "CS_INC(5)",
+         "FromCell": "CS_INC(S!$C$2)+SUM(S!$C$1:$C$3)"},
+        {"A1": "=Plus3", "A2": "=Chain+1", "A3": "=A1*10", "A4": '="Plus3"&LEN("x")',
+         "A5": "=Local", "A6": "=CS_INC(1)", "A7": "=FromCell"},
+        {"A1": 99, "A2": 99, "A3": 99, "A5": 99, "A7": 99}, local={"Local"})
+    report = calculate(src, tmp_path / "out.xlsx", functions=_INC)
+    assert not report.unevaluated, report.unevaluated
     out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["S"]
-    assert {ref: out[ref].value for ref in cached} == cached
-    assert (out["A4"].value, out["A6"].value) == ("Plus31", 2)
+    got = {ref: out[ref].value for ref in ("A1", "A2", "A3", "A4", "A5", "A6", "A7")}
+    assert got == {"A1": 3, "A2": 7, "A3": 30, "A4": "Plus31", "A5": 6, "A6": 2,
+                   "A7": 21 + 60}
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(tmp_path / "out.xlsx") as b:
+        assert a.namelist() == b.namelist()  # the cell of ours is the loaded copy's only
+        assert a.read("xl/workbook.xml") == b.read("xl/workbook.xml")
+
+
+def test_a_defined_name_that_cannot_move_keeps_cached_values_not_name_errors(tmp_path):
+    """A name calling ours with a relative or unqualified reference (it means another cell
+    for each cell using it), or whose value is an array, keeps the cached values of the cells
+    using it, and of their dependents; nothing shows #NAME?."""
+    src = _names_book(
+        tmp_path,
+        {"Rel": "CS_INC(S!C1)", "Bare": "CS_INC($C$1)", "Arr": "CS_INC(S!$C$1:$C$3)",
+         "Ok": "CS_INC(1)"},
+        {"A1": "=Rel", "A2": "=Bare", "A3": "=SUM(Arr)", "A4": "=A1*10", "A5": "=Ok"},
+        {"A1": 11, "A2": 12, "A3": 13, "A4": 14})
+    report = calculate(src, tmp_path / "out.xlsx", functions=_INC)
+    kept = {ref: why for _, ref, why in report.unevaluated}
+    assert kept == {"A1": "uses the name Rel, which the engine cannot evaluate",
+                    "A2": "uses the name Bare, which the engine cannot evaluate",
+                    "A3": "uses the name Arr, which the engine cannot evaluate",
+                    "A4": "depends on S!A1, which keeps its cached value"}
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["S"]
+    assert [out[f"A{r}"].value for r in range(1, 6)] == [11, 12, 13, 14, 2]

@@ -145,7 +145,7 @@ def _counting(monkeypatch):
         return call
 
     def load(*args, **kwargs):
-        wb, hoist, waits = real_load(*args, **kwargs)
+        wb, hoist, waits, names = real_load(*args, **kwargs)
 
         class Counted:
             def __getattr__(self, attr):
@@ -154,7 +154,7 @@ def _counting(monkeypatch):
             def evaluate_all(self):
                 rounds.append(0)
                 wb.evaluate_all()
-        return Counted(), hoist, waits
+        return Counted(), hoist, waits, names
 
     monkeypatch.setattr(boundary._Batches, "callback", build)
     monkeypatch.setattr(fast, "_load", load)
