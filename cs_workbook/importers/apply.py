@@ -210,7 +210,16 @@ def _dates(mapping, sm, col, work, raw: pd.Series) -> pd.Series:
             raise _fail(mapping, sm, col, work, i,
                         f"{texts.iat[i]!r} is not a date {how}; set `[{_key(sm.sheet, 'dates')}] "
                         f"{toml_key(col.name)} = \"<strptime format, e.g. %m/%d/%Y>\"`")
+    far = (values.notna() & ((values < _FIRST) | (values > _LAST))).to_numpy()
+    if far.any():  # "/1" read as the year 0: past what a date column holds
+        i = int(np.flatnonzero(far)[0])
+        raise _fail(mapping, sm, col, work, i,
+                    f"{raw.iat[i]!r} is not a date between {_FIRST.year} and {_LAST.year}")
     return values.astype("datetime64[ns]").dt.normalize()
+
+
+#: The dates a datetime64[ns] column holds (pandas' Timestamp range, to the day).
+_FIRST, _LAST = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
 
 
 def _numbers(mapping, sm, col, work, raw: pd.Series) -> pd.Series:

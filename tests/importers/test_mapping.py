@@ -11,7 +11,7 @@ import hypothesis.strategies as st
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 from cs_workbook import cli
 from cs_workbook.errors import CSError
@@ -338,6 +338,7 @@ _CELL = st.one_of(st.just(""), st.text(max_size=8), st.sampled_from(
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(*[_CELL] * 7), min_size=1, max_size=4),
        st.lists(st.tuples(_CELL, _CELL, _CELL, _CELL, _CELL), max_size=4))
+@example(accounts=[("",) * 7], daily=[("", "/1", "", "", "")])  # the year 0: found in CI
 def test_any_cells_give_data_or_our_error(accounts, daily):
     """Totality: whatever the export's cells hold, applying the mapping gives data or a CSError
     (never a bare TypeError/ValueError from pandas)."""
@@ -372,3 +373,19 @@ Reason = "account"
     usage = pd.DataFrame({c: [] for c in ["account", "day", "billable", "active", "builds"]})
     with pytest.raises(CSError, match=r'`\["MRR Changes".values.Reason\] "007" = '):
         apply_mapping(mapping, {"accounts.csv": acc, "revenue.csv": rev, "daily_u.csv": usage})
+
+
+def test_a_date_past_what_a_date_column_holds_is_one_line_naming_the_cell():
+    """``/1`` reads as the year 0 in the mapping's day format: our error, not pandas'
+    OutOfBoundsDatetime."""
+    mapping = parse_mapping(MAPPING, "map.toml")
+    acc = pd.DataFrame([("A1", "Acme", "", "", "", "", "")],
+                       columns=["id", "name", "seg", "plan", "signed", "seats", "arr_cents"])
+    usage = pd.DataFrame([("A1", "/1", "", "", "")],
+                         columns=["account", "day", "billable", "active", "builds"])
+    revenue = pd.DataFrame({"account": [], "month": [], "mrr_k": []}, dtype=object)
+    with pytest.raises(CSError) as err:
+        apply_mapping(mapping, {"accounts.csv": acc, "daily_u.csv": usage,
+                                "revenue.csv": revenue})
+    assert "'/1' is not a date between 1677 and 2262" in str(err.value)
+    assert "daily_u.csv" in str(err.value) and "\n" not in str(err.value)
