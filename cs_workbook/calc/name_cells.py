@@ -58,12 +58,9 @@ class NameCells:
     """
 
     def __init__(self, calls, taken):
-        upper = {t.upper() for t in taken}
-        name, n = "_cs_names", 1
-        while name.upper() in upper:
-            n += 1
-            name = f"_cs_names{n}"
-        self.sheet = name
+        from .waits import free_name
+
+        self.sheet = free_name("_cs_names", taken)
         self.calls = calls
         self.moved: list[tuple[str, str]] = []  # (name, formula), row = index + 1
 

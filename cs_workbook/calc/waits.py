@@ -22,13 +22,27 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Waits", "ALIAS"]
+__all__ = ["Waits", "ALIAS", "free_name"]
 
 #: Prefixes our functions' private aliases in the loaded copy (no Excel function starts so).
 ALIAS = "_CSWAIT_"
 _NAME = r"(?:_xldudf_)?(?:CS[._][A-Z0-9_]+)"
 _SCAN = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'|(?<![\w.!\]])(' + _NAME + r")\s*\(",
                    re.I)
+
+
+def free_name(base: str, taken) -> str:
+    """``base``, or ``base2``, ``base3`` … : the first no name in ``taken`` spells (in any case).
+
+    >>> free_name("_cs_wait", ["S", "_CS_WAIT", "_cs_wait2"])
+    '_cs_wait3'
+    """
+    upper = {t.upper() for t in taken}
+    name, n = base, 1
+    while name.upper() in upper:
+        n += 1
+        name = f"{base}{n}"
+    return name
 
 
 class Waits:
@@ -41,12 +55,7 @@ class Waits:
 
     def __init__(self, spellings: dict, sheets):
         self.spellings = spellings
-        taken = {name.upper() for name in sheets}
-        name, n = "_cs_wait", 1
-        while name.upper() in taken:
-            n += 1
-            name = f"_cs_wait{n}"
-        self.sheet = name
+        self.sheet = free_name("_cs_wait", sheets)
         self.groups = 0
         self.woken = 0  # wake-ups over all rounds
         self._awake: dict[int, bool] = {}  # group -> its cell holds -group (woken an odd time)
