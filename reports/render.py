@@ -361,6 +361,7 @@ def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
     """Cancel the queued documents, SIGTERM the workers and wait until they have cleaned up
     (each removes its temporary file and font folder, see :func:`_init_pool_worker`)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython's pool
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -369,3 +370,18 @@ def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
             proc.join(timeout=30)
     pool.shutdown(wait=True)
+    _forget_pool_thread(manager)
+
+
+def _forget_pool_thread(manager) -> None:
+    """Take a stopped pool's thread out of ``concurrent.futures``' exit hook.
+
+    At exit, CPython 3.11 writes to the wake-up pipe of every pool thread it still knows, and
+    after a pool stopped by a signal that pipe was sometimes closed already: ``OSError: [Errno
+    9] Bad file descriptor``, with a traceback, printed after our one line (about one run in
+    twelve of ``ebr --all`` stopped by Ctrl-C under load). The thread has been joined: the
+    hook has nothing to do for it."""
+    wakeups = getattr(getattr(cf, "process", None), "_threads_wakeups", None)
+    if manager is not None and wakeups is not None:
+        with contextlib.suppress(TypeError, KeyError):
+            wakeups.pop(manager, None)
