@@ -90,8 +90,9 @@ def _rewrite_package(zf: zipfile.ZipFile, parts: dict, tables: dict, index=None,
             text = _unescape(m.group(2))
             new = rewrite_structured("=" + text, tables, "", 0, 0)[1:]
             return m.group(0) if new == text else m.group(1) + _escape(new) + m.group(3)
-        new = re.sub(rb"(<(?:\w+:)?definedName\b[^>]*>)(.*?)(</(?:\w+:)?definedName>)",
-                     name, xml, flags=re.S)
+        from .name_cells import DEFINED
+
+        new = DEFINED.sub(name, xml)
         if new != xml:
             replace[book] = xml = new
     if names is not None and b"definedName" in xml:
@@ -146,7 +147,8 @@ def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, cou
     """formualizer's workbook of the package, loaded from the rewritten copy; with ``ours``
     (``{spelling, upper case: catalogue name}`` of our functions) constant range arguments of
     theirs are hoisted, their calls get wake-up cells and defined names calling them get cells:
-    returns ``(workbook, Hoist or None, Waits or None, NameCells or None)`` then. ``counts`` receives ``shared_cells``."""
+    returns ``(workbook, Hoist or None, Waits or None, NameCells or None)`` then. ``counts``
+    receives ``shared_cells``."""
     import formualizer as fz
 
     from .package import read_tables
@@ -159,9 +161,8 @@ def _load(src, zf, parts, index=None, cells=None, originals=None, ours=None, cou
         is_constant = _constant_ranges(cells) if index is not None else None
         if index is not None and ours:
             from .hoist import Hoist
-            from .waits import Waits
-
             from .name_cells import NameCells
+            from .waits import Waits
 
             hoist = Hoist(ours, is_constant, parts)
             waits = Waits(ours, parts)

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import re
 
+from .defined import _STRINGS
+
 __all__ = ["NameCells"]
 
-_DEFINED = re.compile(rb"(<(?:\w+:)?definedName\b[^>]*>)(.*?)(</(?:\w+:)?definedName>)", re.S)
+#: A defined name's element: (start tag, formula text, end tag).
+DEFINED = re.compile(rb"(<(?:\w+:)?definedName\b[^>]*>)(.*?)(</(?:\w+:)?definedName>)", re.S)
 _NAME_ATTR = re.compile(rb'\sname="([^"]*)"')
-_STRINGS = re.compile(r'"(?:[^"]|"")*"')
 #: A cell or range reference with its sheet, if any: (sheet, $col, $row).
 _REF = re.compile(r"(?:('(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(\$?)[A-Za-z]{1,3}(\$?)\d+(?![\w(])")
 _SHEET_TYPE = ("application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml")
@@ -76,7 +78,7 @@ class NameCells:
             self.moved.append((_unescape(named.group(1)), text))
             ref = f"'{self.sheet}'!$A${len(self.moved)}"
             return m.group(1) + _escape(ref) + m.group(3)
-        return _DEFINED.sub(name, xml)
+        return DEFINED.sub(name, xml)
 
     def add_parts(self, files: dict, book: str, book_xml: bytes, read) -> bytes | None:
         """Add the sheet of ours to ``files`` (``{part: bytes}`` to write; ``read(part)`` reads

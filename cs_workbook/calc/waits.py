@@ -20,15 +20,12 @@ text it cannot split) keeps its own name, registered volatile as before.
 
 from __future__ import annotations
 
-import re
+from .hoist import _SCAN  # our calls, strings and quoted sheet names skipped
 
 __all__ = ["Waits", "ALIAS", "free_name"]
 
 #: Prefixes our functions' private aliases in the loaded copy (no Excel function starts so).
 ALIAS = "_CSWAIT_"
-_NAME = r"(?:_xldudf_)?(?:CS[._][A-Z0-9_]+)"
-_SCAN = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'|(?<![\w.!\]])(' + _NAME + r")\s*\(",
-                   re.I)
 
 
 def free_name(base: str, taken) -> str:

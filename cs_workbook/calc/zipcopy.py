@@ -5,7 +5,7 @@ writing every other part through :mod:`zipfile` inflates and deflates it again (
 write at 1,000 accounts, for bytes that come out the same). Python's :mod:`zipfile` has no call
 for a raw copy, so :func:`copy_raw` writes the part's local header as ``ZipFile.writestr``
 writes it (:meth:`zipfile.ZipInfo.FileHeader`), then the compressed bytes read straight from the
-input, and registers the entry as ``writestr`` does; the central directory is written by
+input (:func:`~cs_workbook.workbook.limits.raw_chunks`, as the size check reads them), and registers the entry as ``writestr`` does; the central directory is written by
 ``ZipFile.close`` as for any other entry. Parts a raw copy cannot carry as they are
 (encrypted, or compressed with a method other than store or deflate) are left to the caller.
 """
@@ -13,12 +13,11 @@ input, and registers the entry as ``writestr`` does; the central directory is wr
 from __future__ import annotations
 
 import copy
-import struct
+import itertools
 import zipfile
 
 __all__ = ["copy_raw"]
 
-_CHUNK = 1 << 20
 _DATA_DESCRIPTOR = 0x08  # sizes and CRC after the data: written into the header instead
 _ENCRYPTED = 0x01
 
@@ -33,12 +32,13 @@ def copy_raw(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo,
             or dst.mode != "w" or not getattr(dst, "_seekable", True)
             or getattr(dst, "_writing", False)):
         return False
-    fp = src.fp
-    fp.seek(info.header_offset)
-    header = fp.read(30)
-    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+    from ..workbook.limits import raw_chunks
+
+    chunks = raw_chunks(src.fp, info)
+    try:
+        first = next(chunks, b"")  # the local header is checked here, before anything is written
+    except zipfile.BadZipFile:
         return False
-    name_len, extra_len = struct.unpack("<HH", header[26:30])
     entry = copy.copy(new)
     entry.compress_type = info.compress_type
     entry.CRC, entry.compress_size, entry.file_size = (info.CRC, info.compress_size,
@@ -50,14 +50,12 @@ def copy_raw(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo,
         return False
     with dst._lock:
         dst.fp.write(entry.FileHeader(zip64))
-        fp.seek(info.header_offset + 30 + name_len + extra_len)
-        left = info.compress_size
-        while left > 0:
-            chunk = fp.read(min(_CHUNK, left))
-            if not chunk:
-                raise zipfile.BadZipFile(f"truncated part {info.filename!r}")
+        copied = 0
+        for chunk in itertools.chain((first,), chunks):
             dst.fp.write(chunk)
-            left -= len(chunk)
+            copied += len(chunk)
+        if copied != info.compress_size:
+            raise zipfile.BadZipFile(f"truncated part {info.filename!r}")
         dst.start_dir = dst.fp.tell()
         dst.filelist.append(entry)
         dst.NameToInfo[entry.filename] = entry

@@ -35,7 +35,7 @@ from xml.etree import ElementTree
 from ..errors import ConfigError, WorkbookError
 from .extent import SheetExtent, column_name, CellCounter
 
-__all__ = ["Limits", "ENVIRONMENT", "limits_from_env", "check_package",
+__all__ = ["Limits", "ENVIRONMENT", "limits_from_env", "check_package", "raw_chunks",
            "check_grid", "SheetExtent", "PackageScan", "RATIO_GRACE"]
 
 _MIB = 1024 * 1024
@@ -257,8 +257,10 @@ def _is_worksheet(name: str) -> bool:
     return bool(re.search(r"(^|/)worksheets/[^/]+\.xml$", name, re.I))
 
 
-def _raw_chunks(fh, info: zipfile.ZipInfo):
-    """The compressed bytes of ``info`` straight from its local header, in chunks."""
+def raw_chunks(fh, info: zipfile.ZipInfo):
+    """The compressed bytes of ``info`` straight from its local header, in chunks (``fh``: the
+    package's file; :class:`zipfile.BadZipFile` for a bad local header; a truncated file ends
+    early)."""
     fh.seek(info.header_offset)
     header = fh.read(30)
     if len(header) != 30 or header[:4] != b"PK\x03\x04":
@@ -278,10 +280,10 @@ def _inflated_chunks(zf: zipfile.ZipFile, fh, info: zipfile.ZipInfo):
     if info.flag_bits & 0x1:  # an encrypted member: the parsers cannot read it either
         return
     if info.compress_type == zipfile.ZIP_STORED:
-        yield from _raw_chunks(fh, info)
+        yield from raw_chunks(fh, info)
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         inflater = zlib.decompressobj(-15)
-        for raw in _raw_chunks(fh, info):
+        for raw in raw_chunks(fh, info):
             data = inflater.decompress(raw, _CHUNK)
             while True:
                 if data:
